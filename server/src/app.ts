@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import { z } from 'zod';
+import { registerAuditRoutes } from './platform/audit/routes';
+import type { Clock } from './platform/clock';
+import type { Config } from './platform/config';
+import type { PlatformContext } from './platform/context';
+import { PersonalDataCipher } from './platform/crypto';
+import type { Database } from './platform/db/database';
+import { createHttpServer, type App } from './platform/http/server';
+import { registerCustomerRoutes } from './modules/customers';
+import { registerIdentityRoutes } from './modules/identity';
+import { registerMeterRoutes } from './modules/meters';
+import { registerNotificationRoutes, type SmsGateway } from './modules/notifications';
+import { registerTenancyRoutes } from './modules/tenancy';
+
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+export interface AppOptions {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  sms: SmsGateway;
+  logLevel?: string;
+  rateLimitPerMinute?: number;
+  loginRateLimitPerMinute?: number;
+  /** Serve the built console and portal from web/dist (when it exists). */
+  serveWeb?: boolean;
+}
+
+export function createContext(options: { config: Config; db: Database; clock: Clock }): PlatformContext {
+  return { ...options, cipher: new PersonalDataCipher(options.config.secretKey) };
+}
+
+/** The composition root: the platform's HTTP server with every module's routes and the two web apps. */
+export async function buildApp(options: AppOptions): Promise<{ app: App; context: PlatformContext }> {
+  const context = createContext(options);
+  const app = await createHttpServer(context, {
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+  });
+
+  app.get(
+    '/api/health',
+    {
+      schema: {
+        tags: ['platform'],
+        summary: 'Liveness and database check',
+        response: { 200: z.object({ status: z.literal('ok'), database: z.literal('ok') }), 503: z.object({ status: z.literal('unavailable'), database: z.string() }) },
+      },
+    },
+    async (_request, reply) => {
+      try {
+        await options.db.withoutTenant((sql) => sql.query('SELECT 1'));
+        return { status: 'ok' as const, database: 'ok' as const };
+      } catch (error) {
+        return reply.code(503).send({ status: 'unavailable' as const, database: String(error).slice(0, 200) });
+      }
+    },
+  );
+
+  registerTenancyRoutes(app, context);
+  registerIdentityRoutes(app, context, {
+    sms: options.sms,
+    ...(options.loginRateLimitPerMinute ? { loginRateLimitPerMinute: options.loginRateLimitPerMinute } : {}),
+  });
+  registerCustomerRoutes(app, context);
+  registerMeterRoutes(app, context);
+  registerNotificationRoutes(app, context);
+  registerAuditRoutes(app, context);
+
+  if (options.serveWeb !== false && existsSync(path.join(WEB_DIST, 'console', 'index.html'))) {
+    await serveWebApps(app);
+  }
+  return { app, context };
+}
+
+// Both single-page apps are served from the same origin as the API, so cookies stay SameSite=Strict and
+// no CORS is needed. Unknown paths under /console and /portal return the app, which routes on the client.
+async function serveWebApps(app: App): Promise<void> {
+  await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', index: false, wildcard: false, maxAge: '1h' });
+  for (const name of ['console', 'portal'] as const) {
+    const handler = (_request: unknown, reply: { header: (k: string, v: string) => unknown; sendFile: (file: string, root: string) => unknown }) => {
+      reply.header('cache-control', 'no-cache');
+      return reply.sendFile('index.html', path.join(WEB_DIST, name));
+    };
+    app.get(`/${name}`, { schema: { hide: true } }, handler as never);
+    app.get(`/${name}/*`, { schema: { hide: true } }, handler as never);
+  }
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/portal/'));
+}

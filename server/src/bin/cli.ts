@@ -1,0 +1,245 @@
+import { parseArgs } from 'node:util';
+import { buildApp, createContext, WEB_DIST } from '../app';
+import { DEMO_CUSTOMER, DEMO_PASSWORD, DEMO_STAFF, DEMO_TENANT, seedDemo } from '../demo/seed';
+import { verifyAuditChain, systemActor } from '../platform/audit/audit';
+import { systemClock } from '../platform/clock';
+import { ConfigError, loadConfig, type Config } from '../platform/config';
+import type { Database } from '../platform/db/database';
+import { migrate } from '../platform/db/migrate';
+import { openDatabase } from '../platform/db/open';
+import { isRole, ROLES } from '../platform/permissions';
+import { dispatchQueued, LocalOutboxSmsGateway } from '../modules/notifications';
+import { createStaff, createTenant, listTenants, requireTenantByCode } from '../modules/tenancy';
+import { newStaffSchema } from '../modules/tenancy/schemas';
+import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+
+const HELP = `shuiwu — 水务 Shuiwu platform command line
+
+Usage: npx shuiwu <command> [options]
+
+Commands:
+  serve [--seed-demo]      Migrate, optionally seed the demo utility, and serve the API, console and portal
+  worker                   Deliver queued messages (SMS) until stopped
+  migrate                  Apply database migrations
+  seed                     Seed the demo utility (江城水务集团) if it is not there yet
+  create-tenant --code C --name N --name-en E [--hotline H]
+                           Add a utility (tenant)
+  create-staff --tenant C --username U --name N --roles r1,r2 [--password P]
+                           Add a staff member (password from --password, SHUIWU_NEW_PASSWORD, or generated)
+  list-tenants             List the utilities
+  verify-audit [--tenant C]
+                           Recompute every audit log hash chain; exit 1 if any is broken
+  help                     This text
+
+Environment:
+  PORT, HOST               Where to listen (default 127.0.0.1:3000)
+  SHUIWU_DATA_DIR          Folder of the embedded database (default .data)
+  DATABASE_URL             PostgreSQL server to use instead of the embedded database
+  SHUIWU_SECRET_KEY        64 hex characters: key for personal-data encryption (embedded: generated)
+  SHUIWU_SECURE_COOKIES    true behind HTTPS
+Roles: ${ROLES.join(', ')}
+`;
+
+type Command = (args: string[], config: Config) => Promise<number>;
+
+async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase(config);
+  try {
+    await migrate(db);
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+function printDemoLogins(baseUrl: string): void {
+  console.log(`
+  水务 Shuiwu is running / 已启动
+    Staff console  员工控制台   ${baseUrl}/console/
+    Customer portal 网上营业厅  ${baseUrl}/portal/
+    API docs       接口文档     ${baseUrl}/api/docs
+
+  Demo utility 演示单位: ${DEMO_TENANT.name} (code ${DEMO_TENANT.code})
+  Staff logins 员工账号 (password 密码 ${DEMO_PASSWORD}):
+${DEMO_STAFF.map((member) => `    ${member.username.padEnd(11)} ${member.displayName}`).join('\n')}
+  Portal 网上营业厅: log in with any mobile number (e.g. ${DEMO_CUSTOMER.phone}); the SMS code is in the
+    console's message outbox (log in as admin or auditor). Bind account ${DEMO_CUSTOMER.accountNo}, holder ${DEMO_CUSTOMER.name}.
+`);
+}
+
+const serve: Command = async (args, config) => {
+  const { values } = parseArgs({ args, options: { 'seed-demo': { type: 'boolean', default: false } } });
+  const db = await openDatabase(config);
+  const migration = await migrate(db);
+  if (migration.applied.length > 0) console.log(`Applied migrations: ${migration.applied.join(', ')}`);
+  const context = createContext({ config, db, clock: systemClock });
+  if (values['seed-demo']) {
+    const started = Date.now();
+    const demo = await seedDemo(context);
+    if (demo.isNew) console.log(`Seeded demo utility ${demo.tenant.name}: ${demo.customers} customers, ${demo.accounts} accounts, ${demo.meters} meters in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const sms = new LocalOutboxSmsGateway();
+  const { app } = await buildApp({ config, db, clock: systemClock, sms });
+  if (!existsSync(`${WEB_DIST}/console/index.html`)) {
+    console.warn('web/dist is missing: the API runs, but /console and /portal need `npm run build:web` (npm start does it).');
+  }
+  // Messages queued by any process are delivered here too, so a single process is a whole installation.
+  const dispatcher = setInterval(() => {
+    void deliverAll(context, sms).catch((error: unknown) => app.log.error({ err: error }, 'outbox delivery failed'));
+  }, 3000);
+  const stop = async () => {
+    clearInterval(dispatcher);
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  printDemoLogins(`http://${config.host}:${port}`);
+  return new Promise<number>(() => undefined);
+};
+
+async function deliverAll(context: ReturnType<typeof createContext>, sms: LocalOutboxSmsGateway): Promise<void> {
+  for (const tenant of await listTenants(context)) await dispatchQueued(context, sms, tenant.id);
+}
+
+const worker: Command = async (_args, config) => {
+  const db = await openDatabase(config);
+  await migrate(db);
+  const context = createContext({ config, db, clock: systemClock });
+  const sms = new LocalOutboxSmsGateway();
+  let isRunning = true;
+  process.once('SIGINT', () => (isRunning = false));
+  process.once('SIGTERM', () => (isRunning = false));
+  console.log('Worker delivering queued messages; Ctrl+C to stop.');
+  while (isRunning) {
+    await deliverAll(context, sms);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  await db.close();
+  return 0;
+};
+
+const migrateCommand: Command = async (_args, config) => {
+  const db = await openDatabase(config);
+  try {
+    const result = await migrate(db);
+    console.log(result.applied.length ? `Applied: ${result.applied.join(', ')}` : 'Database is up to date.');
+    return 0;
+  } finally {
+    await db.close();
+  }
+};
+
+const seed: Command = async (_args, config) =>
+  withDatabase(config, async (db) => {
+    const demo = await seedDemo(createContext({ config, db, clock: systemClock }));
+    console.log(demo.isNew ? `Seeded ${demo.tenant.name}: ${demo.customers} customers, ${demo.accounts} accounts.` : `${demo.tenant.name} is already seeded.`);
+    return 0;
+  });
+
+const createTenantCommand: Command = async (args, config) => {
+  const { values } = parseArgs({ args, options: { code: { type: 'string' }, name: { type: 'string' }, 'name-en': { type: 'string' }, hotline: { type: 'string' } } });
+  if (!values.code || !values.name || !values['name-en']) {
+    console.error('create-tenant needs --code, --name and --name-en');
+    return 2;
+  }
+  const code = values.code;
+  const name = values.name;
+  const nameEn = values['name-en'];
+  return withDatabase(config, async (db) => {
+    const tenant = await createTenant(createContext({ config, db, clock: systemClock }), { code, name, nameEn, hotline: values.hotline ?? null });
+    console.log(`Created utility ${tenant.name} (${tenant.code}), id ${tenant.id}`);
+    return 0;
+  });
+};
+
+const createStaffCommand: Command = async (args, config) => {
+  const { values } = parseArgs({
+    args,
+    options: { tenant: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, password: { type: 'string' } },
+  });
+  const password = values.password ?? process.env.SHUIWU_NEW_PASSWORD ?? randomBytes(12).toString('base64url');
+  const roles = (values.roles ?? '').split(',').map((role) => role.trim()).filter(Boolean);
+  const unknownRoles = roles.filter((role) => !isRole(role));
+  if (!values.tenant || unknownRoles.length > 0) {
+    console.error(!values.tenant ? 'create-staff needs --tenant' : `Unknown roles: ${unknownRoles.join(', ')}. Roles: ${ROLES.join(', ')}`);
+    return 2;
+  }
+  const parsed = newStaffSchema.safeParse({ username: values.username, displayName: values.name, password, roles });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) console.error(`  ${issue.path.join('.')}: ${issue.message}`);
+    return 2;
+  }
+  const tenantCode = values.tenant;
+  return withDatabase(config, async (db) => {
+    const context = createContext({ config, db, clock: systemClock });
+    const tenant = await requireTenantByCode(context, tenantCode);
+    const member = await createStaff(context, tenant.id, parsed.data, systemActor('cli'));
+    console.log(`Created ${member.username} (${member.roles.join(', ')}) in ${tenant.code}.`);
+    if (!values.password && !process.env.SHUIWU_NEW_PASSWORD) console.log(`Generated password: ${password}`);
+    return 0;
+  });
+};
+
+const listTenantsCommand: Command = async (_args, config) =>
+  withDatabase(config, async (db) => {
+    for (const tenant of await listTenants(createContext({ config, db, clock: systemClock }))) {
+      console.log(`${tenant.code}\t${tenant.name}\t${tenant.nameEn}\t${tenant.timeZone}`);
+    }
+    return 0;
+  });
+
+const verifyAudit: Command = async (args, config) => {
+  const { values } = parseArgs({ args, options: { tenant: { type: 'string' } } });
+  return withDatabase(config, async (db) => {
+    const context = createContext({ config, db, clock: systemClock });
+    const tenants = values.tenant ? [await requireTenantByCode(context, values.tenant)] : await listTenants(context);
+    let isAllIntact = true;
+    for (const tenant of tenants) {
+      const result = await db.withTenant(tenant.id, verifyAuditChain);
+      const isIntact = result.firstBrokenSeq === null;
+      isAllIntact &&= isIntact;
+      console.log(`${tenant.code}: ${result.entries} entries, ${isIntact ? 'chain intact / 哈希链完整' : `BROKEN at seq ${result.firstBrokenSeq} / 哈希链在第 ${result.firstBrokenSeq} 条断裂`}`);
+    }
+    return isAllIntact ? 0 : 1;
+  });
+};
+
+const COMMANDS: Record<string, Command> = {
+  serve,
+  worker,
+  migrate: migrateCommand,
+  seed,
+  'create-tenant': createTenantCommand,
+  'create-staff': createStaffCommand,
+  'list-tenants': listTenantsCommand,
+  'verify-audit': verifyAudit,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h' || args.includes('--help')) {
+    console.log(HELP);
+    return name && name !== 'help' && name !== '--help' && name !== '-h' && !COMMANDS[name] ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await command(args, loadConfig());
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return 1;
+  }
+}

@@ -1,0 +1,92 @@
+import { changedFields, recordAudit, type Actor } from '../../platform/audit/audit';
+import type { PlatformContext } from '../../platform/context';
+import { nextCounterValue } from '../../platform/db/counters';
+import type { Sql } from '../../platform/db/database';
+import { DomainError, notFound, staleVersion } from '../../platform/errors';
+import { findCustomer } from './customers';
+import { findPremise } from './premises';
+import { ACCOUNT_COLUMNS, toAccount, type AccountRow } from './rows';
+import type { Account, AccountPatch, NewAccount } from './schemas';
+
+const ACCOUNT = { zh: '账户', en: 'Account' };
+const auditView = ({ id: _id, version: _version, fullAddress: _full, ...rest }: Account) => rest;
+
+export async function findAccount(sql: Sql, id: string, forUpdate = false): Promise<Account> {
+  const rows = await sql.query<AccountRow>(
+    `SELECT ${ACCOUNT_COLUMNS} FROM accounts a JOIN premises p ON p.id = a.premise_id WHERE a.id = $1${forUpdate ? ' FOR UPDATE OF a' : ''}`,
+    [id],
+  );
+  if (!rows[0]) throw notFound(ACCOUNT);
+  return toAccount(rows[0]);
+}
+
+export async function findAccountsOfCustomer(sql: Sql, customerId: string): Promise<Account[]> {
+  const rows = await sql.query<AccountRow>(
+    `SELECT ${ACCOUNT_COLUMNS} FROM accounts a JOIN premises p ON p.id = a.premise_id WHERE a.customer_id = $1 ORDER BY a.status = 'closed', a.account_no`,
+    [customerId],
+  );
+  return rows.map(toAccount);
+}
+
+/** 户号: ten digits from the tenant's counter, starting at 1000000001. */
+export async function newAccountNo(sql: Sql, tenantId: string): Promise<string> {
+  return String(await nextCounterValue(sql, tenantId, 'account_no', 1_000_000_000));
+}
+
+/** Business date (YYYY-MM-DD) of an instant in a time zone. */
+export function businessDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+export async function insertAccount(context: PlatformContext, sql: Sql, tenantId: string, input: NewAccount & { openedOn: string }): Promise<Account> {
+  const rows = await sql.query<{ id: string }>(
+    `INSERT INTO accounts (tenant_id, account_no, customer_id, premise_id, category, household_size, opened_on, service_hall_id, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
+    [tenantId, await newAccountNo(sql, tenantId), input.customerId, input.premiseId, input.category, input.householdSize ?? 3, input.openedOn, input.serviceHallId ?? null, context.clock.now()],
+  );
+  return findAccount(sql, (rows[0] as { id: string }).id);
+}
+
+export async function openAccount(context: PlatformContext, tenantId: string, timeZone: string, input: NewAccount, actor: Actor): Promise<Account> {
+  return context.db.withTenant(tenantId, async (sql) => {
+    await findCustomer(sql, input.customerId);
+    await findPremise(sql, input.premiseId);
+    const open = await sql.query<{ account_no: string }>("SELECT account_no FROM accounts WHERE premise_id = $1 AND status <> 'closed'", [input.premiseId]);
+    if (open[0]) {
+      throw new DomainError('conflict', 'premise_has_open_account', `该用水地址已有在用账户 ${open[0].account_no}`, `The premise already has an open account ${open[0].account_no}`, [
+        { field: 'premiseId', zh: '已有在用账户', en: 'already has an open account' },
+      ]);
+    }
+    const account = await insertAccount(context, sql, tenantId, { ...input, openedOn: input.openedOn ?? businessDate(context.clock.now(), timeZone) });
+    await recordAudit(sql, tenantId, actor, context.clock.now(), {
+      action: 'account.open',
+      objectType: 'account',
+      objectId: account.id,
+      customerId: account.customerId,
+      after: auditView(account),
+    });
+    return account;
+  });
+}
+
+export async function updateAccount(context: PlatformContext, tenantId: string, id: string, patch: AccountPatch, actor: Actor): Promise<Account> {
+  return context.db.withTenant(tenantId, async (sql) => {
+    const current = await findAccount(sql, id, true);
+    if (current.version !== patch.version) throw staleVersion();
+    await sql.query(
+      `UPDATE accounts SET category = $2, status = $3, household_size = $4, service_hall_id = $5, version = version + 1, updated_at = $6 WHERE id = $1`,
+      [
+        id,
+        patch.category ?? current.category,
+        patch.status ?? current.status,
+        patch.householdSize ?? current.householdSize,
+        patch.serviceHallId === undefined ? current.serviceHallId : patch.serviceHallId,
+        context.clock.now(),
+      ],
+    );
+    const updated = await findAccount(sql, id);
+    const diff = changedFields(auditView(current), auditView(updated));
+    if (diff) await recordAudit(sql, tenantId, actor, context.clock.now(), { action: 'account.update', objectType: 'account', objectId: id, customerId: current.customerId, ...diff });
+    return updated;
+  });
+}

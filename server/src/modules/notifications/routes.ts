@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { PlatformContext } from '../../platform/context';
+import { errorResponseSchema } from '../../platform/http/errors';
+import { staffGuard, staffOf } from '../../platform/http/guards';
+import type { App } from '../../platform/http/server';
+import { listOutbox } from './outbox';
+
+const outboxMessageSchema = z
+  .object({
+    id: z.uuid(),
+    channel: z.literal('sms'),
+    recipientMasked: z.string(),
+    template: z.string(),
+    body: z.string(),
+    status: z.enum(['queued', 'sent', 'delivered', 'failed']),
+    provider: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    sentAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'OutboxMessage' });
+
+export function registerNotificationRoutes(app: App, context: PlatformContext): void {
+  app.get(
+    '/api/outbox',
+    {
+      preHandler: staffGuard(context, 'outbox.read'),
+      schema: {
+        tags: ['notifications'],
+        summary: 'Messages sent to customers, newest first',
+        security: [{ staffSession: [] }],
+        querystring: z.strictObject({
+          recipient: z.string().regex(/^1[3-9]\d{9}$/).optional(),
+          before: z.iso.datetime().optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+        response: {
+          200: z.object({ messages: z.array(outboxMessageSchema), nextBefore: z.iso.datetime().nullable() }),
+          400: errorResponseSchema,
+          401: errorResponseSchema,
+          403: errorResponseSchema,
+        },
+      },
+    },
+    async (request) => listOutbox(context, staffOf(request).tenantId, request.query),
+  );
+}

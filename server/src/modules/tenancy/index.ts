@@ -1,0 +1,15 @@
+export { registerTenancyRoutes } from './routes';
+export {
+  createServiceHall,
+  createStaff,
+  createTenant,
+  findTenantByCode,
+  findTenantById,
+  hashPassword,
+  listServiceHalls,
+  listStaff,
+  listTenants,
+  requireTenantByCode,
+  type Tenant,
+} from './service';
+export { tenantSummarySchema, type NewStaff, type ServiceHall, type StaffMember, type TenantSummary } from './schemas';

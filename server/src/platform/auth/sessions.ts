@@ -1,0 +1,171 @@
+import type { PlatformContext } from '../context';
+import { newToken, sha256 } from '../crypto';
+import type { Sql } from '../db/database';
+import { permissionsOf, isRole, type Permission, type Role } from '../permissions';
+
+export type SessionKind = 'staff' | 'portal';
+
+export interface StaffPrincipal {
+  kind: 'staff';
+  tenantId: string;
+  sessionId: string;
+  staffId: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  permissions: Permission[];
+  csrfToken: string;
+}
+
+export interface PortalPrincipal {
+  kind: 'portal';
+  tenantId: string;
+  sessionId: string;
+  portalUserId: string;
+  phone: string;
+  csrfToken: string;
+}
+
+export type Principal = StaffPrincipal | PortalPrincipal;
+
+export interface NewSession {
+  token: string;
+  csrfToken: string;
+  sessionId: string;
+}
+
+interface SessionRow {
+  id: string;
+  tenant_id: string;
+  kind: SessionKind;
+  staff_id: string | null;
+  portal_user_id: string | null;
+  csrf_token: string;
+  last_seen_at: Date;
+  absolute_expires_at: Date;
+  ended_at: Date | null;
+}
+
+function limitsOf(context: PlatformContext, kind: SessionKind): { idleMs: number; absoluteMs: number } {
+  const { config } = context;
+  return kind === 'staff'
+    ? { idleMs: config.staffSessionIdleMinutes * 60_000, absoluteMs: config.staffSessionAbsoluteHours * 3_600_000 }
+    : { idleMs: config.portalSessionIdleMinutes * 60_000, absoluteMs: config.portalSessionAbsoluteHours * 3_600_000 };
+}
+
+/** Starts a session in the caller's tenant transaction and returns the secrets for the cookie and header. */
+export async function startSession(
+  context: PlatformContext,
+  sql: Sql,
+  tenantId: string,
+  subject: { kind: 'staff'; staffId: string } | { kind: 'portal'; portalUserId: string },
+  client: { ip: string | null; userAgent: string | null },
+): Promise<NewSession> {
+  const token = newToken();
+  const csrfToken = newToken();
+  const now = context.clock.now();
+  const { absoluteMs } = limitsOf(context, subject.kind);
+  const rows = await sql.query<{ id: string }>(
+    `INSERT INTO sessions (tenant_id, kind, staff_id, portal_user_id, token_hash, csrf_token, created_at, last_seen_at,
+       absolute_expires_at, ip, user_agent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) RETURNING id`,
+    [
+      tenantId,
+      subject.kind,
+      subject.kind === 'staff' ? subject.staffId : null,
+      subject.kind === 'portal' ? subject.portalUserId : null,
+      sha256(token),
+      csrfToken,
+      now,
+      new Date(now.getTime() + absoluteMs),
+      client.ip,
+      client.userAgent?.slice(0, 300) ?? null,
+    ],
+  );
+  return { token, csrfToken, sessionId: (rows[0] as { id: string }).id };
+}
+
+/**
+ * Finds the live session for a cookie token. A session past its idle or absolute limit is ended on the
+ * spot and treated as absent; a live one has its idle clock restarted.
+ */
+export async function resolveSession(context: PlatformContext, token: string, kind: SessionKind): Promise<Principal | null> {
+  if (!token || token.length > 100) return null;
+  const tokenHash = sha256(token);
+  const found = await context.db.withoutTenant(
+    (sql) =>
+      sql.query<SessionRow>(
+        `SELECT id, tenant_id, kind, staff_id, portal_user_id, csrf_token, last_seen_at, absolute_expires_at, ended_at
+         FROM sessions WHERE token_hash = $1`,
+        [tokenHash],
+      ),
+    { 'app.session_token_hash': tokenHash.toString('hex') },
+  );
+  const session = found[0];
+  if (!session || session.kind !== kind || session.ended_at) return null;
+  const now = context.clock.now();
+  const { idleMs } = limitsOf(context, kind);
+  const endedReason =
+    now.getTime() >= new Date(session.absolute_expires_at).getTime()
+      ? 'expired'
+      : now.getTime() - new Date(session.last_seen_at).getTime() >= idleMs
+        ? 'idle'
+        : null;
+  return context.db.withTenant(session.tenant_id, async (sql) => {
+    if (endedReason) {
+      await sql.query('UPDATE sessions SET ended_at = $2, ended_reason = $3 WHERE id = $1 AND ended_at IS NULL', [
+        session.id,
+        now,
+        endedReason,
+      ]);
+      return null;
+    }
+    await sql.query('UPDATE sessions SET last_seen_at = $2 WHERE id = $1', [session.id, now]);
+    if (session.kind === 'staff' && session.staff_id) {
+      const staff = await sql.query<{ username: string; display_name: string; is_active: boolean; roles: string[] | null }>(
+        `SELECT s.username, s.display_name, s.is_active,
+           (SELECT array_agg(r.role ORDER BY r.role) FROM staff_roles r WHERE r.staff_id = s.id) AS roles
+         FROM staff s WHERE s.id = $1`,
+        [session.staff_id],
+      );
+      const member = staff[0];
+      if (!member || !member.is_active) return null;
+      const roles = (member.roles ?? []).filter(isRole);
+      return {
+        kind: 'staff',
+        tenantId: session.tenant_id,
+        sessionId: session.id,
+        staffId: session.staff_id,
+        username: member.username,
+        displayName: member.display_name,
+        roles,
+        permissions: permissionsOf(roles),
+        csrfToken: session.csrf_token,
+      };
+    }
+    if (session.kind === 'portal' && session.portal_user_id) {
+      const users = await sql.query<{ phone: string }>('SELECT phone FROM portal_users WHERE id = $1', [session.portal_user_id]);
+      const user = users[0];
+      if (!user) return null;
+      return {
+        kind: 'portal',
+        tenantId: session.tenant_id,
+        sessionId: session.id,
+        portalUserId: session.portal_user_id,
+        phone: user.phone,
+        csrfToken: session.csrf_token,
+      };
+    }
+    return null;
+  });
+}
+
+export async function endSession(context: PlatformContext, principal: Principal, reason: 'logout' | 'revoked'): Promise<void> {
+  await context.db.withTenant(principal.tenantId, (sql) =>
+    sql.query('UPDATE sessions SET ended_at = $2, ended_reason = $3 WHERE id = $1 AND ended_at IS NULL', [
+      principal.sessionId,
+      context.clock.now(),
+      reason,
+    ]),
+  );
+}

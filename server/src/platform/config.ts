@@ -1,0 +1,90 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Everything Shuiwu reads from its environment, parsed once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Folder of the embedded PGlite database; used when no DATABASE_URL is given. */
+  dataDir: string;
+  /** PostgreSQL server URL; when set, the embedded database is not used. */
+  databaseUrl: string | undefined;
+  /** 32-byte key for personal-data encryption and blind indexes. */
+  secretKey: Buffer;
+  /** Cookies get the Secure flag (behind HTTPS). */
+  secureCookies: boolean;
+  staffSessionIdleMinutes: number;
+  staffSessionAbsoluteHours: number;
+  portalSessionIdleMinutes: number;
+  portalSessionAbsoluteHours: number;
+  logLevel: string;
+}
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  SHUIWU_DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: z.string().url().optional(),
+  SHUIWU_SECRET_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'SHUIWU_SECRET_KEY must be 64 hexadecimal characters (32 bytes)')
+    .optional(),
+  SHUIWU_SECURE_COOKIES: z.enum(['true', 'false']).optional(),
+  SHUIWU_STAFF_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
+  SHUIWU_STAFF_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(12),
+  SHUIWU_PORTAL_IDLE_MINUTES: z.coerce.number().int().positive().default(60 * 24 * 7),
+  SHUIWU_PORTAL_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(24 * 30),
+  SHUIWU_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().optional(),
+});
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads the configuration. Without SHUIWU_SECRET_KEY the embedded setup keeps a generated key in its data
+ * folder so a demo restarts with readable data; a PostgreSQL deployment in production must supply one.
+ */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration / 配置无效:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.SHUIWU_DATA_DIR);
+  let secretKey: Buffer;
+  if (env.SHUIWU_SECRET_KEY) {
+    secretKey = Buffer.from(env.SHUIWU_SECRET_KEY, 'hex');
+  } else if (env.DATABASE_URL && env.NODE_ENV === 'production') {
+    throw new ConfigError('SHUIWU_SECRET_KEY is required with DATABASE_URL in production / 生产环境必须配置 SHUIWU_SECRET_KEY');
+  } else {
+    secretKey = readOrCreateKeyFile(path.join(dataDir, 'secret.key'));
+  }
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    dataDir,
+    databaseUrl: env.DATABASE_URL,
+    secretKey,
+    secureCookies: env.SHUIWU_SECURE_COOKIES === 'true',
+    staffSessionIdleMinutes: env.SHUIWU_STAFF_IDLE_MINUTES,
+    staffSessionAbsoluteHours: env.SHUIWU_STAFF_ABSOLUTE_HOURS,
+    portalSessionIdleMinutes: env.SHUIWU_PORTAL_IDLE_MINUTES,
+    portalSessionAbsoluteHours: env.SHUIWU_PORTAL_ABSOLUTE_HOURS,
+    logLevel: env.SHUIWU_LOG_LEVEL,
+  };
+}
+
+function readOrCreateKeyFile(file: string): Buffer {
+  if (existsSync(file)) {
+    const text = readFileSync(file, 'utf8').trim();
+    if (!/^[0-9a-f]{64}$/i.test(text)) throw new ConfigError(`${file} does not hold a 64-hex-character key`);
+    return Buffer.from(text, 'hex');
+  }
+  mkdirSync(path.dirname(file), { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600 });
+  return key;
+}

@@ -1,0 +1,156 @@
+import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
+
+/** A connection or transaction that runs parametrised SQL and returns plain rows. */
+export interface Sql {
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+export const APP_ROLE = 'shuiwu_app';
+
+/**
+ * The database as the application uses it. Every request-serving transaction runs as the application
+ * role, which row-level security always filters, with the tenant set for that transaction only.
+ */
+export interface Database {
+  readonly kind: 'embedded' | 'server';
+  /** A transaction as the application role with `app.tenant_id` set: sees exactly one tenant's rows. */
+  withTenant<T>(tenantId: string, work: (sql: Sql) => Promise<T>): Promise<T>;
+  /** A transaction as the application role with no tenant set: sees global tables only. */
+  withoutTenant<T>(work: (sql: Sql) => Promise<T>, settings?: Record<string, string>): Promise<T>;
+  /** A transaction as the owner, for migrations, tenant creation and maintenance commands only. */
+  asOwner<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements as the owner, outside any explicit transaction. */
+  execAsOwner(script: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+// int8 comes back as a string from pg and needs the same treatment on PGlite: money (fen) and volumes
+// (litres) are integers far below 2^53, so they become numbers, and anything larger is refused loudly.
+function parseInt8(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new Error(`int8 value ${text} exceeds the safe integer range`);
+  return value;
+}
+
+const identity = (text: string): string => text;
+
+async function beginAppTransaction(sql: Sql, tenantId: string | null, settings: Record<string, string>): Promise<void> {
+  await sql.query(`SET LOCAL ROLE ${APP_ROLE}`);
+  const entries = Object.entries({ 'app.tenant_id': tenantId ?? '', ...settings });
+  for (const [name, value] of entries) {
+    await sql.query('SELECT set_config($1, $2, true)', [name, value]);
+  }
+}
+
+class ServerDatabase implements Database {
+  readonly kind = 'server' as const;
+  private readonly pool: pg.Pool;
+
+  constructor(url: string, maxConnections: number) {
+    const types = {
+      getTypeParser: (oid: number, format?: 'text' | 'binary') => {
+        if (oid === 20) return parseInt8;
+        if (oid === 1082) return identity;
+        return pg.types.getTypeParser(oid, format);
+      },
+    };
+    this.pool = new pg.Pool({ connectionString: url, max: maxConnections, types: types as pg.CustomTypesConfig });
+  }
+
+  private async transaction<T>(prepare: (sql: Sql) => Promise<void>, work: (sql: Sql) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const sql: Sql = {
+      query: async <Row>(text: string, params?: readonly unknown[]) =>
+        (await client.query(text, params as unknown[])).rows as Row[],
+    };
+    try {
+      await client.query('BEGIN');
+      await prepare(sql);
+      const result = await work(sql);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  withTenant<T>(tenantId: string, work: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.transaction((sql) => beginAppTransaction(sql, tenantId, {}), work);
+  }
+
+  withoutTenant<T>(work: (sql: Sql) => Promise<T>, settings: Record<string, string> = {}): Promise<T> {
+    return this.transaction((sql) => beginAppTransaction(sql, null, settings), work);
+  }
+
+  asOwner<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.transaction(async () => undefined, work);
+  }
+
+  async execAsOwner(script: string): Promise<void> {
+    await this.pool.query(script);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+class EmbeddedDatabase implements Database {
+  readonly kind = 'embedded' as const;
+
+  constructor(private readonly pglite: PGlite) {}
+
+  private transaction<T>(prepare: (sql: Sql) => Promise<void>, work: (sql: Sql) => Promise<T>): Promise<T> {
+    // PGlite has one connection; its transaction() holds it exclusively, so transactions never interleave.
+    return this.pglite.transaction(async (tx) => {
+      const sql: Sql = {
+        query: async <Row>(text: string, params?: readonly unknown[]) =>
+          (await tx.query<Row>(text, params as unknown[])).rows,
+      };
+      await prepare(sql);
+      return work(sql);
+    });
+  }
+
+  withTenant<T>(tenantId: string, work: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.transaction((sql) => beginAppTransaction(sql, tenantId, {}), work);
+  }
+
+  withoutTenant<T>(work: (sql: Sql) => Promise<T>, settings: Record<string, string> = {}): Promise<T> {
+    return this.transaction((sql) => beginAppTransaction(sql, null, settings), work);
+  }
+
+  asOwner<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.transaction(async () => undefined, work);
+  }
+
+  async execAsOwner(script: string): Promise<void> {
+    await this.pglite.exec(script);
+  }
+
+  async close(): Promise<void> {
+    await this.pglite.close();
+  }
+}
+
+export async function openServerDatabase(url: string, maxConnections = 10): Promise<Database> {
+  const database = new ServerDatabase(url, maxConnections);
+  await database.asOwner((sql) => sql.query('SELECT 1'));
+  return database;
+}
+
+/** Opens (creating if needed) the embedded PostgreSQL kept in `dataDir`; `undefined` keeps it in memory. */
+export async function openEmbeddedDatabase(dataDir: string | undefined): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    extensions: { pg_trgm },
+    parsers: { 20: parseInt8, 1082: identity },
+  });
+  return new EmbeddedDatabase(pglite);
+}

@@ -1,0 +1,72 @@
+/**
+ * Roles and what each may do. Roles are fixed in code so that segregation of duties is reviewed as code;
+ * a tenant assigns roles to staff. A permission names a capability, not a screen.
+ */
+export const PERMISSIONS = [
+  'customer.read',
+  'customer.write',
+  'customer.reveal',
+  'account.write',
+  'premise.write',
+  'meter.write',
+  'audit.read',
+  'outbox.read',
+  'staff.read',
+  'staff.manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLES = [
+  'admin',
+  'counter_clerk',
+  'hotline_agent',
+  'dispatcher',
+  'repair_crew',
+  'meter_reader',
+  'collector',
+  'billing_clerk',
+  'connection_staff',
+  'manager',
+  'auditor',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
+  admin: { zh: '系统管理员', en: 'Administrator' },
+  counter_clerk: { zh: '综合窗口', en: 'Counter clerk' },
+  hotline_agent: { zh: '热线坐席', en: 'Hotline agent' },
+  dispatcher: { zh: '调度员', en: 'Dispatcher' },
+  repair_crew: { zh: '维修人员', en: 'Repair crew' },
+  meter_reader: { zh: '抄表员', en: 'Meter reader' },
+  collector: { zh: '催收员', en: 'Collector' },
+  billing_clerk: { zh: '核算员', en: 'Billing clerk' },
+  connection_staff: { zh: '报装人员', en: 'Connection staff' },
+  manager: { zh: '管理人员', en: 'Manager' },
+  auditor: { zh: '审计员', en: 'Auditor' },
+};
+
+// The administrator manages staff but neither reads the audit log nor reveals personal data; the auditor
+// reads everything and changes nothing. Nobody both writes records and audits them.
+const GRANTS: Record<Role, readonly Permission[]> = {
+  admin: ['customer.read', 'staff.read', 'staff.manage', 'outbox.read'],
+  counter_clerk: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write'],
+  hotline_agent: ['customer.read', 'customer.write'],
+  dispatcher: ['customer.read'],
+  repair_crew: ['customer.read'],
+  meter_reader: ['customer.read'],
+  collector: ['customer.read'],
+  billing_clerk: ['customer.read', 'account.write'],
+  connection_staff: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'meter.write'],
+  manager: ['customer.read', 'staff.read'],
+  auditor: ['customer.read', 'audit.read', 'outbox.read', 'staff.read'],
+};
+
+export function permissionsOf(roles: readonly Role[]): Permission[] {
+  const granted = new Set<Permission>();
+  for (const role of roles) for (const permission of GRANTS[role]) granted.add(permission);
+  return PERMISSIONS.filter((permission) => granted.has(permission));
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}

@@ -1,0 +1,87 @@
+/**
+ * The one HTTP client both front ends use: JSON in and out, the session cookie sent automatically, the
+ * CSRF token attached to every state-changing request, and errors turned into ApiError with the server's
+ * bilingual message and per-field problems.
+ */
+import type { ApiErrorBody } from './types';
+
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+  ) {
+    super(body.message.en);
+    this.name = 'ApiError';
+  }
+
+  /** The message in the given language ('zh' or 'en'). */
+  messageIn(language: string): string {
+    return language.startsWith('en') ? this.body.message.en : this.body.message.zh;
+  }
+
+  /** Field problems keyed by field name, in the given language, for form validation display. */
+  fieldMessages(language: string): Record<string, string> {
+    const result: Record<string, string> = {};
+    for (const field of this.body.fields) result[field.field] = language.startsWith('en') ? field.en : field.zh;
+    return result;
+  }
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(withQuery(path, query), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, {
+      code: 'network_error',
+      message: { zh: '网络连接失败，请检查网络后重试', en: 'Network error; check the connection and try again' },
+      fields: [],
+    });
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const data: unknown = text ? JSON.parse(text) : undefined;
+  if (!response.ok) {
+    const errorBody = data as ApiErrorBody | undefined;
+    throw new ApiError(
+      response.status,
+      errorBody && typeof errorBody.code === 'string'
+        ? errorBody
+        : { code: 'http_' + response.status, message: { zh: `请求失败（${response.status}）`, en: `Request failed (${response.status})` }, fields: [] },
+    );
+  }
+  return data as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  delete: <T = void>(path: string) => request<T>('DELETE', path),
+};

@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// Two applications from one build: the staff console (antd) and the customer portal (antd-mobile). They
+// share the API client and i18n; each gets its own entry so the portal never downloads antd.
+export default defineConfig({
+  root: __dirname,
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: resolve(__dirname, 'dist'),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+    rolldownOptions: {
+      input: {
+        console: resolve(__dirname, 'console/index.html'),
+        portal: resolve(__dirname, 'portal/index.html'),
+      },
+      output: {
+        advancedChunks: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
+            { name: 'antd', test: /node_modules[\\/](antd|@ant-design|rc-[^\\/]+|@rc-component)[\\/]/ },
+            { name: 'antd-mobile', test: /node_modules[\\/](antd-mobile|antd-mobile-icons)[\\/]/ },
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
+  server: {
+    // The dev server forwards API calls to a running Shuiwu server (SHUIWU_API_URL, default port 3000).
+    proxy: { '/api': process.env.SHUIWU_API_URL ?? 'http://127.0.0.1:3000' },
+  },
+});
