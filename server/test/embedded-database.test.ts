@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContext } from '../src/app';
+import { DEMO_CUSTOMER, seedDemo } from '../src/demo/seed';
+import { ManualClock } from '../src/platform/clock';
+import { loadConfig } from '../src/platform/config';
+import { openEmbeddedDatabase, type Database } from '../src/platform/db/database';
+import { migrate } from '../src/platform/db/migrate';
+import { searchCustomers } from '../src/modules/customers';
+import { TEST_SECRET_KEY } from './harness';
+
+// The one-command start runs on PGlite (PostgreSQL 18 in WebAssembly); the same migrations and the same
+// row-level security must hold there as on the PostgreSQL 15 server.
+let db: Database;
+
+beforeAll(async () => {
+  db = await openEmbeddedDatabase(undefined);
+}, 60_000);
+afterAll(() => db.close());
+
+describe('the embedded database', () => {
+  it('applies every migration, and a second run applies none', async () => {
+    const first = await migrate(db);
+    expect(first.applied.length).toBeGreaterThanOrEqual(7);
+    const second = await migrate(db);
+    expect(second).toEqual({ applied: [], alreadyApplied: first.applied.length });
+  });
+
+  it('filters by tenant: requests run as the application role, never the superuser', async () => {
+    const [a] = await db.asOwner((sql) => sql.query<{ id: string }>("INSERT INTO tenants (code, name, name_en) VALUES ('emb-a', 'A', 'A') RETURNING id"));
+    const [b] = await db.asOwner((sql) => sql.query<{ id: string }>("INSERT INTO tenants (code, name, name_en) VALUES ('emb-b', 'B', 'B') RETURNING id"));
+    const tenantA = a?.id as string;
+    const tenantB = b?.id as string;
+    await db.withTenant(tenantA, (sql) => sql.query("INSERT INTO premises (tenant_id, district, street, address) VALUES ($1, '区', '街', '1号')", [tenantA]));
+    await expect(
+      db.withTenant(tenantA, (sql) => sql.query("INSERT INTO premises (tenant_id, district, street, address) VALUES ($1, '区', '街', '2号')", [tenantB])),
+    ).rejects.toThrow(/row-level security/);
+    expect(await db.withTenant(tenantB, (sql) => sql.query('SELECT * FROM premises'))).toEqual([]);
+    expect(await db.withoutTenant((sql) => sql.query('SELECT * FROM premises'))).toEqual([]);
+    const [who] = await db.withTenant(tenantA, (sql) => sql.query<{ user: string }>('SELECT current_user AS user'));
+    expect(who?.user).toBe('shuiwu_app');
+  });
+
+  it('seeds the demo utility deterministically and finds its customers', async () => {
+    const context = createContext({ config: loadConfig({ SHUIWU_SECRET_KEY: TEST_SECRET_KEY }), db, clock: new ManualClock() });
+    const demo = await seedDemo(context, { customers: 300 });
+    expect(demo.isNew).toBe(true);
+    expect(demo.accounts).toBeGreaterThanOrEqual(300);
+    const found = await searchCustomers(context, demo.tenant.id, DEMO_CUSTOMER.accountNo, 5);
+    expect(found[0]?.name).toBe(DEMO_CUSTOMER.name);
+    const again = await seedDemo(context);
+    expect(again.isNew).toBe(false);
+  });
+});
