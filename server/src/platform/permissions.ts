@@ -70,3 +70,21 @@ export function permissionsOf(roles: readonly Role[]): Permission[] {
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
+
+const WRITE_PERMISSIONS: readonly Permission[] = ['customer.write', 'account.write', 'premise.write', 'meter.write', 'staff.manage'];
+
+/**
+ * Segregation of duties for one person's roles together: whoever reads the audit log may change nothing
+ * and reveal nothing, and whoever manages staff may not reveal personal data. Returns the broken rules.
+ */
+export function segregationConflicts(roles: readonly Role[]): { zh: string; en: string }[] {
+  const permissions = new Set(permissionsOf(roles));
+  const conflicts: { zh: string; en: string }[] = [];
+  if (permissions.has('audit.read') && (WRITE_PERMISSIONS.some((permission) => permissions.has(permission)) || permissions.has('customer.reveal'))) {
+    conflicts.push({ zh: '审计员不能同时拥有修改或查看敏感信息的权限', en: 'an auditor may not also change records or reveal personal data' });
+  }
+  if (permissions.has('staff.manage') && permissions.has('customer.reveal')) {
+    conflicts.push({ zh: '人员管理员不能同时查看完整个人信息', en: 'whoever manages staff may not also reveal personal data' });
+  }
+  return conflicts;
+}

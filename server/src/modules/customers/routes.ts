@@ -50,7 +50,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.get(
     '/api/customers',
     {
-      preHandler: staffGuard(context, 'customer.read'),
+      preValidation: staffGuard(context, 'customer.read'),
       schema: {
         tags: ['customers'],
         summary: 'Find customers by account number, name, phone, ID number or address',
@@ -69,7 +69,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.post(
     '/api/customers',
     {
-      preHandler: staffGuard(context, 'customer.write'),
+      preValidation: staffGuard(context, 'customer.write'),
       schema: { tags: ['customers'], summary: 'Create a customer', security: write, body: newCustomerSchema, response: { 201: customerSchema, ...errors } },
     },
     async (request, reply) => reply.code(201).send(await createCustomer(context, staffOf(request).tenantId, request.body, staffActor(request))),
@@ -78,7 +78,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.get(
     '/api/customers/:id',
     {
-      preHandler: staffGuard(context, 'customer.read'),
+      preValidation: staffGuard(context, 'customer.read'),
       schema: { tags: ['customers'], summary: 'Customer 360: customer, accounts, premises, meters, contacts, history', security: read, params: uuidParamsSchema, response: { 200: customer360Schema, ...errors } },
     },
     async (request) => getCustomer360(context, staffOf(request).tenantId, request.params.id),
@@ -87,7 +87,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.patch(
     '/api/customers/:id',
     {
-      preHandler: staffGuard(context, 'customer.write'),
+      preValidation: staffGuard(context, 'customer.write'),
       schema: {
         tags: ['customers'],
         summary: 'Change a customer (send the version you read; 409 if someone changed it since)',
@@ -103,7 +103,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.post(
     '/api/customers/:id/reveal',
     {
-      preHandler: staffGuard(context, 'customer.reveal'),
+      preValidation: staffGuard(context, 'customer.reveal'),
       schema: {
         tags: ['customers'],
         summary: 'Show a full phone or ID number (recorded in the audit log)',
@@ -122,7 +122,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.post(
     '/api/customers/:id/contacts',
     {
-      preHandler: staffGuard(context, 'customer.write'),
+      preValidation: staffGuard(context, 'customer.write'),
       schema: { tags: ['customers'], summary: 'Add a contact person', security: write, params: uuidParamsSchema, body: newContactSchema, response: { 201: contactSchema, ...errors } },
     },
     async (request, reply) =>
@@ -132,7 +132,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.patch(
     '/api/contacts/:id',
     {
-      preHandler: staffGuard(context, 'customer.write'),
+      preValidation: staffGuard(context, 'customer.write'),
       schema: { tags: ['customers'], summary: 'Change a contact person', security: write, params: uuidParamsSchema, body: contactPatchSchema, response: { 200: contactSchema, ...errors } },
     },
     async (request) => updateContact(context, staffOf(request).tenantId, request.params.id, request.body, staffActor(request)),
@@ -141,7 +141,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.delete(
     '/api/contacts/:id',
     {
-      preHandler: staffGuard(context, 'customer.write'),
+      preValidation: staffGuard(context, 'customer.write'),
       schema: { tags: ['customers'], summary: 'Remove a contact person', security: write, params: uuidParamsSchema, response: { 204: noContent, ...errors } },
     },
     async (request, reply) => {
@@ -153,7 +153,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.get(
     '/api/districts',
     {
-      preHandler: staffGuard(context, 'customer.read'),
+      preValidation: staffGuard(context, 'customer.read'),
       schema: { tags: ['customers'], summary: 'Districts and streets in use, for address pickers', security: read, response: { 200: z.object({ districts: z.array(districtSchema) }), ...errors } },
     },
     async (request) => ({ districts: await listDistricts(context, staffOf(request).tenantId) }),
@@ -162,7 +162,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.get(
     '/api/premises/:id',
     {
-      preHandler: staffGuard(context, 'customer.read'),
+      preValidation: staffGuard(context, 'customer.read'),
       schema: { tags: ['customers'], summary: 'One premise (service address)', security: read, params: uuidParamsSchema, response: { 200: premiseSchema, ...errors } },
     },
     async (request) => getPremise(context, staffOf(request).tenantId, request.params.id),
@@ -171,7 +171,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.post(
     '/api/premises',
     {
-      preHandler: staffGuard(context, 'premise.write'),
+      preValidation: staffGuard(context, 'premise.write'),
       schema: { tags: ['customers'], summary: 'Register a premise (service address)', security: write, body: newPremiseSchema, response: { 201: premiseSchema, ...errors } },
     },
     async (request, reply) => reply.code(201).send(await createPremise(context, staffOf(request).tenantId, request.body, staffActor(request))),
@@ -180,7 +180,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.patch(
     '/api/premises/:id',
     {
-      preHandler: staffGuard(context, 'premise.write'),
+      preValidation: staffGuard(context, 'premise.write'),
       schema: { tags: ['customers'], summary: 'Change a premise address', security: write, params: uuidParamsSchema, body: premisePatchSchema, response: { 200: premiseSchema, ...errors } },
     },
     async (request) => updatePremise(context, staffOf(request).tenantId, request.params.id, request.body, staffActor(request)),
@@ -189,7 +189,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.post(
     '/api/accounts',
     {
-      preHandler: staffGuard(context, 'account.write'),
+      preValidation: staffGuard(context, 'account.write'),
       schema: { tags: ['customers'], summary: 'Open an account (户号 assigned)', security: write, body: newAccountSchema, response: { 201: accountSchema, ...errors } },
     },
     async (request, reply) => {
@@ -202,7 +202,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.patch(
     '/api/accounts/:id',
     {
-      preHandler: staffGuard(context, 'account.write'),
+      preValidation: staffGuard(context, 'account.write'),
       schema: { tags: ['customers'], summary: 'Change an account', security: write, params: uuidParamsSchema, body: accountPatchSchema, response: { 200: accountSchema, ...errors } },
     },
     async (request) => updateAccount(context, staffOf(request).tenantId, request.params.id, request.body, staffActor(request)),
@@ -215,7 +215,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.get(
     '/api/portal/accounts',
     {
-      preHandler: portalGuard(context),
+      preValidation: portalGuard(context),
       schema: { tags: ['portal'], summary: 'Accounts bound to the logged-in customer', security: portalRead, response: { 200: z.object({ accounts: z.array(portalAccountSchema) }), ...errors } },
     },
     async (request) => {
@@ -227,7 +227,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.get(
     '/api/portal/accounts/:id',
     {
-      preHandler: portalGuard(context),
+      preValidation: portalGuard(context),
       schema: { tags: ['portal'], summary: 'One bound account', security: portalRead, params: uuidParamsSchema, response: { 200: portalAccountSchema, ...errors } },
     },
     async (request) => {
@@ -239,7 +239,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.post(
     '/api/portal/bindings',
     {
-      preHandler: portalGuard(context),
+      preValidation: portalGuard(context),
       schema: {
         tags: ['portal'],
         summary: 'Bind an account by account number and holder name',
@@ -257,7 +257,7 @@ export function registerCustomerRoutes(app: App, context: PlatformContext): void
   app.delete(
     '/api/portal/bindings/:id',
     {
-      preHandler: portalGuard(context),
+      preValidation: portalGuard(context),
       schema: { tags: ['portal'], summary: 'Unbind an account', security: portalWrite, params: uuidParamsSchema, response: { 204: noContent, ...errors } },
     },
     async (request, reply) => {

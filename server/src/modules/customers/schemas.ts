@@ -27,10 +27,10 @@ const customerFields = {
 
 function idNumberRules(value: { idType?: string | null | undefined; idNumber?: string | null | undefined }, context: z.RefinementCtx): void {
   if (value.idNumber && !value.idType) {
-    context.addIssue({ code: 'custom', path: ['idType'], message: 'is required with an ID number' });
+    context.addIssue({ code: 'custom', path: ['idType'], message: 'is required with an ID number', params: { zh: '填写证件号码时必须选择证件类型' } });
   }
   if (value.idType === 'resident_id' && value.idNumber && !isValidResidentId(value.idNumber)) {
-    context.addIssue({ code: 'custom', path: ['idNumber'], message: 'is not a valid 18-character resident ID number (check digit)' });
+    context.addIssue({ code: 'custom', path: ['idNumber'], message: 'is not a valid 18-character resident ID number (check digit)', params: { zh: '不是有效的18位居民身份证号码（校验位不符）' } });
   }
 }
 

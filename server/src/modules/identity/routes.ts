@@ -84,7 +84,7 @@ export function registerIdentityRoutes(app: App, context: PlatformContext, depen
   app.post(
     '/api/staff/logout',
     {
-      preHandler: staffGuard(context),
+      preValidation: staffGuard(context),
       schema: { tags: ['identity'], summary: 'End the staff session', security: [{ staffSession: [], csrfToken: [] }], response: { 204: noContent, ...errors } },
     },
     async (request, reply) => {
@@ -97,7 +97,7 @@ export function registerIdentityRoutes(app: App, context: PlatformContext, depen
   app.get(
     '/api/staff/me',
     {
-      preHandler: staffGuard(context),
+      preValidation: staffGuard(context),
       schema: { tags: ['identity'], summary: 'The logged-in staff member', security: [{ staffSession: [] }], response: { 200: staffSessionSchema, ...errors } },
     },
     async (request) => {
@@ -157,7 +157,7 @@ export function registerIdentityRoutes(app: App, context: PlatformContext, depen
   app.post(
     '/api/portal/logout',
     {
-      preHandler: portalGuard(context),
+      preValidation: portalGuard(context),
       schema: { tags: ['identity'], summary: 'End the portal session', security: [{ portalSession: [], csrfToken: [] }], response: { 204: noContent, ...errors } },
     },
     async (request, reply) => {
@@ -170,7 +170,7 @@ export function registerIdentityRoutes(app: App, context: PlatformContext, depen
   app.get(
     '/api/portal/me',
     {
-      preHandler: portalGuard(context),
+      preValidation: portalGuard(context),
       schema: { tags: ['identity'], summary: 'The logged-in portal user', security: [{ portalSession: [] }], response: { 200: portalSessionSchema, ...errors } },
     },
     async (request) => {

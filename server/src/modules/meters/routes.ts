@@ -12,7 +12,7 @@ export function registerMeterRoutes(app: App, context: PlatformContext): void {
   app.get(
     '/api/meters/:id',
     {
-      preHandler: staffGuard(context, 'customer.read'),
+      preValidation: staffGuard(context, 'customer.read'),
       schema: { tags: ['meters'], summary: 'One meter asset', security: [{ staffSession: [] }], params: uuidParamsSchema, response: { 200: meterSchema, ...errors } },
     },
     async (request) => getMeter(context, staffOf(request).tenantId, request.params.id),
@@ -21,7 +21,7 @@ export function registerMeterRoutes(app: App, context: PlatformContext): void {
   app.post(
     '/api/meters',
     {
-      preHandler: staffGuard(context, 'meter.write'),
+      preValidation: staffGuard(context, 'meter.write'),
       schema: { tags: ['meters'], summary: 'Register a meter asset', security: [{ staffSession: [], csrfToken: [] }], body: newMeterSchema, response: { 201: meterSchema, ...errors } },
     },
     async (request, reply) => reply.code(201).send(await createMeter(context, staffOf(request).tenantId, request.body, staffActor(request))),
@@ -30,7 +30,7 @@ export function registerMeterRoutes(app: App, context: PlatformContext): void {
   app.patch(
     '/api/meters/:id',
     {
-      preHandler: staffGuard(context, 'meter.write'),
+      preValidation: staffGuard(context, 'meter.write'),
       schema: {
         tags: ['meters'],
         summary: 'Change a meter asset (optimistic: send the version you read)',

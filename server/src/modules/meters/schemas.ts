@@ -26,7 +26,7 @@ const meterFields = {
   serialNo: z.string().trim().toUpperCase().regex(/^[A-Z0-9-]{4,32}$/, '4–32 letters, digits or dashes'),
   premiseId: z.uuid().nullable().optional(),
   model: z.string().trim().min(1).max(60),
-  sizeDn: z.number().int().refine((size) => (METER_SIZES as readonly number[]).includes(size), { message: `one of DN ${METER_SIZES.join(', ')}` }),
+  sizeDn: z.number().int().refine((size) => (METER_SIZES as readonly number[]).includes(size), { message: `one of DN ${METER_SIZES.join(', ')}`, params: { zh: `口径须为 DN${METER_SIZES.join('、DN')} 之一` } }),
   isRemote: z.boolean().optional(),
   status: z.enum(METER_STATUSES).optional(),
   installedOn: isoDateSchema.nullable().optional(),

@@ -4,6 +4,7 @@ import { errorResponseSchema } from '../../platform/http/errors';
 import { staffGuard, staffOf } from '../../platform/http/guards';
 import type { App } from '../../platform/http/server';
 import { listOutbox } from './outbox';
+import type { SmsGateway } from './sms';
 
 const outboxMessageSchema = z
   .object({
@@ -19,14 +20,15 @@ const outboxMessageSchema = z
   })
   .meta({ id: 'OutboxMessage' });
 
-export function registerNotificationRoutes(app: App, context: PlatformContext): void {
+export function registerNotificationRoutes(app: App, context: PlatformContext, sms: SmsGateway): void {
   app.get(
     '/api/outbox',
     {
-      preHandler: staffGuard(context, 'outbox.read'),
+      preValidation: staffGuard(context, 'outbox.read'),
       schema: {
         tags: ['notifications'],
         summary: 'Messages sent to customers, newest first',
+        description: 'One-time codes are masked unless the SMS gateway keeps messages on this machine (demo).',
         security: [{ staffSession: [] }],
         querystring: z.strictObject({
           recipient: z.string().regex(/^1[3-9]\d{9}$/).optional(),
@@ -41,6 +43,6 @@ export function registerNotificationRoutes(app: App, context: PlatformContext): 
         },
       },
     },
-    async (request) => listOutbox(context, staffOf(request).tenantId, request.query),
+    async (request) => listOutbox(context, staffOf(request).tenantId, request.query, { showSensitiveBodies: sms.isLocal }),
   );
 }

@@ -26,7 +26,7 @@ export function registerTenancyRoutes(app: App, context: PlatformContext): void 
   app.get(
     '/api/service-halls',
     {
-      preHandler: staffGuard(context, 'customer.read'),
+      preValidation: staffGuard(context, 'customer.read'),
       schema: {
         tags: ['tenancy'],
         summary: 'Service halls and government-centre windows',
@@ -40,7 +40,7 @@ export function registerTenancyRoutes(app: App, context: PlatformContext): void 
   app.get(
     '/api/staff',
     {
-      preHandler: staffGuard(context, 'staff.read'),
+      preValidation: staffGuard(context, 'staff.read'),
       schema: {
         tags: ['tenancy'],
         summary: 'Staff members and their roles',
@@ -54,7 +54,7 @@ export function registerTenancyRoutes(app: App, context: PlatformContext): void 
   app.post(
     '/api/staff',
     {
-      preHandler: staffGuard(context, 'staff.manage'),
+      preValidation: staffGuard(context, 'staff.manage'),
       schema: {
         tags: ['tenancy'],
         summary: 'Add a staff member with roles',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../../platform/permissions';
+import { ROLES, segregationConflicts } from '../../platform/permissions';
 
 export const tenantSummarySchema = z
   .object({ code: z.string(), name: z.string(), nameEn: z.string(), hotline: z.string().nullable() })
@@ -35,6 +35,11 @@ export const newStaffSchema = z.strictObject({
   username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,31}$/, 'lower-case letters, digits, . _ -; 3–32 characters'),
   displayName: z.string().trim().min(1).max(50),
   password: z.string().min(10).max(200),
-  roles: z.array(z.enum(ROLES)).min(1),
+  roles: z
+    .array(z.enum(ROLES))
+    .min(1)
+    .superRefine((roles, context) => {
+      for (const conflict of segregationConflicts(roles)) context.addIssue({ code: 'custom', message: conflict.en, params: { zh: conflict.zh } });
+    }),
 });
 export type NewStaff = z.infer<typeof newStaffSchema>;

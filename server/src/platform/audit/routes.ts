@@ -42,7 +42,7 @@ export function registerAuditRoutes(app: App, context: PlatformContext): void {
   app.get(
     '/api/audit',
     {
-      preHandler: staffGuard(context, 'audit.read'),
+      preValidation: staffGuard(context, 'audit.read'),
       schema: {
         tags: ['audit'],
         summary: 'Audit log entries, newest first',
@@ -97,7 +97,7 @@ export function registerAuditRoutes(app: App, context: PlatformContext): void {
   app.get(
     '/api/audit/verify',
     {
-      preHandler: staffGuard(context, 'audit.read'),
+      preValidation: staffGuard(context, 'audit.read'),
       schema: {
         tags: ['audit'],
         summary: 'Recompute the hash chain of this utility\'s audit log',

@@ -62,6 +62,11 @@ function describeIssue(issue: ValidationIssue): { zh: string; en: string } {
       };
     case 'unrecognized_keys':
       return { zh: '不允许提交该字段', en: 'is not an accepted field' };
+    case 'custom': {
+      // Our own refinements carry their Chinese wording in params.zh.
+      const zh = (params.params as { zh?: string } | undefined)?.zh;
+      return { zh: zh ?? '取值无效', en: issue.message ?? 'is invalid' };
+    }
     default:
       return { zh: '取值无效', en: issue.message ?? 'is invalid' };
   }

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { resolveSession, type PortalPrincipal, type StaffPrincipal } from '../auth/sessions';
 import type { PlatformContext } from '../context';
 import { constantTimeEqual } from '../crypto';
@@ -35,8 +35,11 @@ function checkCsrf(request: FastifyRequest, expected: string): void {
   }
 }
 
-/** A pre-handler that admits a logged-in staff member holding every listed permission. */
-export function staffGuard(context: PlatformContext, ...required: Permission[]): preHandlerAsyncHookHandler {
+/**
+ * Admits a logged-in staff member holding every listed permission. Registered as preValidation, so an
+ * unauthorised caller is turned away before the body is read and learns nothing of its schema.
+ */
+export function staffGuard(context: PlatformContext, ...required: Permission[]): preValidationAsyncHookHandler {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     const token = request.cookies[STAFF_COOKIE];
     const principal = token ? await resolveSession(context, token, 'staff') : null;
@@ -47,8 +50,8 @@ export function staffGuard(context: PlatformContext, ...required: Permission[]):
   };
 }
 
-/** A pre-handler that admits a logged-in portal user. */
-export function portalGuard(context: PlatformContext): preHandlerAsyncHookHandler {
+/** Admits a logged-in portal user (preValidation, like staffGuard). */
+export function portalGuard(context: PlatformContext): preValidationAsyncHookHandler {
   return async (request: FastifyRequest) => {
     const token = request.cookies[PORTAL_COOKIE];
     const principal = token ? await resolveSession(context, token, 'portal') : null;
