@@ -68,7 +68,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; context
   });
   registerCustomerRoutes(app, context);
   registerMeterRoutes(app, context);
-  registerNotificationRoutes(app, context);
+  registerNotificationRoutes(app, context, options.sms);
   registerAuditRoutes(app, context);
 
   if (options.serveWeb !== false && existsSync(path.join(WEB_DIST, 'console', 'index.html'))) {

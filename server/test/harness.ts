@@ -9,7 +9,7 @@ import type { App } from '../src/platform/http/server';
 import { ROLES, type Role } from '../src/platform/permissions';
 import { LocalOutboxSmsGateway } from '../src/modules/notifications';
 import { createTenant, hashPassword, type Tenant } from '../src/modules/tenancy';
-import { ADMIN_URL, databaseUrl, TEMPLATE_DATABASE } from './database-urls';
+import { ADMIN_URL, databaseUrl, templateDatabase } from './database-urls';
 
 export const TEST_SECRET_KEY = '0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0';
 export const TEST_PASSWORD = 'Test-password-2026';
@@ -78,17 +78,17 @@ export interface TestEnvironment {
   loginPortal(utility: Utility, phone: string): Promise<Client>;
   /** The newest login code sent to a phone. */
   latestCode(utility: Utility, phone: string): Promise<string>;
-  /** Runs SQL as the database owner (bypasses nothing: RLS is forced; set the tenant to see rows). */
+  /** Runs SQL as the database owner: in tests a superuser, which bypasses RLS. For catalog checks and tampering. */
   ownerQuery<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
   close(): Promise<void>;
 }
 
 /** A fresh database copied from the migrated template, the real app on it, and helpers to act as people. */
-export async function createTestEnvironment(options: Partial<Pick<AppOptions, 'rateLimitPerMinute' | 'loginRateLimitPerMinute'>> = {}): Promise<TestEnvironment> {
+export async function createTestEnvironment(options: Partial<Pick<AppOptions, 'rateLimitPerMinute' | 'loginRateLimitPerMinute' | 'sms'>> = {}): Promise<TestEnvironment> {
   const name = `shuiwu_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateDatabase()}`);
   await admin.end();
   const url = databaseUrl(name);
   const config = loadConfig({ DATABASE_URL: url, SHUIWU_SECRET_KEY: TEST_SECRET_KEY, SHUIWU_LOG_LEVEL: 'silent' });
@@ -98,7 +98,7 @@ export async function createTestEnvironment(options: Partial<Pick<AppOptions, 'r
     config,
     db,
     clock,
-    sms: new LocalOutboxSmsGateway(),
+    sms: options.sms ?? new LocalOutboxSmsGateway(),
     logLevel: 'silent',
     rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
     loginRateLimitPerMinute: options.loginRateLimitPerMinute ?? 100_000,

@@ -79,10 +79,11 @@ export async function listOutbox(
   context: PlatformContext,
   tenantId: string,
   filter: { recipient?: string | undefined; before?: string | undefined; limit: number },
+  options: { showSensitiveBodies: boolean },
 ): Promise<{ messages: OutboxMessage[]; nextBefore: string | null }> {
   const rows = await context.db.withTenant(tenantId, (sql) =>
-    sql.query<{ id: string; recipient: string; template: string; body: string; status: OutboxMessage['status']; provider: string | null; created_at: Date; sent_at: Date | null }>(
-      `SELECT id, recipient, template, body, status, provider, created_at, sent_at FROM message_outbox
+    sql.query<{ id: string; recipient: string; template: string; body: string; is_sensitive: boolean; status: OutboxMessage['status']; provider: string | null; created_at: Date; sent_at: Date | null }>(
+      `SELECT id, recipient, template, body, is_sensitive, status, provider, created_at, sent_at FROM message_outbox
        WHERE ($1::text IS NULL OR recipient = $1) AND ($2::timestamptz IS NULL OR created_at < $2)
        ORDER BY created_at DESC, id DESC LIMIT $3`,
       [filter.recipient ?? null, filter.before ?? null, filter.limit + 1],
@@ -96,7 +97,7 @@ export async function listOutbox(
       channel: 'sms',
       recipientMasked: maskPhone(row.recipient) ?? '',
       template: row.template,
-      body: row.body,
+      body: row.is_sensitive && !options.showSensitiveBodies ? row.body.replace(/\d{4,}/g, (digits) => '*'.repeat(digits.length)) : row.body,
       status: row.status,
       provider: row.provider,
       createdAt: new Date(row.created_at).toISOString(),

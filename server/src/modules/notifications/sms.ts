@@ -9,6 +9,11 @@ export interface SmsMessage {
 /** A channel that delivers SMS: one adapter per gateway, chosen by configuration. */
 export interface SmsGateway {
   readonly name: string;
+  /**
+   * Messages never leave this machine (demo and tests). Only then may staff read one-time codes in the
+   * outbox; with a real gateway a code shown to staff would let them log in as the customer.
+   */
+  readonly isLocal: boolean;
   send(message: SmsMessage): Promise<{ providerMessageId: string; isDelivered: boolean }>;
 }
 
@@ -18,6 +23,7 @@ export interface SmsGateway {
  */
 export class LocalOutboxSmsGateway implements SmsGateway {
   readonly name = 'local-outbox';
+  readonly isLocal = true;
 
   async send(): Promise<{ providerMessageId: string; isDelivered: boolean }> {
     return { providerMessageId: `local-${randomUUID()}`, isDelivered: true };
