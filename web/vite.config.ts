@@ -1,13 +1,28 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+// In development, deep links such as /console/customers/… or /portal/login get their app's page, as the
+// server does in production.
+function singlePageFallback(): Plugin {
+  return {
+    name: 'shuiwu-single-page-fallback',
+    configureServer(server) {
+      server.middlewares.use((request, _response, next) => {
+        const match = /^\/(console|portal)(\/[^.]*)?$/.exec(request.url?.split('?')[0] ?? '');
+        if (match) request.url = `/${match[1]}/index.html`;
+        next();
+      });
+    },
+  };
+}
 
 // Two applications from one build: the staff console (antd) and the customer portal (antd-mobile). They
 // share the API client and i18n; each gets its own entry so the portal never downloads antd.
 export default defineConfig({
   root: __dirname,
   base: '/',
-  plugins: [react()],
+  plugins: [react(), singlePageFallback()],
   build: {
     outDir: resolve(__dirname, 'dist'),
     emptyOutDir: true,

@@ -15,6 +15,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly body: ApiErrorBody,
+    /** Seconds to wait before trying again, from the Retry-After header of a 429 or 423. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(body.message.en);
     this.name = 'ApiError';
@@ -69,11 +71,13 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
   const data: unknown = text ? JSON.parse(text) : undefined;
   if (!response.ok) {
     const errorBody = data as ApiErrorBody | undefined;
+    const retryAfter = Number(response.headers.get('retry-after'));
     throw new ApiError(
       response.status,
       errorBody && typeof errorBody.code === 'string'
         ? errorBody
         : { code: 'http_' + response.status, message: { zh: `请求失败（${response.status}）`, en: `Request failed (${response.status})` }, fields: [] },
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
     );
   }
   return data as T;

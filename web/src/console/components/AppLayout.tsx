@@ -1,0 +1,94 @@
+import { AuditOutlined, LogoutOutlined, MailOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { App, Button, Flex, Layout, Menu, Space, Tag, Typography } from 'antd';
+import type { MenuProps } from 'antd';
+import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useLocation, useNavigate } from 'react-router';
+import { useSession } from '../session/session';
+import { useLogout } from '../session/useSessionQueries';
+import { LanguageSwitch } from './LanguageSwitch';
+import { Logo } from './Logo';
+
+const { Header, Sider, Content } = Layout;
+
+/** The frame of every signed-in page: menu by permission, who is signed in where, language, sign-out. */
+export function AppLayout({ children }: { children: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const { session, can } = useSession();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const logout = useLogout();
+  const [collapsed, setCollapsed] = useState(false);
+  const english = i18n.language.startsWith('en');
+
+  const items: NonNullable<MenuProps['items']> = [
+    { key: '/', icon: <TeamOutlined />, label: t('layout.customers') },
+    ...(can('audit.read') ? [{ key: '/audit', icon: <AuditOutlined />, label: t('layout.audit') }] : []),
+    ...(can('outbox.read') ? [{ key: '/outbox', icon: <MailOutlined />, label: t('layout.outbox') }] : []),
+  ];
+  const selected = location.pathname.startsWith('/audit')
+    ? '/audit'
+    : location.pathname.startsWith('/outbox')
+      ? '/outbox'
+      : '/';
+
+  const tenantName = english ? session.tenant.nameEn : session.tenant.name;
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Sider
+        collapsible
+        collapsed={collapsed}
+        onCollapse={setCollapsed}
+        width={216}
+        style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
+      >
+        <Logo collapsed={collapsed} />
+        <Menu
+          theme="dark"
+          mode="inline"
+          selectedKeys={[selected]}
+          items={items}
+          onClick={({ key }) => void navigate(key)}
+        />
+      </Sider>
+      <Layout style={{ minWidth: 0 }}>
+        <Header className="sw-header">
+          <Flex align="center" gap={12} style={{ minWidth: 0 }}>
+            <Typography.Text strong ellipsis style={{ fontSize: 16 }} data-testid="tenant-name">
+              {tenantName}
+            </Typography.Text>
+            <Typography.Text type="secondary" ellipsis>
+              {t('app.title')}
+            </Typography.Text>
+          </Flex>
+          <Space size="middle" wrap={false}>
+            <Space size={6} data-testid="staff-identity">
+              <UserOutlined />
+              <Typography.Text strong>{session.staff.displayName}</Typography.Text>
+              {session.staff.roles.map((role) => (
+                <Tag key={role} color="blue" variant="filled" style={{ marginInlineEnd: 0 }}>
+                  {t(`role.${role}`)}
+                </Tag>
+              ))}
+            </Space>
+            <LanguageSwitch />
+            <Button
+                icon={<LogoutOutlined />}
+                loading={logout.isPending}
+                onClick={() =>
+                  logout.mutate(undefined, {
+                    onSettled: () => void message.success(t('layout.loggedOut')),
+                  })
+                }
+              >
+                {t('layout.logout')}
+            </Button>
+          </Space>
+        </Header>
+        <Content className="sw-content">{children}</Content>
+      </Layout>
+    </Layout>
+  );
+}

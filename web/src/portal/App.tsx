@@ -1,0 +1,85 @@
+/** The portal's providers and routes. */
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { ConfigProvider, setDefaultConfig } from 'antd-mobile';
+import enUS from 'antd-mobile/es/locales/en-US';
+import zhCN from 'antd-mobile/es/locales/zh-CN';
+import { useEffect, useState, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
+import { ApiError } from '../api/client';
+import { queryKeys } from './api';
+import { ErrorState, PageLoading } from './components/states';
+import { TabLayout } from './components/TabLayout';
+import { AccountDetailPage } from './pages/AccountDetailPage';
+import { BindPage } from './pages/BindPage';
+import { HomePage } from './pages/HomePage';
+import { LoginPage } from './pages/LoginPage';
+import { MePage } from './pages/MePage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { endSession, useSession } from './session';
+
+function createQueryClient(): QueryClient {
+  // A 401 while a session is believed to exist means it ended (idle timeout, logout elsewhere): forget
+  // it, and the route guard sends the customer to the login page.
+  const onError = (error: unknown) => {
+    if (error instanceof ApiError && error.status === 401 && client.getQueryData(queryKeys.session)) {
+      endSession(client);
+    }
+  };
+  const client: QueryClient = new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
+    defaultOptions: {
+      queries: {
+        retry: (failureCount, error) =>
+          !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failureCount < 2,
+        refetchOnWindowFocus: false,
+      },
+      mutations: { retry: false },
+    },
+  });
+  return client;
+}
+
+/** Shows its child routes only to a logged-in customer. */
+function RequireSession(): ReactElement {
+  const session = useSession();
+  const location = useLocation();
+  if (session.isPending) return <PageLoading />;
+  if (session.isError) return <ErrorState error={session.error} onRetry={() => void session.refetch()} fullPage />;
+  if (!session.data) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  return <Outlet />;
+}
+
+export function App(): ReactElement {
+  const [queryClient] = useState(createQueryClient);
+  const { i18n, t } = useTranslation();
+  const locale = i18n.language.startsWith('en') ? enUS : zhCN;
+
+  useEffect(() => {
+    // Toast, Dialog and ActionSheet shown imperatively live outside the ConfigProvider below.
+    setDefaultConfig({ locale });
+    document.title = t('app.documentTitle');
+  }, [locale, t]);
+
+  return (
+    <ConfigProvider locale={locale}>
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter basename="/portal">
+          <Routes>
+            <Route path="/login" element={<LoginPage />} />
+            <Route element={<RequireSession />}>
+              <Route element={<TabLayout />}>
+                <Route index element={<HomePage />} />
+                <Route path="/me" element={<MePage />} />
+              </Route>
+              <Route path="/bind" element={<BindPage />} />
+              <Route path="/accounts/:id" element={<AccountDetailPage />} />
+            </Route>
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </ConfigProvider>
+  );
+}
