@@ -212,11 +212,11 @@ export async function currentTarget(environment: TestEnvironment, utility: Utili
   });
 }
 
-/** The tables that carry a tenant_id, from the catalog. */
+/** The tables that carry a tenant_id, from the catalog; partitions are reached through their parent. */
 export async function tenantOwnedTables(environment: TestEnvironment): Promise<string[]> {
   const rows = await environment.ownerQuery<{ table: string }>(
     `SELECT c.relname AS table FROM pg_class c
-     WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+     WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
        AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)
      ORDER BY c.relname`,
   );

@@ -111,7 +111,10 @@ describe('the database keeps tenants apart', () => {
     const rows = await environment.ownerQuery<{ table: string; enabled: boolean; forced: boolean; policies: number }>(
       `SELECT c.relname AS table, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
          (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid)::int AS policies
-       FROM pg_class c WHERE c.relname = ANY($1::text[]) AND c.relnamespace = 'public'::regnamespace ORDER BY c.relname`,
+       FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace
+         AND (c.relname = ANY($1::text[])
+           OR (c.relispartition AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id')))
+       ORDER BY c.relname`,
       [tables],
     );
     expect(tables).toEqual(expect.arrayContaining(['customers', 'accounts', 'premises', 'meters', 'contacts', 'sessions', 'audit_log', 'message_outbox']));
