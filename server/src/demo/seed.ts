@@ -21,6 +21,7 @@ export const DEMO_STAFF: { username: string; displayName: string; roles: Role[] 
   { username: 'dispatcher', displayName: '刘强（调度）', roles: ['dispatcher'] },
   { username: 'repair', displayName: '赵磊（维修）', roles: ['repair_crew'] },
   { username: 'reader', displayName: '孙伟（抄表）', roles: ['meter_reader'] },
+  { username: 'supervisor', displayName: '马建国（抄表主管）', roles: ['reading_supervisor'] },
   { username: 'collector', displayName: '周军（催收）', roles: ['collector'] },
   { username: 'billing', displayName: '吴敏（核算）', roles: ['billing_clerk'] },
   { username: 'connection', displayName: '郑涛（报装）', roles: ['connection_staff'] },

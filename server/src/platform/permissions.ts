@@ -13,6 +13,18 @@ export const PERMISSIONS = [
   'outbox.read',
   'staff.read',
   'staff.manage',
+  'tariff.read',
+  'tariff.write',
+  'route.read',
+  'route.manage',
+  'reading.read',
+  'reading.write',
+  'reading.review',
+  'reading.import',
+  'billing.run',
+  'bill.read',
+  'bill.adjust',
+  'report.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -23,6 +35,7 @@ export const ROLES = [
   'dispatcher',
   'repair_crew',
   'meter_reader',
+  'reading_supervisor',
   'collector',
   'billing_clerk',
   'connection_staff',
@@ -38,6 +51,7 @@ export const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
   dispatcher: { zh: '调度员', en: 'Dispatcher' },
   repair_crew: { zh: '维修人员', en: 'Repair crew' },
   meter_reader: { zh: '抄表员', en: 'Meter reader' },
+  reading_supervisor: { zh: '抄表主管', en: 'Reading supervisor' },
   collector: { zh: '催收员', en: 'Collector' },
   billing_clerk: { zh: '核算员', en: 'Billing clerk' },
   connection_staff: { zh: '报装人员', en: 'Connection staff' },
@@ -49,16 +63,17 @@ export const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
 // reads everything and changes nothing. Nobody both writes records and audits them.
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: ['customer.read', 'staff.read', 'staff.manage', 'outbox.read'],
-  counter_clerk: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write'],
-  hotline_agent: ['customer.read', 'customer.write'],
+  counter_clerk: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'tariff.read', 'reading.read', 'bill.read'],
+  hotline_agent: ['customer.read', 'customer.write', 'tariff.read', 'reading.read', 'bill.read'],
   dispatcher: ['customer.read'],
   repair_crew: ['customer.read'],
-  meter_reader: ['customer.read'],
-  collector: ['customer.read'],
-  billing_clerk: ['customer.read', 'account.write'],
-  connection_staff: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'meter.write'],
-  manager: ['customer.read', 'staff.read'],
-  auditor: ['customer.read', 'audit.read', 'outbox.read', 'staff.read'],
+  meter_reader: ['customer.read', 'route.read', 'reading.read', 'reading.write'],
+  reading_supervisor: ['customer.read', 'route.read', 'route.manage', 'reading.read', 'reading.write', 'reading.review', 'reading.import', 'staff.read'],
+  collector: ['customer.read', 'route.read', 'bill.read'],
+  billing_clerk: ['customer.read', 'account.write', 'tariff.read', 'tariff.write', 'route.read', 'reading.read', 'reading.review', 'billing.run', 'bill.read', 'bill.adjust', 'report.read'],
+  connection_staff: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'meter.write', 'report.read'],
+  manager: ['customer.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read'],
+  auditor: ['customer.read', 'audit.read', 'outbox.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read'],
 };
 
 export function permissionsOf(roles: readonly Role[]): Permission[] {
@@ -71,7 +86,10 @@ export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
 
-const WRITE_PERMISSIONS: readonly Permission[] = ['customer.write', 'account.write', 'premise.write', 'meter.write', 'staff.manage'];
+const WRITE_PERMISSIONS: readonly Permission[] = [
+  'customer.write', 'account.write', 'premise.write', 'meter.write', 'staff.manage', 'tariff.write', 'route.manage',
+  'reading.write', 'reading.review', 'reading.import', 'billing.run', 'bill.adjust',
+];
 
 /**
  * Segregation of duties for one person's roles together: whoever reads the audit log may change nothing

@@ -17,6 +17,7 @@ export type Role =
   | 'dispatcher'
   | 'repair_crew'
   | 'meter_reader'
+  | 'reading_supervisor'
   | 'collector'
   | 'billing_clerk'
   | 'connection_staff'
@@ -33,7 +34,19 @@ export type Permission =
   | 'audit.read'
   | 'outbox.read'
   | 'staff.read'
-  | 'staff.manage';
+  | 'staff.manage'
+  | 'tariff.read'
+  | 'tariff.write'
+  | 'route.read'
+  | 'route.manage'
+  | 'reading.read'
+  | 'reading.write'
+  | 'reading.review'
+  | 'reading.import'
+  | 'billing.run'
+  | 'bill.read'
+  | 'bill.adjust'
+  | 'report.read';
 
 export interface TenantSummary {
   code: string;

@@ -75,6 +75,7 @@ export const en: ConsoleTranslations = {
     dispatcher: 'Dispatcher',
     repair_crew: 'Repair crew',
     meter_reader: 'Meter reader',
+    reading_supervisor: 'Reading supervisor',
     collector: 'Collector',
     billing_clerk: 'Billing clerk',
     connection_staff: 'Connection staff',

@@ -73,6 +73,7 @@ export const zh = {
     dispatcher: '调度员',
     repair_crew: '维修人员',
     meter_reader: '抄表员',
+    reading_supervisor: '抄表主管',
     collector: '催收员',
     billing_clerk: '核算员',
     connection_staff: '报装人员',
