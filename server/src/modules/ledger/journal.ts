@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { insertMany } from '../../platform/db/bulk';
+import type { Sql } from '../../platform/db/database';
+import { DomainError } from '../../platform/errors';
+
+export const LEDGER_ACCOUNTS = [
+  'receivable',
+  'prepaid',
+  'water_revenue',
+  'sewage_fee_payable',
+  'resource_fee_payable',
+  'fixed_charge_revenue',
+  'late_fee_revenue',
+  'cash',
+  'channel_clearing',
+  'bank_clearing',
+  'write_off_expense',
+  'adjustment',
+] as const;
+export type LedgerAccount = (typeof LEDGER_ACCOUNTS)[number];
+
+export const ENTRY_TYPES = ['bill', 'credit_note', 'debit_note', 'payment', 'refund', 'late_fee', 'adjustment', 'prepaid_topup', 'write_off'] as const;
+export type EntryType = (typeof ENTRY_TYPES)[number];
+
+export interface Leg {
+  ledgerAccount: LedgerAccount;
+  debitFen: number;
+  creditFen: number;
+}
+
+/** One posting: legs whose debits equal their credits, for one customer account. */
+export interface Journal {
+  accountId: string;
+  entryType: EntryType;
+  billId: string | null;
+  businessDate: string;
+  postedAt: Date;
+  description: string;
+  legs: Leg[];
+}
+
+/** Refuses a journal that does not balance, has no legs, or has a leg that is not a single positive side. */
+export function checkJournal(journal: Journal): void {
+  let debits = 0;
+  let credits = 0;
+  for (const leg of journal.legs) {
+    const isOneSided = (leg.debitFen === 0) !== (leg.creditFen === 0);
+    if (!Number.isSafeInteger(leg.debitFen) || !Number.isSafeInteger(leg.creditFen) || leg.debitFen < 0 || leg.creditFen < 0 || !isOneSided) {
+      throw new DomainError('validation', 'ledger_leg_invalid', '记账分录金额无效', 'A ledger leg must be a whole number of fen on exactly one side');
+    }
+    debits += leg.debitFen;
+    credits += leg.creditFen;
+  }
+  if (journal.legs.length < 2 || debits !== credits) {
+    throw new DomainError('validation', 'journal_unbalanced', `借贷不平衡（借 ${debits} 分，贷 ${credits} 分）`, `Journal does not balance (debit ${debits} fen, credit ${credits} fen)`);
+  }
+}
+
+/**
+ * Appends journals in the caller's transaction, set-based (one statement per few thousand legs), so a
+ * billing run can post a million bills. Entries are never updated or deleted (the table refuses it).
+ */
+export async function postJournals(sql: Sql, tenantId: string, journals: readonly Journal[]): Promise<void> {
+  const rows: unknown[][] = [];
+  for (const journal of journals) {
+    checkJournal(journal);
+    const journalId = randomUUID();
+    for (const leg of journal.legs) {
+      rows.push([tenantId, journalId, journal.accountId, leg.ledgerAccount, journal.entryType, leg.debitFen, leg.creditFen, journal.billId, journal.businessDate, journal.postedAt, journal.description]);
+    }
+  }
+  await insertMany(sql, 'ledger_entries', [
+    { name: 'tenant_id', type: 'uuid' },
+    { name: 'journal_id', type: 'uuid' },
+    { name: 'account_id', type: 'uuid' },
+    { name: 'ledger_account', type: 'text' },
+    { name: 'entry_type', type: 'text' },
+    { name: 'debit_fen', type: 'int8' },
+    { name: 'credit_fen', type: 'int8' },
+    { name: 'bill_id', type: 'uuid' },
+    { name: 'business_date', type: 'date' },
+    { name: 'posted_at', type: 'timestamptz' },
+    { name: 'description', type: 'text' },
+  ], rows, 5000);
+}
+
+/** What the customer owes on an account (positive) or has in credit (negative): receivable minus prepaid. */
+export async function accountBalanceFen(sql: Sql, accountId: string): Promise<number> {
+  const rows = await sql.query<{ balance: number }>(
+    `SELECT coalesce(sum(CASE WHEN ledger_account = 'receivable' THEN debit_fen - credit_fen
+                              WHEN ledger_account = 'prepaid' THEN debit_fen - credit_fen ELSE 0 END), 0)::int8 AS balance
+     FROM ledger_entries WHERE account_id = $1`,
+    [accountId],
+  );
+  return rows[0]?.balance ?? 0;
+}
