@@ -10,10 +10,15 @@ import type { PlatformContext } from './platform/context';
 import { PersonalDataCipher } from './platform/crypto';
 import type { Database } from './platform/db/database';
 import { createHttpServer, type App } from './platform/http/server';
+import { registerBillingRoutes } from './modules/billing';
 import { registerCustomerRoutes } from './modules/customers';
 import { registerIdentityRoutes } from './modules/identity';
+import { registerAnalyticsRoutes } from './modules/analytics';
+import { registerBillRoutes } from './modules/bills';
 import { registerMeterRoutes } from './modules/meters';
 import { registerNotificationRoutes, type SmsGateway } from './modules/notifications';
+import { registerReadingRoutes } from './modules/reading';
+import { registerTariffRoutes } from './modules/tariffs';
 import { registerTenancyRoutes } from './modules/tenancy';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -68,7 +73,12 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; context
   });
   registerCustomerRoutes(app, context);
   registerMeterRoutes(app, context);
+  registerTariffRoutes(app, context);
+  registerBillRoutes(app, context);
+  registerAnalyticsRoutes(app, context);
+  registerBillingRoutes(app, context);
   registerNotificationRoutes(app, context, options.sms);
+  registerReadingRoutes(app, context);
   registerAuditRoutes(app, context);
 
   if (options.serveWeb !== false && existsSync(path.join(WEB_DIST, 'console', 'index.html'))) {

@@ -41,10 +41,13 @@ describe('the embedded database', () => {
   });
 
   it('seeds the demo utility deterministically and finds its customers', async () => {
-    const context = createContext({ config: loadConfig({ SHUIWU_SECRET_KEY: TEST_SECRET_KEY }), db, clock: new ManualClock() });
-    const demo = await seedDemo(context, { customers: 300 });
+    const context = createContext({ config: loadConfig({ SHUIWU_SECRET_KEY: TEST_SECRET_KEY }), db, clock: new ManualClock('2026-11-20T02:00:00Z') });
+    const demo = await seedDemo(context, { customers: 300, billedPeriods: ['2026-09'] });
     expect(demo.isNew).toBe(true);
     expect(demo.accounts).toBeGreaterThanOrEqual(300);
+    // Tariffs, routes and a year of readings are seeded, and the billing run bills the month on PGlite.
+    expect(demo.readings).toBeGreaterThan(demo.accounts * 10);
+    expect(demo.bills).toBeGreaterThan(demo.accounts * 0.9);
     const found = await searchCustomers(context, demo.tenant.id, DEMO_CUSTOMER.accountNo, 5);
     expect(found[0]?.name).toBe(DEMO_CUSTOMER.name);
     const again = await seedDemo(context);

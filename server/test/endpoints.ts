@@ -1,6 +1,9 @@
 import { insertPremise } from '../src/modules/customers';
+import type { Sql } from '../src/platform/db/database';
 import { type Permission, permissionsOf, type Role } from '../src/platform/permissions';
+import { insertRegularBill } from './bill-factory';
 import type { CustomerWithAccount } from './factories';
+import { ensureReadingTarget, type ReadingTarget, TINY_PNG_BASE64 } from './reading-factory';
 import { type Response, TEST_PASSWORD, type TestEnvironment, type Utility } from './harness';
 
 /**
@@ -12,7 +15,7 @@ import { type Response, TEST_PASSWORD, type TestEnvironment, type Utility } from
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** The records the endpoints act on: one household of one utility, as it stands now. */
-export interface Target {
+export interface Target extends ReadingTarget {
   tenantCode: string;
   customerId: string;
   customerVersion: number;
@@ -27,6 +30,16 @@ export interface Target {
   meterVersion: number;
   /** A premise with no open account, where an account can be opened. */
   freePremiseId: string;
+  /** A billing run of the utility. */
+  billingRunId: string;
+  /** The newest regular bill of the household's account. */
+  billId: string;
+  /** A residential water-use category of the utility. */
+  waterCategoryId: string;
+  /** The category set on the household's account (null: its class's default). */
+  accountWaterCategoryId: string | null;
+  /** The category's latest tariff version, always one that has not taken effect (so it can be withdrawn). */
+  tariffVersionId: string;
 }
 
 export interface Endpoint {
@@ -40,6 +53,8 @@ export interface Endpoint {
   body?(target: Target): Record<string, unknown>;
   /** Ends the caller's session (logout), so it is tried with a session of its own. */
   endsSession?: boolean;
+  /** A POST that only computes an answer (a preview) and writes nothing. */
+  readsOnly?: boolean;
 }
 
 export interface StaffEndpoint extends Endpoint {
@@ -116,7 +131,105 @@ export const STAFF_ENDPOINTS: readonly StaffEndpoint[] = [
   { method: 'GET', path: '/api/audit', permission: 'audit.read', success: 200, url: () => '/api/audit?limit=200' },
   { method: 'GET', path: '/api/audit/verify', permission: 'audit.read', success: 200, url: () => '/api/audit/verify' },
   { method: 'GET', path: '/api/outbox', permission: 'outbox.read', success: 200, url: () => '/api/outbox?limit=200' },
+  // ---- reading: routes (抄表本), entry, review, imports ----
+  { method: 'GET', path: '/api/routes', permission: 'route.read', success: 200, url: () => '/api/routes' },
+  { method: 'GET', path: '/api/routes/rotation-proposal', permission: 'route.read', success: 200, url: () => '/api/routes/rotation-proposal' },
+  { method: 'GET', path: '/api/routes/mine', permission: 'route.read', success: 200, url: () => '/api/routes/mine' },
+  { method: 'POST', path: '/api/routes', permission: 'route.manage', success: 201, url: () => '/api/routes', body: () => ({ code: `R-${unique()}`, name: '新抄表本' }) },
+  { method: 'GET', path: '/api/routes/{id}', permission: 'route.read', success: 200, url: (t) => `/api/routes/${t.routeId}` },
+  { method: 'PATCH', path: '/api/routes/{id}', permission: 'route.manage', success: 200, url: (t) => `/api/routes/${t.routeId}`, body: () => ({ name: `抄表本 ${unique()}` }) },
+  { method: 'POST', path: '/api/routes/{id}/accounts', permission: 'route.manage', success: 200, url: (t) => `/api/routes/${t.routeId}/accounts`, body: (t) => ({ accountIds: [t.accountId] }) },
+  { method: 'DELETE', path: '/api/routes/{id}/accounts/{accountId}', permission: 'route.manage', success: 204, url: (t) => `/api/routes/${t.routeId}/accounts/${t.accountId}` },
+  { method: 'POST', path: '/api/routes/{id}/walk-order', permission: 'route.manage', success: 200, url: (t) => `/api/routes/${t.routeId}/walk-order`, body: (t) => ({ accountIds: [t.accountId] }) },
+  {
+    // A later start each time, so it always follows the collector assigned before.
+    method: 'POST', path: '/api/routes/{id}/assignments', permission: 'route.manage', success: 201, url: (t) => `/api/routes/${t.routeId}/assignments`,
+    body: (t) => ({ staffId: t.collectorId, duty: 'collector', startsOn: new Date(Date.UTC(2026, 0, 1 + unique())).toISOString().slice(0, 10) }),
+  },
+  { method: 'GET', path: '/api/routes/{id}/sheet', permission: 'route.read', success: 200, url: (t) => `/api/routes/${t.routeId}/sheet` },
+  {
+    method: 'POST', path: '/api/readings', permission: 'reading.write', success: 201, url: () => '/api/readings',
+    body: (t) => ({ accountId: t.accountId, readOn: t.today, registerLitres: 5_000_000 + unique() * 1000, photo: { contentType: 'image/png', dataBase64: TINY_PNG_BASE64 } }),
+  },
+  { method: 'GET', path: '/api/readings', permission: 'reading.read', success: 200, url: (t) => `/api/readings?accountId=${t.accountId}` },
+  { method: 'GET', path: '/api/readings/review-queue', permission: 'reading.review', success: 200, url: () => '/api/readings/review-queue' },
+  {
+    method: 'POST', path: '/api/readings/{id}/review', permission: 'reading.review', success: 200, url: (t) => `/api/readings/${t.suspectReadingId}/review`,
+    body: () => ({ decision: 'reject', note: `复核驳回 ${unique()}` }),
+  },
+  { method: 'GET', path: '/api/readings/{id}/photo', permission: 'reading.read', success: 200, url: (t) => `/api/readings/${t.suspectReadingId}/photo` },
+  {
+    method: 'POST', path: '/api/readings/import', permission: 'reading.import', success: 201, url: () => '/api/readings/import',
+    body: (t) => ({ fileName: 'readings.csv', contentBase64: Buffer.from(`account_no,meter_serial,read_on,register_m3\n${t.accountNo},${t.meterSerial},${t.today},${8000 + unique()}.5\n`).toString('base64') }),
+  },
+  {
+    method: 'POST', path: '/api/readings/batch', permission: 'reading.import', success: 207, url: () => '/api/readings/batch',
+    body: (t) => ({ readings: [{ externalId: `HE-${unique()}`, meterSerial: t.meterSerial, readAt: `${t.today}T01:00:00Z`, registerLitres: 9_000_000 + unique() * 1000 }] }),
+  },
+  { method: 'GET', path: '/api/readings/dead-letters', permission: 'reading.import', success: 200, url: () => '/api/readings/dead-letters' },
+  { method: 'GET', path: '/api/billing-runs', permission: 'bill.read', success: 200, url: () => '/api/billing-runs' },
+  {
+    // A month of the 1990s no earlier request used, so no active run of the same month stands in the way.
+    method: 'POST', path: '/api/billing-runs', permission: 'billing.run', success: 201, url: () => '/api/billing-runs',
+    body: () => ({ period: ((n) => `${1990 + Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}`)(unique()) }),
+  },
+  { method: 'GET', path: '/api/billing-runs/{id}', permission: 'bill.read', success: 200, url: (t) => `/api/billing-runs/${t.billingRunId}` },
+  { method: 'GET', path: '/api/billing-runs/{id}/skipped', permission: 'bill.read', success: 200, url: (t) => `/api/billing-runs/${t.billingRunId}/skipped` },
+  { method: 'GET', path: '/api/accounts/{id}/bills', permission: 'bill.read', success: 200, url: (t) => `/api/accounts/${t.accountId}/bills` },
+  { method: 'GET', path: '/api/accounts/{id}/usage', permission: 'bill.read', success: 200, url: (t) => `/api/accounts/${t.accountId}/usage?months=12` },
+  { method: 'GET', path: '/api/bills/{id}', permission: 'bill.read', success: 200, url: (t) => `/api/bills/${t.billId}` },
+  { method: 'GET', path: '/api/bills/{id}/pdf', permission: 'bill.read', success: 200, url: (t) => `/api/bills/${t.billId}/pdf` },
+  {
+    // A debit note always goes through (a credit note could run out of bill to take back).
+    method: 'POST', path: '/api/bills/{id}/adjustments', permission: 'bill.adjust', success: 201, url: (t) => `/api/bills/${t.billId}/adjustments`,
+    body: () => ({ kind: 'debit_note', reason: 'other', note: `补收测试 ${unique()}`, amountFen: 100 }),
+  },
+  {
+    // Each time another consumption, so the notes always change what the bill stands at.
+    method: 'POST', path: '/api/bills/{id}/rebill', permission: 'bill.adjust', success: 201, url: (t) => `/api/bills/${t.billId}/rebill`,
+    body: () => ({ correctConsumptionLitres: 1_000 * unique(), reason: 'wrong_reading' }),
+  },
+  { method: 'GET', path: '/api/reports/zero-consumption', permission: 'report.read', success: 200, url: () => '/api/reports/zero-consumption?periods=3' },
+  { method: 'GET', path: '/api/reports/zero-consumption.csv', permission: 'report.read', success: 200, url: () => '/api/reports/zero-consumption.csv?periods=3' },
+  { method: 'GET', path: '/api/water-categories', permission: 'tariff.read', success: 200, url: () => '/api/water-categories' },
+  {
+    method: 'POST', path: '/api/water-categories', permission: 'tariff.write', success: 201, url: () => '/api/water-categories',
+    body: () => ({ code: `CAT${unique()}`, name: '新用水性质', nameEn: 'New category', accountClass: 'special' }),
+  },
+  {
+    method: 'PATCH', path: '/api/water-categories/{id}', permission: 'tariff.write', success: 200, url: (t) => `/api/water-categories/${t.waterCategoryId}`,
+    body: () => ({ name: `居民生活用水${unique()}` }),
+  },
+  { method: 'GET', path: '/api/water-categories/{id}/tariff-versions', permission: 'tariff.read', success: 200, url: (t) => `/api/water-categories/${t.waterCategoryId}/tariff-versions` },
+  {
+    // A first day in the 2030s no earlier request used, so it always follows the latest version.
+    method: 'POST', path: '/api/water-categories/{id}/tariff-versions', permission: 'tariff.write', success: 201, url: (t) => `/api/water-categories/${t.waterCategoryId}/tariff-versions`,
+    body: () => ({ effectiveFrom: new Date(Date.UTC(2030, 0, 1 + unique())).toISOString().slice(0, 10), definition: TEST_TARIFF }),
+  },
+  { method: 'GET', path: '/api/tariff-versions/{id}', permission: 'tariff.read', success: 200, url: (t) => `/api/tariff-versions/${t.tariffVersionId}` },
+  {
+    method: 'POST', path: '/api/tariff-versions/{id}/withdraw', permission: 'tariff.write', success: 200, url: (t) => `/api/tariff-versions/${t.tariffVersionId}/withdraw`,
+    body: () => ({ reason: `录入有误 ${unique()}` }),
+  },
+  {
+    method: 'POST', path: '/api/tariffs/preview', permission: 'tariff.read', success: 200, url: () => '/api/tariffs/preview', readsOnly: true,
+    body: (t) => ({ waterCategoryId: t.waterCategoryId, periodStart: '2026-01-01', periodEnd: '2026-01-31', consumptionLitres: 12_000, householdSize: 3 }),
+  },
+  {
+    method: 'PATCH', path: '/api/accounts/{id}/water-category', permission: 'account.write', success: 200, url: (t) => `/api/accounts/${t.accountId}/water-category`,
+    body: (t) => ({ version: t.accountVersion, waterCategoryId: t.accountWaterCategoryId === t.waterCategoryId ? null : t.waterCategoryId }),
+  },
 ];
+
+/** A flat tariff that passes validation, for the tariff endpoints. */
+const TEST_TARIFF = {
+  tierBasis: 'flat',
+  tiers: [{ upToLitresPerYearOrMonth: null, waterPriceFenPerM3: 364 }],
+  household: null,
+  surcharges: [{ code: 'sewage', name: '污水处理费', priceFenPerM3: 136 }],
+  fixedCharges: [],
+  quota: null,
+};
 
 /** Portal endpoints, as a portal user who has bound the target's account calls them. */
 export const PORTAL_ENDPOINTS: readonly Endpoint[] = [
@@ -129,6 +242,15 @@ export const PORTAL_ENDPOINTS: readonly Endpoint[] = [
     body: (t) => ({ accountNo: t.accountNo, holderName: t.holderName }),
   },
   { method: 'DELETE', path: '/api/portal/bindings/{id}', success: 204, url: (t) => `/api/portal/bindings/${t.accountId}` },
+  { method: 'GET', path: '/api/portal/accounts/{id}/readings', success: 200, url: (t) => `/api/portal/accounts/${t.accountId}/readings` },
+  {
+    method: 'POST', path: '/api/portal/accounts/{id}/readings', success: 201, url: (t) => `/api/portal/accounts/${t.accountId}/readings`,
+    body: () => ({ registerLitres: 7_000_000 + unique() * 1000 }),
+  },
+  { method: 'GET', path: '/api/portal/accounts/{id}/bills', success: 200, url: (t) => `/api/portal/accounts/${t.accountId}/bills` },
+  { method: 'GET', path: '/api/portal/accounts/{id}/usage', success: 200, url: (t) => `/api/portal/accounts/${t.accountId}/usage` },
+  { method: 'GET', path: '/api/portal/bills/{id}', success: 200, url: (t) => `/api/portal/bills/${t.billId}` },
+  { method: 'GET', path: '/api/portal/bills/{id}/pdf', success: 200, url: (t) => `/api/portal/bills/${t.billId}/pdf` },
 ];
 
 /** Endpoints anyone may call. */
@@ -194,6 +316,20 @@ export async function currentTarget(environment: TestEnvironment, utility: Utili
     const freePremiseId =
       free[0]?.id ?? (await insertPremise(environment.context, sql, tenantId, { district: '江岸区', street: '空置路', address: `${unique()}号空置房` })).id;
     if (!contactId) throw new Error('no contact');
+    const reading = await ensureReadingTarget(environment, sql, tenantId, household);
+    const runs = await sql.query<{ id: string }>('SELECT id FROM billing_runs ORDER BY created_at, id LIMIT 1');
+    const billingRunId =
+      runs[0]?.id ??
+      (
+        await sql.query<{ id: string }>(
+          "INSERT INTO billing_runs (tenant_id, period, route_ids, status, started_by, created_at, finished_at) VALUES ($1, '2025-12', '{}', 'completed', 'test', now(), now()) RETURNING id",
+          [tenantId],
+        )
+      )[0]?.id;
+    if (!billingRunId) throw new Error('no billing run');
+    const bills = await sql.query<{ id: string }>("SELECT id FROM bills WHERE account_id = $1 AND kind = 'regular' ORDER BY period DESC LIMIT 1", [household.account.id]);
+    const billId = bills[0]?.id ?? (await insertRegularBill(sql, tenantId, household.account.id, { period: '2026-02', consumptionLitres: 12_000 })).id;
+    const tariffs = await currentTariffs(environment, sql, tenantId, household);
     return {
       tenantCode: utility.tenant.code,
       customerId: household.customer.id,
@@ -208,6 +344,10 @@ export async function currentTarget(environment: TestEnvironment, utility: Utili
       meterId: household.meter.id,
       meterVersion: current.meter,
       freePremiseId,
+      ...reading,
+      billingRunId,
+      billId,
+      ...tariffs,
     };
   });
 }
@@ -241,4 +381,43 @@ export interface ErrorBody {
 
 /** A status line for failure messages: the status and the error code, if any. */
 export const outcome = (response: Response): string =>
-  `${response.status}${(response.body as Partial<ErrorBody> | undefined)?.code ? ` ${(response.body as ErrorBody).code}` : ''}`;
+  // Only errors carry a code to show: a successful answer may have a `code` of its own (a category's).
+  `${response.status}${response.status >= 400 && (response.body as Partial<ErrorBody> | undefined)?.code ? ` ${(response.body as ErrorBody).code}` : ''}`;
+
+/**
+ * A residential category with a version in force since 2024 and a latest version that has not taken effect
+ * (made when earlier requests withdrew it), and the category set on the household's account.
+ */
+async function currentTariffs(environment: TestEnvironment, sql: Sql, tenantId: string, household: CustomerWithAccount) {
+  const categories = await sql.query<{ id: string }>("SELECT id FROM water_categories WHERE account_class = 'residential' ORDER BY created_at, id LIMIT 1");
+  const waterCategoryId =
+    categories[0]?.id ??
+    (
+      await sql.query<{ id: string }>(
+        "INSERT INTO water_categories (tenant_id, code, name, name_en, account_class, is_default_for_class) VALUES ($1, 'RES', '居民生活用水', 'Residential', 'residential', true) RETURNING id",
+        [tenantId],
+      )
+    )[0]?.id;
+  if (!waterCategoryId) throw new Error('no water category');
+  const latest = async () =>
+    (await sql.query<{ id: string; version: number; effective_from: string }>(
+      'SELECT id, version, effective_from FROM tariff_versions WHERE water_category_id = $1 AND withdrawn_at IS NULL ORDER BY effective_from DESC LIMIT 1',
+      [waterCategoryId],
+    ))[0];
+  const addVersion = async (effectiveFrom: string) => {
+    const previous = await latest();
+    if (previous) await sql.query('UPDATE tariff_versions SET effective_to = $2 WHERE id = $1', [previous.id, effectiveFrom]);
+    const [next] = await sql.query<{ next: number }>('SELECT coalesce(max(version), 0) + 1 AS next FROM tariff_versions WHERE water_category_id = $1', [waterCategoryId]);
+    await sql.query(
+      "INSERT INTO tariff_versions (tenant_id, water_category_id, version, effective_from, definition, created_by) VALUES ($1, $2, $3, $4, $5, 'test')",
+      [tenantId, waterCategoryId, next?.next ?? 1, effectiveFrom, JSON.stringify(TEST_TARIFF)],
+    );
+  };
+  if (!(await latest())) await addVersion('2024-01-01');
+  const today = environment.clock.now().toISOString().slice(0, 10);
+  if (((await latest())?.effective_from ?? '') <= today) await addVersion(new Date(environment.clock.now().getTime() + 300 * 86_400_000).toISOString().slice(0, 10));
+  const tariffVersionId = (await latest())?.id;
+  if (!tariffVersionId) throw new Error('no tariff version');
+  const [account] = await sql.query<{ water_category_id: string | null }>('SELECT water_category_id FROM accounts WHERE id = $1', [household.account.id]);
+  return { waterCategoryId, accountWaterCategoryId: account?.water_category_id ?? null, tariffVersionId };
+}

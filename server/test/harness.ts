@@ -23,6 +23,7 @@ export interface Response<T = unknown> {
   status: number;
   body: T;
   headers: Record<string, string | string[] | number | undefined>;
+  rawBody?: Buffer;
 }
 
 /** A logged-in browser: keeps the session cookie and sends the CSRF token, like the web apps do. */
@@ -38,7 +39,10 @@ export class Client {
     if (this.cookie) headers.cookie = this.cookie;
     if (this.csrfToken && method !== 'GET' && !options.omitCsrf) headers['x-csrf-token'] = this.csrfToken;
     const response = await this.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
-    return { status: response.statusCode, body: (response.body ? response.json() : undefined) as T, headers: response.headers };
+    // JSON answers are parsed; documents (PDF, CSV) come back as the raw text, their bytes in rawBody.
+    const isJson = String(response.headers['content-type'] ?? 'application/json').includes('json');
+    const parsed = response.body ? (isJson ? response.json() : response.body) : undefined;
+    return { status: response.statusCode, body: parsed as T, headers: response.headers, rawBody: response.rawPayload };
   }
 
   get<T = unknown>(url: string) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postJournals } from '../src/modules/ledger';
 import { createServiceHall } from '../src/modules/tenancy';
 import { APP_ROLE, type Sql } from '../src/platform/db/database';
 import { ROLES, type Role } from '../src/platform/permissions';
@@ -17,6 +18,7 @@ import {
 } from './endpoints';
 import { type CustomerWithAccount, givenCustomerWithAccount } from './factories';
 import { type Client, createTestEnvironment, type TestEnvironment, type Utility } from './harness';
+import { seedReadingTables } from './reading-factory';
 
 // Two utilities on one installation. Utility A's people try to reach utility B's data every way the API
 // and the database allow; B's own people are the control that the data is there to be found.
@@ -56,10 +58,15 @@ beforeAll(async () => {
   const hall = { address: '沿江大道1号', phone: null, openingHours: '周一至周五 9:00-17:00', isGovernmentCentre: false };
   aHallId = await environment.db.withTenant(a.tenant.id, (sql) => createServiceHall(sql, a.tenant.id, { ...hall, name: '甲方营业厅' }));
   bHallId = await environment.db.withTenant(b.tenant.id, (sql) => createServiceHall(sql, b.tenant.id, { ...hall, name: '乙方营业厅' }));
+  await seedBilling(a, aHome);
+  await seedBilling(b, bHome);
+  await seedReadingTables(environment, a, aHome);
+  await seedReadingTables(environment, b, bHome);
   for (const role of ROLES) aStaff[role] = await environment.loginStaff(a, role);
   bClerk = await environment.loginStaff(b, 'counter_clerk');
   bAuditor = await environment.loginStaff(b, 'auditor');
-  // Contacts and free premises for both households, then each portal user binds their own account.
+  // Contacts, free premises, a water category with tariff versions for both households (currentTarget),
+  // then each portal user binds their own account.
   await currentTarget(environment, a, aHome);
   await currentTarget(environment, b, bHome);
   aPortal = await environment.loginPortal(a, PORTAL_PHONE);
@@ -72,7 +79,7 @@ beforeAll(async () => {
   tables = await tenantOwnedTables(environment);
   bFingerprints = await environment.db.withTenant(b.tenant.id, async (sql) => {
     const ids = await sql.query<{ value: string }>(
-      ['customers', 'contacts', 'premises', 'accounts', 'meters', 'staff', 'service_halls', 'message_outbox', 'portal_users', 'sessions', 'otp_challenges']
+      ['customers', 'contacts', 'premises', 'accounts', 'meters', 'staff', 'service_halls', 'message_outbox', 'portal_users', 'sessions', 'otp_challenges', 'billing_runs', 'bills', 'reading_routes', 'readings', 'water_categories', 'tariff_versions']
         .map((table) => `SELECT id::text AS value FROM ${table}`)
         .join(' UNION ALL '),
     );
@@ -82,6 +89,32 @@ beforeAll(async () => {
   });
 });
 afterAll(() => environment.close());
+
+/** A finished billing run of the household's account: its chunk, a bill with a line, and the bill's journal. */
+async function seedBilling(utility: Utility, household: CustomerWithAccount): Promise<void> {
+  const tenantId = utility.tenant.id;
+  await environment.db.withTenant(tenantId, async (sql) => {
+    const [run] = await sql.query<{ id: string }>(
+      `INSERT INTO billing_runs (tenant_id, period, route_ids, status, total_chunks, done_chunks, started_by, created_at, finished_at)
+       VALUES ($1, '2026-01', '{}', 'completed', 1, 1, 'seed', now(), now()) RETURNING id`,
+      [tenantId],
+    );
+    await sql.query("INSERT INTO billing_run_chunks (tenant_id, run_id, chunk_no, account_ids, status, bills_created) VALUES ($1, $2, 1, ARRAY[$3::uuid], 'done', 1)", [tenantId, run?.id, household.account.id]);
+    const [bill] = await sql.query<{ id: string }>(
+      `INSERT INTO bills (tenant_id, bill_no, account_id, period, period_start, period_end, run_id, consumption_litres, total_fen, issued_on, due_on, created_at)
+       VALUES ($1, '202601-00000001', $2, '2026-01', '2026-01-01', '2026-01-31', $3, 10000, 500, '2026-02-01', '2026-03-03', now()) RETURNING id`,
+      [tenantId, household.account.id, run?.id],
+    );
+    await sql.query(
+      "INSERT INTO bill_lines (tenant_id, bill_id, line_no, line_type, tier, quantity_litres, unit_price_fen_per_m3, amount_fen, description) VALUES ($1, $2, 1, 'water', 1, 10000, 50, 500, '水费（第一阶梯）')",
+      [tenantId, bill?.id],
+    );
+    await postJournals(sql, tenantId, [{
+      accountId: household.account.id, entryType: 'bill', billId: bill?.id ?? null, businessDate: '2026-02-01', postedAt: new Date('2026-02-01T00:00:00Z'), description: 'seed',
+      legs: [{ ledgerAccount: 'receivable', debitFen: 500, creditFen: 0 }, { ledgerAccount: 'water_revenue', debitFen: 0, creditFen: 500 }],
+    }]);
+  });
+}
 
 /** B's identifying strings found in an answer. */
 const leaksOf = (body: unknown): string[] => {
@@ -113,7 +146,7 @@ describe('the database keeps tenants apart', () => {
          (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid)::int AS policies
        FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace
          AND (c.relname = ANY($1::text[])
-           OR (c.relispartition AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id')))
+           OR (c.relispartition AND c.relkind IN ('r', 'p') AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id')))
        ORDER BY c.relname`,
       [tables],
     );
@@ -278,7 +311,7 @@ describe("B's own people, the control for the tests above", () => {
   });
 
   it("see B's data in B's lists, so the leak check would notice it in A's", async () => {
-    for (const url of ['/api/audit?limit=200', '/api/staff', '/api/outbox?limit=200', '/api/districts', '/api/service-halls']) {
+    for (const url of ['/api/audit?limit=200', '/api/staff', '/api/outbox?limit=200', '/api/districts', '/api/service-halls', '/api/water-categories']) {
       const response = await bAuditor.get(url);
       expect(response.status, url).toBe(200);
       expect(leaksOf(response.body).length, url).toBeGreaterThan(0);

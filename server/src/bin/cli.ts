@@ -8,7 +8,9 @@ import type { Database } from '../platform/db/database';
 import { migrate } from '../platform/db/migrate';
 import { openDatabase } from '../platform/db/open';
 import { isRole, ROLES } from '../platform/permissions';
+import { billRunCommand, startBillingWorker, workPendingBillingRuns } from '../modules/billing';
 import { dispatchQueued, LocalOutboxSmsGateway } from '../modules/notifications';
+import { importReadingsCommand, startReadingServices } from '../modules/reading';
 import { createStaff, createTenant, listTenants, requireTenantByCode } from '../modules/tenancy';
 import { newStaffSchema } from '../modules/tenancy/schemas';
 import { existsSync } from 'node:fs';
@@ -20,7 +22,13 @@ Usage: npx shuiwu <command> [options]
 
 Commands:
   serve [--seed-demo]      Migrate, optionally seed the demo utility, and serve the API, console and portal
-  worker                   Deliver queued messages (SMS) until stopped
+  worker                   Deliver queued messages (SMS) and work billing runs until stopped
+  bill-run --tenant C --period YYYY-MM [--routes R1,R2] [--workers N]
+                           Bill a month (all active routes, or the named ones) here, with a progress bar;
+                           resumes the month's unfinished run of the same routes
+  import-readings --tenant C --file F
+                           Import a CSV or XLSX of meter readings (account_no, meter_serial, read_on,
+                           register_m3): all rows or none, with a per-row error report
   migrate                  Apply database migrations
   seed                     Seed the demo utility (江城水务集团) if it is not there yet
   create-tenant --code C --name N --name-en E [--hotline H]
@@ -38,6 +46,7 @@ Environment:
   DATABASE_URL             PostgreSQL server to use instead of the embedded database
   SHUIWU_SECRET_KEY        64 hex characters: key for personal-data encryption (embedded: generated)
   SHUIWU_SECURE_COOKIES    true behind HTTPS
+  SHUIWU_MQTT_URL          MQTT broker of remote meters (serve and worker subscribe to readings)
 Roles: ${ROLES.join(', ')}
 `;
 
@@ -77,7 +86,7 @@ const serve: Command = async (args, config) => {
   if (values['seed-demo']) {
     const started = Date.now();
     const demo = await seedDemo(context);
-    if (demo.isNew) console.log(`Seeded demo utility ${demo.tenant.name}: ${demo.customers} customers, ${demo.accounts} accounts, ${demo.meters} meters in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (demo.isNew) console.log(`Seeded demo utility ${demo.tenant.name}: ${demo.customers} customers, ${demo.accounts} accounts, ${demo.meters} meters, ${demo.readings} readings, ${demo.bills} bills in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   const sms = new LocalOutboxSmsGateway();
   const { app } = await buildApp({ config, db, clock: systemClock, sms });
@@ -88,8 +97,13 @@ const serve: Command = async (args, config) => {
   const dispatcher = setInterval(() => {
     void deliverAll(context, sms).catch((error: unknown) => app.log.error({ err: error }, 'outbox delivery failed'));
   }, 3000);
+  // Billing runs started from the console are billed here too (one chunk at a time), as by `shuiwu worker`.
+  const billing = startBillingWorker(context, { workerId: 'serve', concurrency: 1, log: (message) => app.log.error(message) });
+  const mqtt = await startReadingServices(context, (message) => app.log.error(message));
   const stop = async () => {
     clearInterval(dispatcher);
+    await mqtt?.stop();
+    await billing.stop();
     await app.close();
     await db.close();
     process.exit(0);
@@ -115,11 +129,15 @@ const worker: Command = async (_args, config) => {
   let isRunning = true;
   process.once('SIGINT', () => (isRunning = false));
   process.once('SIGTERM', () => (isRunning = false));
-  console.log('Worker delivering queued messages; Ctrl+C to stop.');
+  console.log('Worker delivering queued messages and billing runs; Ctrl+C to stop.');
+  const mqtt = await startReadingServices(context, console.error);
   while (isRunning) {
     await deliverAll(context, sms);
+    const chunks = await workPendingBillingRuns(context, { concurrency: 2, shouldStop: () => !isRunning, log: console.error });
+    if (chunks > 0) console.log(`Billed ${chunks} chunks.`);
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
+  await mqtt?.stop();
   await db.close();
   return 0;
 };
@@ -219,6 +237,8 @@ const COMMANDS: Record<string, Command> = {
   'create-staff': createStaffCommand,
   'list-tenants': listTenantsCommand,
   'verify-audit': verifyAudit,
+  'import-readings': (args, config) => withDatabase(config, (db) => importReadingsCommand(createContext({ config, db, clock: systemClock }), args)),
+  'bill-run': (args, config) => withDatabase(config, (db) => billRunCommand(createContext({ config, db, clock: systemClock }), args)),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -5,6 +5,9 @@ import type { Sql } from '../platform/db/database';
 import { maskIdNumber } from '../platform/masking';
 import type { Role } from '../platform/permissions';
 import { residentIdCheckCharacter } from '../platform/validation';
+import { createBillingRun, getBillingRun, workBillingRun } from '../modules/billing';
+import { seedDemoReading } from '../modules/reading';
+import { seedDemoTariffs } from '../modules/tariffs';
 import { createServiceHall, createTenant, findTenantByCode, hashPassword, type Tenant } from '../modules/tenancy';
 import { BUSINESS_NAMES, COMPOUND_NAMES, DISTRICTS, GIVEN_NAME_CHARACTERS, IMPORTANT_ORGANISATIONS, METER_MODELS, SPECIAL_BUSINESS_NAMES, SURNAMES } from './names';
 import { SeededRandom } from './random';
@@ -35,7 +38,12 @@ export interface DemoSummary {
   customers: number;
   accounts: number;
   meters: number;
+  readings: number;
+  bills: number;
 }
+
+/** The months the demo has already billed; readings run a month further, ready for the next run. */
+export const DEMO_BILLED_PERIODS = ['2026-07', '2026-08', '2026-09'];
 
 type Category = 'residential' | 'non_residential' | 'special';
 
@@ -53,15 +61,15 @@ interface PlannedAccount {
  * and a city of customers (residential, non-residential and special-industry accounts, important customers,
  * special-care households) with premises and meters. The same seed always gives the same data.
  */
-export async function seedDemo(context: PlatformContext, options: { customers?: number } = {}): Promise<DemoSummary> {
+export async function seedDemo(context: PlatformContext, options: { customers?: number; billedPeriods?: readonly string[] } = {}): Promise<DemoSummary> {
   const existing = await findTenantByCode(context, DEMO_TENANT.code);
-  if (existing) return { tenant: existing, isNew: false, customers: 0, accounts: 0, meters: 0 };
+  if (existing) return { tenant: existing, isNew: false, customers: 0, accounts: 0, meters: 0, readings: 0, bills: 0 };
   const tenant = await createTenant(context, DEMO_TENANT);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const random = new SeededRandom(20260301);
   const customerCount = options.customers ?? 5000;
 
-  return context.db.withTenant(tenant.id, async (sql) => {
+  const summary = await context.db.withTenant(tenant.id, async (sql) => {
     const hallIds = [
       await createServiceHall(sql, tenant.id, { name: '江城水务营业大厅', address: '江岸区沿江大道 188 号', phone: '0710-96655', openingHours: '周一至周日 8:30–17:30；周二、周四延时至 20:00', isGovernmentCentre: false }),
       await createServiceHall(sql, tenant.id, { name: '武昌营业厅', address: '武昌区中北路 66 号', phone: '0710-96655', openingHours: '周一至周六 8:30–17:30；午间不休', isGovernmentCentre: false }),
@@ -82,8 +90,17 @@ export async function seedDemo(context: PlatformContext, options: { customers?: 
       objectId: tenant.id,
       after: { customers: plan.customers.length, accounts: plan.accounts.length, meters: plan.premises.length },
     });
-    return { tenant, isNew: true, customers: plan.customers.length, accounts: plan.accounts.length, meters: plan.premises.length };
+    await seedDemoTariffs(context, sql, tenant.id);
+    const reading = await seedDemoReading(context, sql, tenant.id, { anchorAccountNo: DEMO_CUSTOMER.accountNo });
+    return { tenant, isNew: true, customers: plan.customers.length, accounts: plan.accounts.length, meters: plan.premises.length, readings: reading.readings, bills: 0 };
   });
+  // Bill the recent months through the real billing run, so the portal and console show bills at once.
+  for (const period of options.billedPeriods ?? DEMO_BILLED_PERIODS) {
+    const run = await createBillingRun(context, tenant.id, { period }, systemActor('demo-seed'));
+    await workBillingRun(context, tenant.id, run.id);
+    summary.bills += (await getBillingRun(context, tenant.id, run.id)).summary?.bills ?? 0;
+  }
+  return summary;
 }
 
 async function seedStaff(sql: Sql, tenantId: string, passwordHash: string, random: SeededRandom): Promise<void> {

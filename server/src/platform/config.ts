@@ -20,6 +20,8 @@ export interface Config {
   portalSessionIdleMinutes: number;
   portalSessionAbsoluteHours: number;
   logLevel: string;
+  /** MQTT broker of remote meters (e.g. mqtt://127.0.0.1:1883); readings are subscribed to when set. */
+  mqttUrl: string | undefined;
 }
 
 const environmentSchema = z.object({
@@ -37,6 +39,7 @@ const environmentSchema = z.object({
   SHUIWU_PORTAL_IDLE_MINUTES: z.coerce.number().int().positive().default(60 * 24 * 7),
   SHUIWU_PORTAL_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(24 * 30),
   SHUIWU_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUIWU_MQTT_URL: z.string().regex(/^mqtts?:\/\/.+/, 'SHUIWU_MQTT_URL must be an mqtt:// or mqtts:// URL').optional(),
   NODE_ENV: z.string().optional(),
 });
 
@@ -74,6 +77,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     portalSessionIdleMinutes: env.SHUIWU_PORTAL_IDLE_MINUTES,
     portalSessionAbsoluteHours: env.SHUIWU_PORTAL_ABSOLUTE_HOURS,
     logLevel: env.SHUIWU_LOG_LEVEL,
+    mqttUrl: env.SHUIWU_MQTT_URL,
   };
 }
 

@@ -329,3 +329,468 @@ export interface BindingRequest {
   accountNo: string;
   holderName: string;
 }
+
+// ---- billing runs (核算) ----
+export type BillingRunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type BillLineType = 'water' | 'sewage' | 'resource' | 'fixed' | 'over_quota' | 'adjustment';
+export type SkipReason =
+  | 'already_billed'
+  | 'no_reading'
+  | 'account_closed'
+  | 'account_suspended'
+  | 'no_water_category'
+  | 'no_tariff'
+  | 'tariff_error'
+  | 'account_missing';
+export interface BillingRunSummary {
+  accounts: number;
+  bills: number;
+  totalFen: number;
+  consumptionLitres: number;
+  byLineType: { lineType: BillLineType; lines: number; amountFen: number }[];
+  skipped: { reason: SkipReason; accounts: number }[];
+  failedChunks: number;
+}
+export interface BillingRun {
+  id: string;
+  period: string;
+  routeIds: string[];
+  status: BillingRunStatus;
+  accounts: number;
+  totalChunks: number;
+  doneChunks: number;
+  /** 0–1. */
+  progress: number;
+  summary: BillingRunSummary;
+  startedBy: string;
+  createdAt: string;
+  finishedAt: string | null;
+}
+/** POST /api/billing-runs; routeIds left out bills all active routes. */
+export interface BillingRunRequest {
+  period: string;
+  routeIds?: string[];
+}
+export interface SkippedAccount {
+  accountId: string;
+  accountNo: string;
+  reason: SkipReason;
+}
+
+// ---- bills, credit and debit notes, usage (账单) ----
+export type BillKind = 'regular' | 'credit_note' | 'debit_note';
+export type AdjustmentReason = 'wrong_reading' | 'calibration' | 'tariff_error' | 'other';
+export type BillStatus = 'paid' | 'partially_paid' | 'unpaid' | 'overdue' | 'credited';
+/** Money in fen and water in litres, always integers; a credit note's amounts are negative (红字). */
+export interface Bill {
+  id: string;
+  billNo: string;
+  kind: BillKind;
+  accountId: string;
+  accountNo: string;
+  period: string;
+  periodStart: string;
+  periodEnd: string;
+  adjustsBillId: string | null;
+  adjustsBillNo: string | null;
+  reason: AdjustmentReason | null;
+  note: string | null;
+  consumptionLitres: number;
+  isEstimated: boolean;
+  totalFen: number;
+  issuedOn: string;
+  dueOn: string;
+  createdAt: string;
+  netTotalFen: number | null;
+  outstandingFen: number | null;
+  status: BillStatus | null;
+}
+export interface BillLine {
+  lineNo: number;
+  lineType: BillLineType;
+  tier: number | null;
+  quantityLitres: number | null;
+  unitPriceFenPerM3: number | null;
+  amountFen: number;
+  description: string;
+}
+export type BillNote = Bill & { lines: BillLine[] };
+export interface BillAccount {
+  id: string;
+  accountNo: string;
+  holderNameMasked: string;
+  fullAddress: string;
+  district: string;
+  category: AccountCategory;
+  householdSize: number;
+}
+export interface MeterReadings {
+  meterSerialNo: string | null;
+  previousOn: string | null;
+  previousLitres: number | null;
+  currentOn: string | null;
+  currentLitres: number | null;
+}
+export interface BillDetail {
+  bill: Bill;
+  lines: BillLine[];
+  notes: BillNote[];
+  original: Bill | null;
+  account: BillAccount;
+  readings: MeterReadings | null;
+  remainingFen: number;
+  balanceFen: number;
+}
+export interface BillPage {
+  bills: Bill[];
+  total: number;
+  page: number;
+  pageSize: number;
+  balanceFen: number;
+}
+export interface UsagePoint {
+  period: string;
+  consumptionLitres: number | null;
+  isEstimated: boolean;
+}
+export interface UsageSeries {
+  accountId: string;
+  months: number;
+  points: UsagePoint[];
+}
+/** POST /api/bills/:id/adjustments: an amount, or itemised lines (descriptions and amounts). */
+export interface AdjustmentRequest {
+  kind: 'credit_note' | 'debit_note';
+  reason: AdjustmentReason;
+  note: string;
+  amountFen?: number;
+  lines?: { description: string; amountFen: number }[];
+}
+/** POST /api/bills/:id/rebill. */
+export interface RebillRequest {
+  correctConsumptionLitres: number;
+  reason: AdjustmentReason;
+  note?: string;
+}
+export interface AdjustmentResult {
+  notes: BillNote[];
+  remainingFen: number;
+  balanceFen: number;
+}
+
+// ---- reports ----
+export interface ZeroUseMeter {
+  serialNo: string;
+  installedOn: string | null;
+}
+export interface ZeroUseAccount {
+  accountId: string;
+  accountNo: string;
+  customerId: string;
+  customerName: string;
+  fullAddress: string;
+  district: string;
+  accountStatus: AccountStatus;
+  category: AccountCategory;
+  openedOn: string;
+  meters: ZeroUseMeter[];
+  lastUsePeriod: string | null;
+}
+export interface ZeroConsumptionReport {
+  periods: string[];
+  rows: ZeroUseAccount[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+// ---- tariffs (水价) ----
+export type TierBasis = 'annual' | 'monthly' | 'flat';
+export type SurchargeCode = 'sewage' | 'resource';
+export interface TariffTier {
+  /** Cumulative upper bound per year (annual) or month (monthly); null for the open last tier. */
+  upToLitresPerYearOrMonth: number | null;
+  waterPriceFenPerM3: number;
+}
+/** Stored with each tariff version; prices in fen per m³, volumes in litres. */
+export interface TariffDefinition {
+  tierBasis: TierBasis;
+  tiers: TariffTier[];
+  household: { baseSize: number; extraLitresPerPersonPerTier: number[] } | null;
+  surcharges: { code: SurchargeCode; name: string; priceFenPerM3: number }[];
+  fixedCharges: { code: string; name: string; fenPerMonth: number }[];
+  quota: { litresPerMonth: number; steps: { overPercent: number; surchargeFenPerM3: number }[] } | null;
+}
+export interface TariffVersionSummary {
+  id: string;
+  version: number;
+  effectiveFrom: string;
+  /** First day no longer covered (exclusive), null while open. */
+  effectiveTo: string | null;
+}
+export interface WaterCategory {
+  id: string;
+  code: string;
+  name: string;
+  nameEn: string;
+  accountClass: AccountCategory;
+  isDefaultForClass: boolean;
+  isActive: boolean;
+  createdAt: string;
+  currentVersion: TariffVersionSummary | null;
+  nextVersion: TariffVersionSummary | null;
+  versionCount: number;
+}
+export interface WaterCategoryInput {
+  code: string;
+  name: string;
+  nameEn: string;
+  accountClass: AccountCategory;
+  isDefaultForClass?: boolean;
+}
+export type TariffVersionStatus = 'scheduled' | 'current' | 'superseded' | 'withdrawn';
+export interface TariffVersion {
+  id: string;
+  waterCategoryId: string;
+  version: number;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  status: TariffVersionStatus;
+  definition: TariffDefinition;
+  note: string | null;
+  createdBy: string;
+  createdAt: string;
+  withdrawnAt: string | null;
+  withdrawnBy: string | null;
+  withdrawalReason: string | null;
+}
+export interface TariffVersionInput {
+  effectiveFrom: string;
+  definition: TariffDefinition;
+  note?: string | null;
+}
+export interface TariffHistory {
+  category: WaterCategory;
+  versions: TariffVersion[];
+}
+export interface ChargeLine {
+  lineType: 'water' | 'sewage' | 'resource' | 'fixed' | 'over_quota';
+  tier: number | null;
+  quantityLitres: number | null;
+  unitPriceFenPerM3: number | null;
+  amountFen: number;
+  tariffVersionId: string;
+  description: string;
+}
+export interface TariffPreviewRequest {
+  waterCategoryId: string;
+  periodStart: string;
+  periodEnd: string;
+  consumptionLitres: number;
+  householdSize: number;
+  usedEarlierInTierYearLitres?: number;
+}
+export interface TariffPreview {
+  category: { id: string; code: string; name: string; nameEn: string };
+  periodStart: string;
+  periodEnd: string;
+  consumptionLitres: number;
+  householdSize: number;
+  usedEarlierInTierYearLitres: number;
+  versions: TariffVersionSummary[];
+  lines: ChargeLine[];
+  totalFen: number;
+}
+export interface AccountWaterCategory {
+  accountId: string;
+  accountNo: string;
+  accountClass: AccountCategory;
+  waterCategoryId: string | null;
+  effectiveWaterCategory: { id: string; code: string; name: string; nameEn: string } | null;
+  version: number;
+}
+
+// ---- reading: routes (抄表本), readings, review, imports, self-reading ----
+export type ReadingSource = 'handheld' | 'import' | 'api' | 'mqtt' | 'portal' | 'estimate';
+export type ReadingStatus = 'accepted' | 'suspect' | 'rejected' | 'estimated' | 'unread';
+export type ReadingAnomaly = 'decrease' | 'rollover' | 'zero_use' | 'spike' | 'stuck' | 'meter_not_installed' | 'estimate_overstated';
+export type CannotReadReason = 'no_access' | 'meter_buried' | 'meter_broken' | 'other';
+export interface PhotoUpload {
+  contentType: 'image/jpeg' | 'image/png' | 'image/webp';
+  dataBase64: string;
+}
+export interface Reading {
+  id: string;
+  accountId: string;
+  meterId: string;
+  readOn: string;
+  readAt: string;
+  registerLitres: number | null;
+  consumptionLitres: number | null;
+  source: ReadingSource;
+  status: ReadingStatus;
+  anomalies: ReadingAnomaly[];
+  cannotReadReason: CannotReadReason | null;
+  note: string | null;
+  hasPhoto: boolean;
+  externalId: string | null;
+  staffName: string | null;
+  reviewedAt: string | null;
+  reviewNote: string | null;
+  createdAt: string;
+}
+export interface ExpectedRange {
+  lowLitres: number;
+  highLitres: number;
+  averageDailyLitres: number;
+}
+export interface ReadingResult {
+  reading: Reading;
+  isDuplicate: boolean;
+  expected: ExpectedRange | null;
+}
+export interface NewReadingRequest {
+  accountId: string;
+  meterId?: string;
+  readOn?: string;
+  registerM3?: string;
+  cannotReadReason?: CannotReadReason;
+  note?: string;
+  photo?: PhotoUpload;
+}
+export interface ReviewItem {
+  reading: Reading;
+  accountNo: string;
+  address: string;
+  meterSerial: string;
+  routeName: string | null;
+  previousReadOn: string | null;
+  previousRegisterLitres: number | null;
+  expected: ExpectedRange | null;
+}
+export interface StaffMember {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  isActive: boolean;
+  isLocked: boolean;
+  lastLoginAt: string | null;
+}
+export interface StaffRef {
+  id: string;
+  displayName: string;
+}
+export interface RouteSummary {
+  id: string;
+  code: string;
+  name: string;
+  readingDay: number;
+  serviceHallId: string | null;
+  isActive: boolean;
+  accounts: number;
+  reader: StaffRef | null;
+  collector: StaffRef | null;
+  termStartedOn: string | null;
+  termEndsOn: string | null;
+  isDueForRotation: boolean;
+  isOverdue: boolean;
+}
+export interface RouteAccount {
+  walkOrder: number;
+  accountId: string;
+  accountNo: string;
+  holderName: string;
+  address: string;
+  accountStatus: string;
+  meterSerial: string | null;
+}
+export interface RouteAssignment {
+  id: string;
+  staffId: string;
+  staffName: string;
+  duty: 'reader' | 'collector';
+  startsOn: string;
+  endsOn: string | null;
+}
+export interface RouteDetail {
+  route: RouteSummary;
+  accounts: RouteAccount[];
+  assignments: RouteAssignment[];
+  termMonths: number;
+}
+export interface RotationProposal {
+  route: RouteSummary;
+  proposedReader: StaffRef | null;
+  startsOn: string;
+  reason: { zh: string; en: string };
+}
+export interface SheetItem {
+  walkOrder: number;
+  accountId: string;
+  accountNo: string;
+  holderName: string;
+  address: string;
+  meter: { id: string; serialNo: string; sizeDn: number; status: string } | null;
+  last: { readOn: string; registerLitres: number; status: ReadingStatus } | null;
+  expected: ExpectedRange | null;
+  current: Reading | null;
+}
+export interface RouteSheet {
+  route: RouteSummary;
+  period: string;
+  today: string;
+  total: number;
+  done: number;
+  items: SheetItem[];
+}
+export interface MyRoute {
+  route: RouteSummary;
+  period: string;
+  total: number;
+  done: number;
+}
+export interface ImportRowError {
+  row: number;
+  field: string;
+  zh: string;
+  en: string;
+}
+export interface ReadingImportReport {
+  fileName: string;
+  rows: number;
+  imported: number;
+  duplicates: number;
+  accepted: number;
+  suspect: number;
+  tookMs: number;
+}
+export interface ReadingImportRejection extends ApiErrorBody {
+  rows: number;
+  errors: ImportRowError[];
+}
+export interface ReadingDeadLetter {
+  id: string;
+  source: string;
+  topic: string | null;
+  payload: string;
+  reason: string;
+  receivedAt: string;
+}
+export interface PortalReading {
+  readOn: string;
+  registerLitres: number | null;
+  consumptionLitres: number | null;
+  status: ReadingStatus;
+  source: ReadingSource;
+}
+export interface PortalReadings {
+  accountId: string;
+  meterSerial: string | null;
+  readings: PortalReading[];
+}
+export interface PortalReadingResult {
+  reading: PortalReading;
+  isDuplicate: boolean;
+  needsReview: boolean;
+}

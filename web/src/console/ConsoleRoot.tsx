@@ -1,6 +1,8 @@
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes } from 'react-router';
+import { BillingRunsPage } from './billing/BillingRunsPage';
+import { ZeroUsePage } from './bills/ZeroUsePage';
 import { AppLayout } from './components/AppLayout';
 import { PageLoading } from './components/PageLoading';
 import { QueryError } from './components/QueryError';
@@ -11,7 +13,10 @@ import { CustomerSearchPage } from './pages/CustomerSearchPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OutboxPage } from './pages/OutboxPage';
+import { ReadingRoutes } from './reading/ReadingRoutes';
 import { SessionContext, sessionValue } from './session/session';
+import { TariffCategoryPage } from './tariffs/TariffCategoryPage';
+import { TariffsPage } from './tariffs/TariffsPage';
 import { useSessionQuery } from './session/useSessionQueries';
 
 /** Restores the session on load; shows the login page until there is one, then the console. */
@@ -57,6 +62,39 @@ export function ConsoleRoot() {
               </RequirePermission>
             }
           />
+          <Route
+            path="billing"
+            element={
+              <RequirePermission permission="bill.read">
+                <BillingRunsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="reports/zero-use"
+            element={
+              <RequirePermission permission="report.read">
+                <ZeroUsePage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="tariffs"
+            element={
+              <RequirePermission permission="tariff.read">
+                <TariffsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="tariffs/:id"
+            element={
+              <RequirePermission permission="tariff.read">
+                <TariffCategoryPage />
+              </RequirePermission>
+            }
+          />
+          <Route path="reading/*" element={<ReadingRoutes />} />
           <Route path="login" element={<Navigate to="/" replace />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>

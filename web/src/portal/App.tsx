@@ -11,11 +11,15 @@ import { queryKeys } from './api';
 import { ErrorState, PageLoading } from './components/states';
 import { TabLayout } from './components/TabLayout';
 import { AccountDetailPage } from './pages/AccountDetailPage';
+import { BillsDetailPage } from './pages/BillsDetailPage';
+import { BillsPage } from './pages/BillsPage';
 import { BindPage } from './pages/BindPage';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
 import { MePage } from './pages/MePage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { SelfReadingPage } from './pages/SelfReadingPage';
+import { UsagePage } from './pages/UsagePage';
 import { endSession, useSession } from './session';
 
 function createQueryClient(): QueryClient {
@@ -75,6 +79,10 @@ export function App(): ReactElement {
               </Route>
               <Route path="/bind" element={<BindPage />} />
               <Route path="/accounts/:id" element={<AccountDetailPage />} />
+              <Route path="/accounts/:id/bills" element={<BillsPage />} />
+              <Route path="/accounts/:id/usage" element={<UsagePage />} />
+              <Route path="/accounts/:id/reading" element={<SelfReadingPage />} />
+              <Route path="/bills/:id" element={<BillsDetailPage />} />
             </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

@@ -3,6 +3,7 @@
  * Chinese one, so a key missing from either language is a compile error.
  */
 import type { Resource } from 'i18next';
+import { billsEn, billsZhCN } from './pages/BillsMessages';
 
 const zhCN = {
   app: {
@@ -140,6 +141,7 @@ const zhCN = {
     logoutConfirm: '确定要退出登录吗？',
     loggedOut: '已退出登录',
   },
+  bills: billsZhCN,
 };
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> };
@@ -281,6 +283,7 @@ const en: Messages<typeof zhCN> = {
     logoutConfirm: 'Sign out now?',
     loggedOut: 'Signed out',
   },
+  bills: billsEn,
 };
 
 export const resources: Resource = {

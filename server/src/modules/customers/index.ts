@@ -1,5 +1,6 @@
 export { businessDate, insertAccount, newAccountNo, openAccount } from './accounts';
 export { createCustomer, insertCustomer } from './customers';
+export { isAccountBound } from './portal';
 export { insertPremise } from './premises';
 export { registerCustomerRoutes } from './routes';
 export type { Account, Customer, NewCustomer, NewPremise, Premise } from './schemas';

@@ -58,6 +58,15 @@ async function findBoundAccount(sql: Sql, portalUserId: string, accountId: strin
   return toPortalAccount(rows[0]);
 }
 
+/**
+ * The portal's one access rule: a customer sees an account, and anything of it, only while their portal
+ * user has it bound. Other modules ask this before showing a portal user an account's data.
+ */
+export async function isAccountBound(sql: Sql, portalUserId: string, accountId: string): Promise<boolean> {
+  const rows = await sql.query('SELECT 1 FROM account_bindings WHERE portal_user_id = $1 AND account_id = $2', [portalUserId, accountId]);
+  return rows.length > 0;
+}
+
 export async function getBoundAccount(context: PlatformContext, tenantId: string, portalUserId: string, accountId: string): Promise<PortalAccount> {
   return context.db.withTenant(tenantId, (sql) => findBoundAccount(sql, portalUserId, accountId));
 }

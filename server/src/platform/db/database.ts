@@ -1,5 +1,6 @@
 import pg from 'pg';
-import type { PGlite } from '@electric-sql/pglite';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
 
 /** A connection or transaction that runs parametrised SQL and returns plain rows. */
 export interface Sql {
@@ -22,6 +23,14 @@ export interface Database {
   asOwner<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
   /** Runs a script of several statements as the owner, outside any explicit transaction. */
   execAsOwner(script: string): Promise<void>;
+  /**
+   * Runs one `COPY table (columns) FROM STDIN` statement inside the transaction of `sql` (a Sql given by
+   * withTenant/withoutTenant/asOwner of this database), feeding it `data`: text-format lines. The server
+   * streams it (pg-copy-streams); PGlite reads it as a blob, which only the owner may (file privilege).
+   * COPY FROM into a table with row-level security is refused for the application role: use copyRows
+   * (bulk.ts), which copies into a temporary table.
+   */
+  copyIn(sql: Sql, statement: string, data: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,6 +55,8 @@ async function beginAppTransaction(sql: Sql, tenantId: string | null, settings: 
 class ServerDatabase implements Database {
   readonly kind = 'server' as const;
   private readonly pool: pg.Pool;
+  /** The connection behind each transaction's Sql, for COPY. */
+  private readonly clients = new WeakMap<Sql, pg.PoolClient>();
 
   constructor(url: string, maxConnections: number) {
     const types = {
@@ -64,6 +75,7 @@ class ServerDatabase implements Database {
       query: async <Row>(text: string, params?: readonly unknown[]) =>
         (await client.query(text, params as unknown[])).rows as Row[],
     };
+    this.clients.set(sql, client);
     try {
       await client.query('BEGIN');
       await prepare(sql);
@@ -94,6 +106,29 @@ class ServerDatabase implements Database {
     await this.pool.query(script);
   }
 
+  async copyIn(sql: Sql, statement: string, data: readonly string[]): Promise<void> {
+    const client = this.clients.get(sql);
+    if (!client) throw new Error('copyIn needs a Sql of one of this database\'s transactions');
+    const stream = client.query(copyFrom(statement));
+    await new Promise<void>((resolve, reject) => {
+      stream.on('error', reject);
+      stream.on('finish', resolve);
+      let index = 0;
+      const writeMore = (): void => {
+        while (index < data.length) {
+          const isFull = !stream.write(data[index] as string);
+          index += 1;
+          if (isFull) {
+            stream.once('drain', writeMore);
+            return;
+          }
+        }
+        stream.end();
+      };
+      writeMore();
+    });
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
@@ -101,6 +136,8 @@ class ServerDatabase implements Database {
 
 class EmbeddedDatabase implements Database {
   readonly kind = 'embedded' as const;
+  /** The PGlite transaction behind each Sql, for COPY. */
+  private readonly transactions = new WeakMap<Sql, Transaction>();
 
   constructor(private readonly pglite: PGlite) {}
 
@@ -111,6 +148,7 @@ class EmbeddedDatabase implements Database {
         query: async <Row>(text: string, params?: readonly unknown[]) =>
           (await tx.query<Row>(text, params as unknown[])).rows,
       };
+      this.transactions.set(sql, tx);
       await prepare(sql);
       return work(sql);
     });
@@ -130,6 +168,13 @@ class EmbeddedDatabase implements Database {
 
   async execAsOwner(script: string): Promise<void> {
     await this.pglite.exec(script);
+  }
+
+  async copyIn(sql: Sql, statement: string, data: readonly string[]): Promise<void> {
+    const tx = this.transactions.get(sql);
+    if (!tx) throw new Error('copyIn needs a Sql of one of this database\'s transactions');
+    if (!/\bFROM STDIN$/i.test(statement.trim())) throw new Error('copyIn takes COPY … FROM STDIN');
+    await tx.query(statement.trim().replace(/STDIN$/i, "'/dev/blob'"), [], { blob: new Blob(data as string[]) });
   }
 
   async close(): Promise<void> {

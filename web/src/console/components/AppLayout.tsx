@@ -1,9 +1,11 @@
-import { AuditOutlined, LogoutOutlined, MailOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, AuditOutlined, CalculatorOutlined, LogoutOutlined, MailOutlined, TeamOutlined, UserOutlined, WarningOutlined } from '@ant-design/icons';
 import { App, Button, Flex, Layout, Menu, Space, Tag, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
+import { FieldShell } from '../reading/FieldShell';
+import { isFieldPage, readingMenuItems, readingSelectedKey } from '../reading/menu';
 import { useSession } from '../session/session';
 import { useLogout } from '../session/useSessionQueries';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -24,16 +26,28 @@ export function AppLayout({ children }: { children: ReactNode }) {
 
   const items: NonNullable<MenuProps['items']> = [
     { key: '/', icon: <TeamOutlined />, label: t('layout.customers') },
+    ...readingMenuItems(t, can),
+    ...(can('billing.run') || can('bill.read') ? [{ key: '/billing', icon: <CalculatorOutlined />, label: t('billing.menu') }] : []),
+    ...(can('report.read') ? [{ key: '/reports/zero-use', icon: <WarningOutlined />, label: t('zeroUse.menu') }] : []),
+    ...(can('tariff.read') ? [{ key: '/tariffs', icon: <AccountBookOutlined />, label: t('tariff.menu') }] : []),
     ...(can('audit.read') ? [{ key: '/audit', icon: <AuditOutlined />, label: t('layout.audit') }] : []),
     ...(can('outbox.read') ? [{ key: '/outbox', icon: <MailOutlined />, label: t('layout.outbox') }] : []),
   ];
-  const selected = location.pathname.startsWith('/audit')
+  const selected = readingSelectedKey(location.pathname) ?? (location.pathname.startsWith('/tariffs')
+    ? '/tariffs'
+    : location.pathname.startsWith('/billing')
+    ? '/billing'
+    : location.pathname.startsWith('/reports/zero-use')
+    ? '/reports/zero-use'
+    : location.pathname.startsWith('/audit')
     ? '/audit'
     : location.pathname.startsWith('/outbox')
       ? '/outbox'
-      : '/';
+      : '/');
 
   const tenantName = english ? session.tenant.nameEn : session.tenant.name;
+  // The reader's pages are made for a phone: no side menu there.
+  if (isFieldPage(location.pathname)) return <FieldShell>{children}</FieldShell>;
 
   return (
     <Layout style={{ minHeight: '100vh' }}>

@@ -1,3 +1,7 @@
+import { billingEn } from '../billing/locales';
+import { billsEn, zeroUseEn } from '../bills/locales';
+import { readingEn } from '../reading/locales';
+import { tariffEn } from '../tariffs/locales';
 import type { ConsoleTranslations } from './zh';
 
 /** English strings of the staff console; the type makes sure no key of zh.ts is missing. */
@@ -316,6 +320,11 @@ export const en: ConsoleTranslations = {
   action: {
     account_open: 'Account opened',
     account_update: 'Account changed',
+    account_water_category: 'Account water-use category changed',
+    water_category_create: 'Water-use category created',
+    water_category_update: 'Water-use category changed',
+    tariff_version_create: 'Tariff version added',
+    tariff_version_withdraw: 'Tariff version withdrawn',
     contact_create: 'Contact added',
     contact_update: 'Contact changed',
     contact_delete: 'Contact deleted',
@@ -348,7 +357,14 @@ export const en: ConsoleTranslations = {
     portal_user: 'Portal user',
     binding: 'Account binding',
     tenant: 'Utility',
+    water_category: 'Water-use category',
+    tariff_version: 'Tariff version',
   },
+  billing: billingEn,
+  bills: billsEn,
+  zeroUse: zeroUseEn,
+  tariff: tariffEn,
+  reading: readingEn,
   outbox: {
     title: 'Message outbox',
     autoRefresh: 'Refreshes every 5 s',

@@ -1,3 +1,8 @@
+import { billingZh } from '../billing/locales';
+import { billsZh, zeroUseZh } from '../bills/locales';
+import { readingZh } from '../reading/locales';
+import { tariffZh } from '../tariffs/locales';
+
 /** Simplified Chinese strings of the staff console: the default language. en.ts must have the same keys. */
 export const zh = {
   app: {
@@ -314,6 +319,11 @@ export const zh = {
   action: {
     account_open: '开户',
     account_update: '修改账户',
+    account_water_category: '修改账户用水性质',
+    water_category_create: '新增用水性质',
+    water_category_update: '修改用水性质',
+    tariff_version_create: '新增水价版本',
+    tariff_version_withdraw: '撤回水价版本',
     contact_create: '新增联系人',
     contact_update: '修改联系人',
     contact_delete: '删除联系人',
@@ -346,7 +356,14 @@ export const zh = {
     portal_user: '网上客户',
     binding: '账户绑定',
     tenant: '供水单位',
+    water_category: '用水性质',
+    tariff_version: '水价版本',
   },
+  billing: billingZh,
+  bills: billsZh,
+  zeroUse: zeroUseZh,
+  tariff: tariffZh,
+  reading: readingZh,
   outbox: {
     title: '消息发件箱',
     autoRefresh: '每 5 秒自动刷新',

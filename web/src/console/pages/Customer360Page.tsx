@@ -9,6 +9,7 @@ import { CustomerFormDrawer } from '../components/CustomerFormDrawer';
 import { QueryError } from '../components/QueryError';
 import { AccountFormModal } from '../customer360/AccountFormModal';
 import { AccountsTab } from '../customer360/AccountsTab';
+import { BillsTab } from '../customer360/BillsTab';
 import { ContactFormModal } from '../customer360/ContactFormModal';
 import { ContactsTab } from '../customer360/ContactsTab';
 import { CustomerHeaderCard } from '../customer360/CustomerHeaderCard';
@@ -22,7 +23,7 @@ import { useSession } from '../session/session';
 import { isStatus } from '../utils/errors';
 
 const NEW = 'new';
-const TABS = ['accounts', 'premises', 'meters', 'contacts', 'history'] as const;
+const TABS = ['accounts', 'bills', 'premises', 'meters', 'contacts', 'history'] as const;
 type TabKey = (typeof TABS)[number];
 
 function isTab(value: string | null): value is TabKey {
@@ -40,7 +41,7 @@ export function Customer360Page() {
   const query = useCustomer360(id);
   const [params, setParams] = useSearchParams();
   const tabParam = params.get('tab');
-  const tab: TabKey = isTab(tabParam) ? tabParam : 'accounts';
+  const tab: TabKey = isTab(tabParam) && (tabParam !== 'bills' || can('bill.read')) ? tabParam : 'accounts';
 
   const [editingCustomer, setEditingCustomer] = useState(false);
   // Open forms remember ids, not records, so that a reload after a 409 hands them the latest version.
@@ -125,6 +126,7 @@ export function Customer360Page() {
                 />
               ),
             },
+            ...(can('bill.read') ? [{ key: 'bills', label: t('bills.tab'), children: <BillsTab key={customer.id} accounts={accounts} /> }] : []),
             {
               key: 'premises',
               label: count(t('tabs.premises'), premises.length),

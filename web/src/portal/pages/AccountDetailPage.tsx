@@ -10,6 +10,7 @@ import { fetchAccount, queryKeys, unbindAccount } from '../api';
 import { StatusTag } from '../components/AccountCard';
 import { Page } from '../components/Page';
 import { EmptyState, ErrorState, PageLoading } from '../components/states';
+import { selfReadingText } from './selfReadingText';
 
 function formatDate(value: string | null, language: string): string {
   if (!value) return '—';
@@ -89,6 +90,18 @@ function AccountDetail({ account }: { account: PortalAccount }): ReactElement {
           <StatusTag status={account.status} />
         </div>
       </div>
+
+      <List mode="card" header={t('bills.entry')} className="portal-list" data-testid="account-bills-entry">
+        <List.Item onClick={() => void navigate(`/accounts/${encodeURIComponent(account.id)}/bills`)} description={t('bills.billsDescription')}>
+          {t('bills.bills')}
+        </List.Item>
+        <List.Item onClick={() => void navigate(`/accounts/${encodeURIComponent(account.id)}/usage`)} description={t('bills.usageDescription')}>
+          {t('bills.usage')}
+        </List.Item>
+        <List.Item onClick={() => void navigate(`/accounts/${encodeURIComponent(account.id)}/reading`)} description={selfReadingText(language).entryDescription} data-testid="self-reading-entry">
+          {selfReadingText(language).entry}
+        </List.Item>
+      </List>
 
       <List mode="card" className="portal-list">
         <List.Item extra={account.holderNameMasked}>{t('account.holder')}</List.Item>

@@ -1,0 +1,156 @@
+import type { PlatformContext } from '../../platform/context';
+import { copyRows, type BulkColumn } from '../../platform/db/bulk';
+import { takeCounterBlock } from '../../platform/db/counters';
+import type { Sql } from '../../platform/db/database';
+import { timeOrderedUuid } from '../../platform/db/ids';
+import { postJournalsBulk, type Journal } from '../ledger';
+import { loadTariffBook } from '../tariffs';
+import { billAccounts, billJournal, periodRange, type AccountInput, type ChunkTotals } from './compute';
+
+/** Days from issue to due date (constant for now; a tenant setting later). */
+export const BILL_DUE_DAYS = 30;
+
+const BILL_COLUMNS: BulkColumn[] = [
+  { name: 'tenant_id', type: 'uuid' },
+  { name: 'id', type: 'uuid' },
+  { name: 'bill_no', type: 'text' },
+  { name: 'account_id', type: 'uuid' },
+  { name: 'period', type: 'text' },
+  { name: 'period_start', type: 'date' },
+  { name: 'period_end', type: 'date' },
+  { name: 'run_id', type: 'uuid' },
+  { name: 'consumption_litres', type: 'int8' },
+  { name: 'is_estimated', type: 'bool' },
+  { name: 'total_fen', type: 'int8' },
+  { name: 'issued_on', type: 'date' },
+  { name: 'due_on', type: 'date' },
+  { name: 'created_at', type: 'timestamptz' },
+];
+
+const LINE_COLUMNS: BulkColumn[] = [
+  { name: 'tenant_id', type: 'uuid' },
+  { name: 'bill_id', type: 'uuid' },
+  { name: 'line_no', type: 'int4' },
+  { name: 'line_type', type: 'text' },
+  { name: 'tier', type: 'int4' },
+  { name: 'quantity_litres', type: 'int8' },
+  { name: 'unit_price_fen_per_m3', type: 'int8' },
+  { name: 'amount_fen', type: 'int8' },
+  { name: 'tariff_version_id', type: 'uuid' },
+  { name: 'description', type: 'text' },
+];
+
+export interface ChunkOptions {
+  workerId: string;
+  /** Test hook: wait this long after writing, before committing (so a kill lands inside the transaction). */
+  pauseBeforeCommitMs?: number;
+}
+
+export interface ChunkOutcome {
+  chunkNo: number;
+  bills: number;
+}
+
+function addDays(date: string, days: number): string {
+  const at = new Date(`${date}T00:00:00Z`);
+  at.setUTCDate(at.getUTCDate() + days);
+  return at.toISOString().slice(0, 10);
+}
+
+/** Bill numbers: the period and the tenant's bill counter, e.g. 202603-00001234. */
+const billNo = (period: string, value: number): string => `${period.replace('-', '')}-${String(value).padStart(8, '0')}`;
+
+/** One query for everything a chunk needs per account: the account, its use in the period, earlier bills. */
+const CHUNK_INPUTS = `
+  SELECT ids.id AS account_id, a.status, a.category, a.water_category_id, a.household_size,
+    c.consumption_litres, c.is_estimated, coalesce(b.billed, false) AS billed, coalesce(b.used_earlier, 0)::int8 AS used_earlier
+  FROM unnest($1::uuid[]) AS ids(id)
+  LEFT JOIN accounts a ON a.id = ids.id
+  LEFT JOIN period_consumption($2::date, $3::date, $1::uuid[]) c ON c.account_id = ids.id
+  LEFT JOIN LATERAL (
+    SELECT bool_or(e.period = $4) AS billed, sum(e.consumption_litres) FILTER (WHERE e.period < $4) AS used_earlier
+    FROM bills e WHERE e.account_id = ids.id AND e.kind = 'regular' AND e.period >= $5 AND e.period <= $4
+  ) b ON true`;
+
+/**
+ * Claims the next pending chunk of a run (FOR UPDATE SKIP LOCKED) and bills it in the same transaction
+ * that marks it done: bills, lines and ledger journals written set-based (COPY through temporary tables),
+ * the chunk's totals recorded, the run's progress counted. A process killed half-way leaves the chunk
+ * pending, its transaction rolled back, for any worker to take. Null when no chunk is left to claim.
+ */
+export async function processNextChunk(context: PlatformContext, tenantId: string, runId: string, options: ChunkOptions, claimed: { chunkNo: number | null } = { chunkNo: null }): Promise<ChunkOutcome | null> {
+  const { db } = context;
+  return db.withTenant(tenantId, async (sql) => {
+    const startedAt = context.clock.now();
+    const chunks = await sql.query<{ chunk_no: number; account_ids: string[]; period: string; issued_on: string }>(
+      `SELECT c.chunk_no, c.account_ids, r.period, (r.created_at AT TIME ZONE t.time_zone)::date AS issued_on
+       FROM billing_run_chunks c JOIN billing_runs r ON r.id = c.run_id JOIN tenants t ON t.id = r.tenant_id
+       WHERE c.run_id = $1 AND c.status = 'pending' AND r.status IN ('pending', 'running')
+       ORDER BY c.chunk_no LIMIT 1 FOR UPDATE OF c SKIP LOCKED`,
+      [runId],
+    );
+    const chunk = chunks[0];
+    if (!chunk) return null;
+    claimed.chunkNo = chunk.chunk_no;
+    // The chunk's statements are costed high (large tables), so PostgreSQL would JIT-compile them: measured
+    // at 1.6 s of a 2.4 s input query for 5,000 accounts. Set-based and index-driven, they never gain from it.
+    if (context.db.kind === 'server') await sql.query('SET LOCAL jit = off');
+    const period = periodRange(chunk.period);
+    const inputs = await sql.query<AccountInput>(CHUNK_INPUTS, [chunk.account_ids, period.start, period.end, period.period, period.yearStart]);
+    const book = await loadTariffBook(sql, period.start, period.end);
+    const billing = billAccounts(inputs, book, period);
+    await writeBills(context, sql, tenantId, runId, chunk.issued_on, period.period, period.start, period.end, billing.bills);
+
+    const finishedAt = context.clock.now();
+    await sql.query(
+      `UPDATE billing_run_chunks SET status = 'done', claimed_by = $3, claimed_at = $4, finished_at = $5, bills_created = $6,
+         skipped = $7::jsonb, totals = $8::jsonb, attempts = attempts + 1, error = NULL
+       WHERE run_id = $1 AND chunk_no = $2`,
+      [runId, chunk.chunk_no, options.workerId, startedAt, finishedAt, billing.bills.length, JSON.stringify(billing.skipped), JSON.stringify(billing.totals satisfies ChunkTotals)],
+    );
+    if (options.pauseBeforeCommitMs) await new Promise((resolve) => setTimeout(resolve, options.pauseBeforeCommitMs));
+    // Last, so concurrent workers wait on the run's row only for the moment of each other's commit.
+    await sql.query("UPDATE billing_runs SET done_chunks = done_chunks + 1, status = 'running' WHERE id = $1", [runId]);
+    return { chunkNo: chunk.chunk_no, bills: billing.bills.length };
+  });
+}
+
+async function writeBills(
+  context: PlatformContext,
+  sql: Sql,
+  tenantId: string,
+  runId: string,
+  issuedOn: string,
+  period: string,
+  periodStart: string,
+  periodEnd: string,
+  bills: ReturnType<typeof billAccounts>['bills'],
+): Promise<void> {
+  if (bills.length === 0) return;
+  const { db } = context;
+  // A block of bill numbers per chunk, taken in a short transaction of its own so that the counter's row
+  // lock is not held while the chunk writes (PGlite has one connection, and one worker: take it inline).
+  const take = (s: Sql) => takeCounterBlock(s, tenantId, 'bill_no', 0, bills.length);
+  const firstNo = db.kind === 'server' ? await db.withTenant(tenantId, take) : await take(sql);
+  const now = context.clock.now();
+  const dueOn = addDays(issuedOn, BILL_DUE_DAYS);
+  const billRows: unknown[][] = [];
+  const lineRows: unknown[][] = [];
+  const journals: Journal[] = [];
+  // In account order, with time-ordered ids: each index of bills, lines and entries is then written in
+  // one ascending sweep per chunk instead of at random pages (measured: most of the write cost).
+  const sorted = [...bills].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
+  sorted.forEach((bill, index) => {
+    const id = timeOrderedUuid();
+    const number = billNo(period, firstNo + index);
+    billRows.push([tenantId, id, number, bill.accountId, period, periodStart, periodEnd, runId, bill.consumptionLitres, bill.isEstimated, bill.totalFen, issuedOn, dueOn, now]);
+    bill.lines.forEach((line, lineIndex) => {
+      lineRows.push([tenantId, id, lineIndex + 1, line.lineType, line.tier, line.quantityLitres, line.unitPriceFenPerM3, line.amountFen, line.tariffVersionId, line.description]);
+    });
+    const journal = billJournal({ id, billNo: number, accountId: bill.accountId, totalFen: bill.totalFen, lines: bill.lines }, issuedOn, now);
+    if (journal) journals.push(journal);
+  });
+  await copyRows(db, sql, 'bills', BILL_COLUMNS, billRows);
+  await copyRows(db, sql, 'bill_lines', LINE_COLUMNS, lineRows);
+  await postJournalsBulk(db, sql, tenantId, journals);
+}

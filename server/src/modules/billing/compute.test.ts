@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { checkJournal } from '../ledger';
+import type { TariffBook, TariffVersion } from '../tariffs';
+import { billAccounts, billJournal, periodRange, type AccountInput } from './compute';
+
+const FLAT: TariffVersion = {
+  id: '00000000-0000-4000-8000-0000000000a1',
+  waterCategoryId: '00000000-0000-4000-8000-0000000000c1',
+  version: 1,
+  effectiveFrom: '2024-01-01',
+  effectiveTo: null,
+  definition: {
+    tierBasis: 'flat',
+    tiers: [{ upToLitresPerYearOrMonth: null, waterPriceFenPerM3: 207 }],
+    household: null,
+    surcharges: [
+      { code: 'resource', name: '水资源费', priceFenPerM3: 157 },
+      { code: 'sewage', name: '污水处理费', priceFenPerM3: 136 },
+    ],
+    fixedCharges: [],
+    quota: null,
+  },
+};
+
+const book: TariffBook = {
+  waterCategoryFor: (account) => (account.accountClass === 'residential' ? FLAT.waterCategoryId : null),
+  versionsFor: () => [FLAT],
+};
+
+const account = (id: string, overrides: Partial<AccountInput> = {}): AccountInput => ({
+  account_id: id,
+  status: 'active',
+  category: 'residential',
+  water_category_id: null,
+  household_size: 3,
+  consumption_litres: 12_345,
+  is_estimated: false,
+  billed: false,
+  used_earlier: 0,
+  ...overrides,
+});
+
+describe('periods', () => {
+  it('are calendar months, with the year they count tiers in', () => {
+    expect(periodRange('2024-02')).toEqual({ period: '2024-02', start: '2024-02-01', end: '2024-02-29', yearStart: '2024-01' });
+    expect(periodRange('2026-12')).toEqual({ period: '2026-12', start: '2026-12-01', end: '2026-12-31', yearStart: '2026-01' });
+  });
+});
+
+describe('billing a chunk', () => {
+  it('bills active accounts with a reading and says why it skips the others', () => {
+    const result = billAccounts(
+      [
+        account('a1'),
+        account('a2', { billed: true }),
+        account('a3', { status: 'closed' }),
+        account('a4', { status: 'suspended' }),
+        account('a5', { consumption_litres: null }),
+        account('a6', { category: 'special' }),
+        account('a7', { status: null }),
+        account('a8', { consumption_litres: 0 }),
+      ],
+      book,
+      periodRange('2026-01'),
+    );
+    expect(result.bills.map((bill) => bill.accountId)).toEqual(['a1', 'a8']);
+    expect(result.skipped).toEqual({
+      already_billed: ['a2'],
+      account_closed: ['a3'],
+      account_suspended: ['a4'],
+      no_reading: ['a5'],
+      no_water_category: ['a6'],
+      account_missing: ['a7'],
+    });
+    const [bill] = result.bills;
+    // 12.345 m³ × 2.07 = 25.554… → 2555 fen; × 1.57 = 19.38… → 1938; × 1.36 = 16.78… → 1679 (half-up per line).
+    expect(bill?.lines.map((line) => [line.lineType, line.amountFen])).toEqual(expect.arrayContaining([['water', 2555], ['resource', 1938], ['sewage', 1679]]));
+    expect(bill?.totalFen).toBe(bill?.lines.reduce((sum, line) => sum + line.amountFen, 0));
+    expect(result.totals).toMatchObject({ bills: 2, totalFen: bill?.totalFen, consumptionLitres: 12_345, skipped: { no_reading: 1, account_closed: 1 } });
+  });
+});
+
+describe("a bill's journal", () => {
+  const postedAt = new Date('2026-02-01T00:00:00Z');
+
+  it('debits receivable with the total and credits revenue and the fees collected for others', () => {
+    const journal = billJournal(
+      {
+        id: 'b1',
+        billNo: '202601-00000001',
+        accountId: 'a1',
+        totalFen: 1_000,
+        lines: [
+          { lineType: 'water', amountFen: 500 },
+          { lineType: 'over_quota', amountFen: 100 },
+          { lineType: 'sewage', amountFen: 150 },
+          { lineType: 'resource', amountFen: 150 },
+          { lineType: 'fixed', amountFen: 100 },
+        ],
+      },
+      '2026-02-01',
+      postedAt,
+    );
+    expect(journal?.legs).toEqual([
+      { ledgerAccount: 'receivable', debitFen: 1_000, creditFen: 0 },
+      { ledgerAccount: 'water_revenue', debitFen: 0, creditFen: 600 },
+      { ledgerAccount: 'sewage_fee_payable', debitFen: 0, creditFen: 150 },
+      { ledgerAccount: 'resource_fee_payable', debitFen: 0, creditFen: 150 },
+      { ledgerAccount: 'fixed_charge_revenue', debitFen: 0, creditFen: 100 },
+    ]);
+    expect(() => checkJournal(journal as NonNullable<typeof journal>)).not.toThrow();
+  });
+
+  it('posts nothing for a bill of nothing, and a negative adjustment as a debit', () => {
+    expect(billJournal({ id: 'b2', billNo: 'x', accountId: 'a1', totalFen: 0, lines: [{ lineType: 'water', amountFen: 0 }] }, '2026-02-01', postedAt)).toBeNull();
+    const journal = billJournal(
+      { id: 'b3', billNo: 'y', accountId: 'a1', totalFen: 300, lines: [{ lineType: 'water', amountFen: 500 }, { lineType: 'adjustment', amountFen: -200 }] },
+      '2026-02-01',
+      postedAt,
+    );
+    expect(journal?.legs).toEqual([
+      { ledgerAccount: 'receivable', debitFen: 300, creditFen: 0 },
+      { ledgerAccount: 'water_revenue', debitFen: 0, creditFen: 500 },
+      { ledgerAccount: 'adjustment', debitFen: 200, creditFen: 0 },
+    ]);
+    expect(() => checkJournal(journal as NonNullable<typeof journal>)).not.toThrow();
+  });
+});

@@ -1,0 +1,3 @@
+export { registerBillRoutes } from './routes';
+export { addMonths } from './service';
+export { formatCubicMetres, formatYuan } from './format';

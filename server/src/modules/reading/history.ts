@@ -1,0 +1,205 @@
+/**
+ * Loads, set-based, what validation needs about many meters at once: their latest counted and actual
+ * readings, estimates since, recent registers, and the account's 12-month average. Every query joins the
+ * requested ids as an unnest() relation, so the planner uses index lookups for a handful of meters and hash
+ * joins over the recent partitions for a whole import.
+ */
+import type { Sql } from '../../platform/db/database';
+import { addDays } from './units';
+import { READING_RULES, type MeterState } from './validation';
+
+export interface MeterInfo {
+  id: string;
+  serialNo: string;
+  premiseId: string | null;
+  sizeDn: number;
+  status: string;
+  initialReadingLitres: number;
+  installedOn: string | null;
+}
+
+interface HistoryRow {
+  meter_id: string;
+  read_on: string;
+  register_litres: number;
+  consumption_litres: number | null;
+  status: 'accepted' | 'estimated' | 'suspect';
+}
+
+/** How far back the window of recent readings reaches before the earliest date asked about. */
+const WINDOW_DAYS = READING_RULES.averageWindowDays + 45;
+
+function emptyState(meter: MeterInfo): MeterState {
+  return {
+    sizeDn: meter.sizeDn,
+    meterStatus: meter.status,
+    initialRegisterLitres: meter.initialReadingLitres,
+    previous: null,
+    lastActual: null,
+    estimatedSinceActualLitres: 0,
+    recentRegisters: [],
+    average: null,
+  };
+}
+
+/** Folds a meter's readings (oldest first) into its state. */
+function fold(state: MeterState, rows: readonly HistoryRow[]): MeterState {
+  let next = state;
+  for (const row of rows) {
+    const reading = { readOn: row.read_on, registerLitres: row.register_litres };
+    if (row.status === 'estimated') {
+      next = { ...next, previous: reading, estimatedSinceActualLitres: next.estimatedSinceActualLitres + (row.consumption_litres ?? 0) };
+    } else if (row.status === 'suspect') {
+      next = { ...next, recentRegisters: [row.register_litres, ...next.recentRegisters].slice(0, READING_RULES.stuckReadings) };
+    } else {
+      next = {
+        ...next,
+        previous: reading,
+        lastActual: reading,
+        estimatedSinceActualLitres: 0,
+        recentRegisters: [row.register_litres, ...next.recentRegisters].slice(0, READING_RULES.stuckReadings),
+      };
+    }
+  }
+  return next;
+}
+
+const HISTORY_COLUMNS = 'r.meter_id, r.read_on, r.register_litres, r.consumption_litres, r.status';
+const HISTORY_ORDER = 'ORDER BY r.meter_id, r.read_on, r.created_at, r.id';
+
+/**
+ * The state of each meter before readings on `asOf` dates (the earliest date each meter is read in the
+ * batch). `excludeId` leaves one reading out (the suspect reading under review).
+ */
+export async function loadMeterStates(
+  sql: Sql,
+  meters: readonly MeterInfo[],
+  accountOfMeter: ReadonlyMap<string, string>,
+  asOf: ReadonlyMap<string, string>,
+  excludeId: string | null = null,
+  /** Only readings dated before this day (exclusive); the state at the start of a month for the sheet. */
+  before: string = '9999-12-31',
+): Promise<Map<string, MeterState>> {
+  const states = new Map<string, MeterState>();
+  if (meters.length === 0) return states;
+  const ids = meters.map((meter) => meter.id);
+  let earliest = '9999-12-31';
+  for (const date of asOf.values()) if (date < earliest) earliest = date;
+  const windowStart = addDays(earliest, -WINDOW_DAYS);
+
+  // Recent readings that matter: everything since the last accepted one, and the last few actual registers.
+  const recent = await sql.query<HistoryRow>(
+    `WITH wanted AS (SELECT DISTINCT w AS meter_id FROM unnest($1::uuid[]) AS w),
+     h AS (
+       SELECT r.meter_id, r.read_on, r.created_at, r.id, r.register_litres, r.consumption_litres, r.status,
+         max(r.read_on) FILTER (WHERE r.status = 'accepted') OVER (PARTITION BY r.meter_id) AS last_accepted_on,
+         row_number() OVER (PARTITION BY r.meter_id, r.status = 'estimated' ORDER BY r.read_on DESC, r.created_at DESC) AS recency
+       FROM readings r JOIN wanted ON wanted.meter_id = r.meter_id
+       WHERE r.read_on >= $2::date AND r.read_on < $4::date AND r.status IN ('accepted', 'estimated', 'suspect') AND r.id IS DISTINCT FROM $3::uuid
+     )
+     SELECT ${HISTORY_COLUMNS} FROM h r
+     WHERE r.read_on >= coalesce(r.last_accepted_on, '-infinity'::date) OR (r.status <> 'estimated' AND r.recency <= ${READING_RULES.stuckReadings})
+     ${HISTORY_ORDER}`,
+    [ids, windowStart, excludeId, before],
+  );
+  const byMeter = new Map<string, HistoryRow[]>();
+  for (const row of recent) {
+    const list = byMeter.get(row.meter_id);
+    if (list) list.push(row);
+    else byMeter.set(row.meter_id, [row]);
+  }
+
+  // Meters without an accepted reading in the window: their last accepted one may be older.
+  const older = meters.filter((meter) => !(byMeter.get(meter.id) ?? []).some((row) => row.status === 'accepted')).map((meter) => meter.id);
+  const olderRows = new Map<string, HistoryRow[]>();
+  if (older.length > 0) {
+    const rows = await sql.query<HistoryRow>(
+      `WITH wanted AS (SELECT DISTINCT w AS meter_id FROM unnest($1::uuid[]) AS w),
+       h AS (
+         SELECT r.meter_id, r.read_on, r.created_at, r.id, r.register_litres, r.consumption_litres, r.status,
+           max(r.read_on) FILTER (WHERE r.status = 'accepted') OVER (PARTITION BY r.meter_id) AS last_accepted_on
+         FROM readings r JOIN wanted ON wanted.meter_id = r.meter_id
+         WHERE r.read_on < $2::date AND r.status IN ('accepted', 'estimated') AND r.id IS DISTINCT FROM $3::uuid
+       )
+       SELECT ${HISTORY_COLUMNS} FROM h r WHERE r.read_on >= coalesce(r.last_accepted_on, '-infinity'::date)
+       ${HISTORY_ORDER}`,
+      [older, windowStart, excludeId],
+    );
+    for (const row of rows) {
+      const list = olderRows.get(row.meter_id);
+      if (list) list.push(row);
+      else olderRows.set(row.meter_id, [row]);
+    }
+  }
+
+  const averages = await loadAverages(sql, accountOfMeter, asOf, windowStart, excludeId);
+  for (const meter of meters) {
+    const rows = [...(olderRows.get(meter.id) ?? []), ...(byMeter.get(meter.id) ?? [])];
+    const state = fold(emptyState(meter), rows);
+    const account = accountOfMeter.get(meter.id);
+    states.set(meter.id, { ...state, average: (account && averages.get(account)) || null });
+  }
+  return states;
+}
+
+/**
+ * Average use per account: the use and the days of the counted periods (accepted and estimated readings)
+ * read in the 365 days before the date asked about. Each reading's period runs from the meter's reading
+ * before it, so days are counted once however often the meter was read.
+ */
+async function loadAverages(
+  sql: Sql,
+  accountOfMeter: ReadonlyMap<string, string>,
+  asOf: ReadonlyMap<string, string>,
+  windowStart: string,
+  excludeId: string | null,
+): Promise<Map<string, { litres: number; days: number }>> {
+  const dates = new Map<string, string>();
+  for (const [meterId, accountId] of accountOfMeter) {
+    const date = asOf.get(meterId);
+    if (!date) continue;
+    const current = dates.get(accountId);
+    if (!current || date < current) dates.set(accountId, date);
+  }
+  const result = new Map<string, { litres: number; days: number }>();
+  if (dates.size === 0) return result;
+  const rows = await sql.query<{ account_id: string; litres: number; days: number }>(
+    `WITH wanted AS (SELECT * FROM unnest($1::uuid[], $2::date[]) AS w(account_id, as_of)),
+     h AS (
+       SELECT r.account_id, r.read_on, r.consumption_litres, wanted.as_of,
+         lag(r.read_on) OVER (PARTITION BY r.meter_id ORDER BY r.read_on, r.created_at, r.id) AS previous_on
+       FROM readings r JOIN wanted ON wanted.account_id = r.account_id
+       WHERE r.read_on >= $3::date AND r.status IN ('accepted', 'estimated') AND r.id IS DISTINCT FROM $4::uuid
+     )
+     SELECT account_id, sum(consumption_litres)::int8 AS litres, sum(read_on - previous_on)::int8 AS days
+     FROM h
+     WHERE previous_on IS NOT NULL AND consumption_litres IS NOT NULL AND read_on < as_of AND read_on >= as_of - ${READING_RULES.averageWindowDays}
+     GROUP BY account_id`,
+    [[...dates.keys()], [...dates.values()], windowStart, excludeId],
+  );
+  for (const row of rows) if (row.days > 0) result.set(row.account_id, { litres: row.litres, days: row.days });
+  return result;
+}
+
+export const METER_INFO_COLUMNS =
+  'm.id, m.serial_no, m.premise_id, m.size_dn, m.status, m.initial_reading_litres, m.installed_on';
+
+export interface MeterInfoRow {
+  id: string;
+  serial_no: string;
+  premise_id: string | null;
+  size_dn: number;
+  status: string;
+  initial_reading_litres: number;
+  installed_on: string | null;
+}
+
+export const toMeterInfo = (row: MeterInfoRow): MeterInfo => ({
+  id: row.id,
+  serialNo: row.serial_no,
+  premiseId: row.premise_id,
+  sizeDn: row.size_dn,
+  status: row.status,
+  initialReadingLitres: row.initial_reading_litres,
+  installedOn: row.installed_on,
+});

@@ -1,0 +1,11 @@
+export { importReadingsCommand, startReadingServices } from './cli';
+export { seedDemoReading, type DemoReadingSummary } from './demo';
+export { parseCsv, ImportRejected, importReadingFile, readingsFromTable } from './importer';
+export { ingestReadings, insertReadings, type IngestOutcome, type ReadingInput } from './ingest';
+export { parseReadingMessage, readingTopic, startReadingSubscriber, READING_TOPIC_FILTER, type ReadingSubscriber } from './mqtt';
+export { storePhoto } from './photos';
+export { ROTATION_RULES } from './rotation';
+export { registerReadingRoutes } from './routes';
+export type { Reading, ReadingSource, ReadingStatus } from './schemas';
+export { cubicMetresToLitres, litresToCubicMetres } from './units';
+export { estimateReading, READING_RULES, registerModulusLitres, validateReading, type MeterState } from './validation';

@@ -1,0 +1,456 @@
+/**
+ * The one way readings enter the table, whatever the channel: resolve accounts and meters, drop duplicates,
+ * validate against each meter's history, insert set-based. Runs inside the caller's tenant transaction.
+ *
+ * - `all_or_nothing` (file imports): any row error means nothing is written and every error is reported.
+ * - `per_item` (head-end batches, MQTT, handheld, portal): good items are written, bad ones reported.
+ *
+ * Duplicates are ignored and counted: the same external id (head-ends, devices), or the same meter, date
+ * and register as a stored reading or an earlier row of the batch.
+ *
+ * Ingestion for a tenant is serialised by a transaction-scoped advisory lock, so two batches touching the
+ * same meter never compute consumption from the same previous reading.
+ */
+import { randomUUID } from 'node:crypto';
+import { copyRows, type BulkColumn } from '../../platform/db/bulk';
+import type { Database, Sql } from '../../platform/db/database';
+import { loadMeterStates, METER_INFO_COLUMNS, toMeterInfo, type MeterInfo, type MeterInfoRow } from './history';
+import type { ReadingSource, RowError } from './schemas';
+import { isCalendarDate, MAX_REGISTER_LITRES } from './units';
+import { nextState, validateReading, type Anomaly, type MeterState } from './validation';
+
+export interface ReadingInput {
+  /** Position in the source, for error reports (a file's row number, a batch's index). */
+  row: number;
+  accountNo?: string | null;
+  accountId?: string | null;
+  meterSerial?: string | null;
+  meterId?: string | null;
+  readOn: string;
+  readAt?: Date | null;
+  registerLitres: number;
+  source: ReadingSource;
+  externalId?: string | null;
+  staffId?: string | null;
+  photoPath?: string | null;
+  note?: string | null;
+}
+
+export interface IngestItem {
+  row: number;
+  outcome: 'created' | 'duplicate' | 'error';
+  readingId: string | null;
+  status: 'accepted' | 'suspect' | null;
+  anomalies: Anomaly[];
+  consumptionLitres: number | null;
+  errors: RowError[];
+}
+
+export interface IngestOutcome {
+  items: IngestItem[];
+  created: number;
+  duplicates: number;
+  accepted: number;
+  suspect: number;
+  errors: RowError[];
+  /** Nothing was written because some row failed (all_or_nothing). */
+  isRejected: boolean;
+}
+
+export interface IngestOptions {
+  mode: 'all_or_nothing' | 'per_item';
+  /** Today in the utility's time zone: readings may not be dated later. */
+  today: string;
+  /** The database of `sql`: large batches then go in by COPY through a temporary table (copyRows). */
+  db?: Database;
+  /** Check everything and report, but write nothing (a file whose other rows already failed). */
+  validateOnly?: boolean;
+  /** Column names used in error reports, so they match the caller's vocabulary. */
+  fields?: Partial<Record<'account' | 'meter' | 'readOn' | 'register' | 'externalId', string>>;
+}
+
+interface AccountRef {
+  id: string;
+  accountNo: string;
+  premiseId: string;
+  status: string;
+}
+
+const ADVISORY_NAMESPACE = 7234010;
+
+export async function lockTenantReadings(sql: Sql, tenantId: string): Promise<void> {
+  await sql.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ADVISORY_NAMESPACE, tenantId]);
+}
+
+const chunks = <T>(items: readonly T[], size: number): T[][] => {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+};
+
+/** The noon of a business date in China Standard Time, as a stand-in time for readings that carry only a date. */
+export const middayOf = (date: string): Date => new Date(`${date}T04:00:00Z`);
+
+const PROFILE = process.env.SHUIWU_INGEST_PROFILE === '1';
+
+export async function ingestReadings(sql: Sql, tenantId: string, inputs: readonly ReadingInput[], options: IngestOptions): Promise<IngestOutcome> {
+  let mark = performance.now();
+  const phase = (name: string) => {
+    if (!PROFILE) return;
+    const now = performance.now();
+    console.error(`[ingest] ${name} ${(now - mark).toFixed(0)} ms (${inputs.length} rows)`);
+    mark = now;
+  };
+  const field = {
+    account: options.fields?.account ?? 'accountNo',
+    meter: options.fields?.meter ?? 'meterSerial',
+    readOn: options.fields?.readOn ?? 'readOn',
+    register: options.fields?.register ?? 'registerLitres',
+    externalId: options.fields?.externalId ?? 'externalId',
+  };
+  const items: IngestItem[] = inputs.map((input) => ({ row: input.row, outcome: 'created', readingId: null, status: null, anomalies: [], consumptionLitres: null, errors: [] }));
+  const fail = (index: number, name: string, zh: string, en: string) => {
+    const item = items[index] as IngestItem;
+    item.outcome = 'error';
+    item.errors.push({ row: item.row, field: name, zh, en });
+  };
+
+  // 1. Shape checks that need no database.
+  inputs.forEach((input, index) => {
+    if (!isCalendarDate(input.readOn)) fail(index, field.readOn, '日期无效，应为 YYYY-MM-DD', 'is not a valid date (YYYY-MM-DD)');
+    else if (input.readOn > options.today) fail(index, field.readOn, `不能晚于今天（${options.today}）`, `may not be after today (${options.today})`);
+    if (!Number.isSafeInteger(input.registerLitres) || input.registerLitres < 0 || input.registerLitres > MAX_REGISTER_LITRES) {
+      fail(index, field.register, '读数须为非负数', 'must be a non-negative number');
+    }
+    if (!input.accountNo && !input.accountId && !input.meterSerial && !input.meterId) fail(index, field.account, '必填', 'is required');
+  });
+
+  await lockTenantReadings(sql, tenantId);
+  phase('shape + lock');
+
+  // 2. Accounts and meters, by number or id, looked up once each.
+  const live = () => inputs.map((input, index) => ({ input, index })).filter(({ index }) => (items[index] as IngestItem).outcome !== 'error');
+  const accounts = await resolveAccounts(sql, inputs);
+  const meters = await resolveMeters(sql, inputs);
+  // Meters named without an account belong to the open account at their premise; accounts named without a
+  // meter are read on the meter installed at their premise.
+  const premiseIds = new Set<string>();
+  for (const { input } of live()) {
+    if (!input.accountNo && !input.accountId) {
+      const meter = input.meterId ? meters.byId.get(input.meterId) : meters.bySerial.get(input.meterSerial ?? '');
+      if (meter?.premiseId) premiseIds.add(meter.premiseId);
+    }
+  }
+  const openAccountAt = await openAccountsAt(sql, [...premiseIds]);
+  const accountPremises = new Set<string>();
+  for (const { input } of live()) {
+    if (!input.meterId && !input.meterSerial) {
+      const account = input.accountId ? accounts.byId.get(input.accountId) : accounts.byNo.get(input.accountNo ?? '');
+      if (account) accountPremises.add(account.premiseId);
+    }
+  }
+  const installedAt = await installedMetersAt(sql, [...accountPremises]);
+  phase('resolve');
+
+  interface Resolved {
+    index: number;
+    input: ReadingInput;
+    account: AccountRef;
+    meter: MeterInfo;
+  }
+  const resolved: Resolved[] = [];
+  for (const { input, index } of live()) {
+    let account: AccountRef | undefined;
+    let meter: MeterInfo | undefined;
+    if (input.meterId || input.meterSerial) {
+      meter = input.meterId ? meters.byId.get(input.meterId) : meters.bySerial.get(input.meterSerial ?? '');
+      if (!meter) {
+        fail(index, field.meter, '表号不存在', 'no meter with this serial number');
+        continue;
+      }
+    }
+    if (input.accountId || input.accountNo) {
+      account = input.accountId ? accounts.byId.get(input.accountId) : accounts.byNo.get(input.accountNo ?? '');
+      if (!account) {
+        fail(index, field.account, '户号不存在', 'no account with this number');
+        continue;
+      }
+    } else if (meter) {
+      account = meter.premiseId ? openAccountAt.get(meter.premiseId) : undefined;
+      if (!account) {
+        fail(index, field.meter, '该水表所在地址没有在用账户', 'the meter is not at an address with an open account');
+        continue;
+      }
+    }
+    if (!account) continue;
+    if (!meter) {
+      const candidates = installedAt.get(account.premiseId) ?? [];
+      if (candidates.length !== 1) {
+        fail(index, field.meter, candidates.length === 0 ? '该账户没有在装水表' : '该账户有多块水表，请指定表号', candidates.length === 0 ? 'the account has no installed meter' : 'the account has several meters: name one');
+        continue;
+      }
+      meter = candidates[0] as MeterInfo;
+    }
+    if (meter.premiseId !== account.premiseId) {
+      fail(index, field.meter, `该水表不属于户号 ${account.accountNo}`, `the meter does not belong to account ${account.accountNo}`);
+      continue;
+    }
+    if (account.status === 'closed') {
+      fail(index, field.account, '账户已销户', 'the account is closed');
+      continue;
+    }
+    resolved.push({ index, input, account, meter });
+  }
+
+  // 3. Duplicates: within the batch first, then against the table.
+  const seenKeys = new Set<string>();
+  const seenExternal = new Set<string>();
+  const fresh: Resolved[] = [];
+  const markDuplicate = (index: number) => {
+    (items[index] as IngestItem).outcome = 'duplicate';
+  };
+  const existingKeys = await existingReadingKeys(sql, resolved.map((entry) => ({ meterId: entry.meter.id, readOn: entry.input.readOn, registerLitres: entry.input.registerLitres })));
+  const existingExternal = await existingExternalIds(sql, resolved.filter((entry) => entry.input.externalId).map((entry) => ({ externalId: entry.input.externalId as string, readOn: entry.input.readOn })));
+  phase('duplicates: queries');
+  for (const entry of resolved) {
+    const key = `${entry.meter.id}|${entry.input.readOn}|${entry.input.registerLitres}`;
+    const external = entry.input.externalId ? `${entry.input.externalId}|${entry.input.readOn}` : null;
+    if (seenKeys.has(key) || existingKeys.has(key) || (external && (seenExternal.has(external) || existingExternal.has(external)))) {
+      markDuplicate(entry.index);
+      continue;
+    }
+    seenKeys.add(key);
+    if (external) seenExternal.add(external);
+    fresh.push(entry);
+  }
+
+  // 4. Validation against each meter's history, in date order per meter.
+  fresh.sort((a, b) => (a.meter.id < b.meter.id ? -1 : a.meter.id > b.meter.id ? 1 : a.input.readOn < b.input.readOn ? -1 : a.input.readOn > b.input.readOn ? 1 : a.index - b.index));
+  const meterList = new Map<string, MeterInfo>();
+  const accountOfMeter = new Map<string, string>();
+  const asOf = new Map<string, string>();
+  for (const entry of fresh) {
+    meterList.set(entry.meter.id, entry.meter);
+    accountOfMeter.set(entry.meter.id, entry.account.id);
+    const current = asOf.get(entry.meter.id);
+    if (!current || entry.input.readOn < current) asOf.set(entry.meter.id, entry.input.readOn);
+  }
+  phase('duplicates');
+  const states = await loadMeterStates(sql, [...meterList.values()], accountOfMeter, asOf);
+  phase('history');
+  const rows: unknown[][] = [];
+  let accepted = 0;
+  let suspect = 0;
+  for (const entry of fresh) {
+    const state = states.get(entry.meter.id) as MeterState;
+    const latest = [state.previous?.readOn, state.lastActual?.readOn].filter(Boolean).sort().at(-1);
+    if (latest && entry.input.readOn < latest) {
+      fail(entry.index, field.readOn, `早于该水表最近一次读数日期 ${latest}`, `is before the meter's latest reading on ${latest}`);
+      continue;
+    }
+    const reading = { readOn: entry.input.readOn, registerLitres: entry.input.registerLitres };
+    const result = validateReading(state, reading);
+    states.set(entry.meter.id, nextState(state, reading, result));
+    const item = items[entry.index] as IngestItem;
+    const id = randomUUID();
+    item.readingId = id;
+    item.status = result.status;
+    item.anomalies = result.anomalies;
+    item.consumptionLitres = result.consumptionLitres;
+    if (result.status === 'accepted') accepted += 1;
+    else suspect += 1;
+    rows.push([
+      id,
+      entry.account.id,
+      entry.meter.id,
+      entry.input.readOn,
+      entry.input.readAt ?? middayOf(entry.input.readOn),
+      entry.input.registerLitres,
+      result.consumptionLitres,
+      entry.input.source,
+      result.status,
+      `{${result.anomalies.join(',')}}`,
+      entry.input.staffId ?? null,
+      entry.input.photoPath ?? null,
+      entry.input.externalId ?? null,
+      entry.input.note ?? null,
+    ]);
+  }
+
+  const errors = items.flatMap((item) => item.errors);
+  const duplicates = items.filter((item) => item.outcome === 'duplicate').length;
+  if ((options.mode === 'all_or_nothing' && errors.length > 0) || options.validateOnly) {
+    for (const item of items) if (item.outcome === 'created') Object.assign(item, { readingId: null, status: null });
+    return { items, created: 0, duplicates, accepted: 0, suspect: 0, errors, isRejected: true };
+  }
+  // Rows that failed the order check above were already dropped from `rows` by `continue`.
+  phase('validate');
+  await insertReadings(sql, tenantId, rows, options.db);
+  phase('insert');
+  return { items, created: rows.length, duplicates, accepted, suspect, errors, isRejected: false };
+}
+
+export const READING_INSERT_COLUMNS = [
+  ['id', 'uuid'],
+  ['account_id', 'uuid'],
+  ['meter_id', 'uuid'],
+  ['read_on', 'date'],
+  ['read_at', 'timestamptz'],
+  ['register_litres', 'int8'],
+  ['consumption_litres', 'int8'],
+  ['source', 'text'],
+  ['status', 'text'],
+  ['anomalies', 'text'],
+  ['staff_id', 'uuid'],
+  ['photo_path', 'text'],
+  ['external_id', 'text'],
+  ['note', 'text'],
+] as const;
+
+const COPY_COLUMNS: BulkColumn[] = [{ name: 'tenant_id', type: 'uuid' }, ...READING_INSERT_COLUMNS.map(([name, type]) => ({ name, type: name === 'anomalies' ? 'text[]' : type }))];
+
+/**
+ * Inserts readings set-based. With the database at hand (large batches): COPY into a temporary table, then
+ * one INSERT … SELECT, so row-level security and every constraint apply (platform copyRows). Otherwise one
+ * INSERT … SELECT FROM unnest(typed arrays) per chunk. Anomalies are given as an array literal ("{a,b}").
+ */
+export async function insertReadings(sql: Sql, tenantId: string, rows: readonly unknown[][], db?: Database, chunkSize = 20_000): Promise<void> {
+  if (rows.length === 0) return;
+  if (db && db.kind === 'server' && rows.length >= 1000) {
+    await copyRows(db, sql, 'readings', COPY_COLUMNS, rows.map((row) => [tenantId, ...row]));
+    return;
+  }
+  const names = READING_INSERT_COLUMNS.map(([name]) => name);
+  const selects = READING_INSERT_COLUMNS.map(([name], index) => (name === 'anomalies' ? `coalesce(nullif(c${index}, '')::text[], '{}')` : `c${index}`));
+  const statement = `INSERT INTO readings (tenant_id, ${names.join(', ')})
+    SELECT $1::uuid, ${selects.join(', ')}
+    FROM unnest(${READING_INSERT_COLUMNS.map(([, type], index) => `$${index + 2}::${type}[]`).join(', ')}) AS t(${names.map((_name, index) => `c${index}`).join(', ')})`;
+  for (const chunk of chunks(rows, chunkSize)) {
+    const arrays = READING_INSERT_COLUMNS.map((_column, index) => chunk.map((row) => row[index] ?? null));
+    await sql.query(statement, [tenantId, ...arrays]);
+  }
+}
+
+async function resolveAccounts(sql: Sql, inputs: readonly ReadingInput[]): Promise<{ byNo: Map<string, AccountRef>; byId: Map<string, AccountRef> }> {
+  const numbers = new Set<string>();
+  const ids = new Set<string>();
+  for (const input of inputs) {
+    if (input.accountId) ids.add(input.accountId);
+    else if (input.accountNo) numbers.add(input.accountNo);
+  }
+  const byNo = new Map<string, AccountRef>();
+  const byId = new Map<string, AccountRef>();
+  const collect = (rows: { id: string; account_no: string; premise_id: string; status: string }[]) => {
+    for (const row of rows) {
+      const account = { id: row.id, accountNo: row.account_no, premiseId: row.premise_id, status: row.status };
+      byNo.set(row.account_no, account);
+      byId.set(row.id, account);
+    }
+  };
+  for (const chunk of chunks([...numbers].filter((number) => /^\d{8,12}$/.test(number)), 50_000)) {
+    collect(await sql.query('SELECT a.id, a.account_no, a.premise_id, a.status FROM accounts a JOIN unnest($1::text[]) AS n(no) ON n.no = a.account_no', [chunk]));
+  }
+  const uuidLike = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  for (const chunk of chunks([...ids].filter((id) => uuidLike.test(id)), 50_000)) {
+    collect(await sql.query('SELECT a.id, a.account_no, a.premise_id, a.status FROM accounts a JOIN unnest($1::uuid[]) AS n(id) ON n.id = a.id', [chunk]));
+  }
+  return { byNo, byId };
+}
+
+async function resolveMeters(sql: Sql, inputs: readonly ReadingInput[]): Promise<{ bySerial: Map<string, MeterInfo>; byId: Map<string, MeterInfo> }> {
+  const serials = new Set<string>();
+  const ids = new Set<string>();
+  for (const input of inputs) {
+    if (input.meterId) ids.add(input.meterId);
+    else if (input.meterSerial) serials.add(input.meterSerial);
+  }
+  const bySerial = new Map<string, MeterInfo>();
+  const byId = new Map<string, MeterInfo>();
+  const collect = (rows: MeterInfoRow[]) => {
+    for (const row of rows) {
+      const meter = toMeterInfo(row);
+      bySerial.set(meter.serialNo, meter);
+      byId.set(meter.id, meter);
+    }
+  };
+  for (const chunk of chunks([...serials], 50_000)) {
+    collect(await sql.query<MeterInfoRow>(`SELECT ${METER_INFO_COLUMNS} FROM meters m JOIN unnest($1::text[]) AS s(serial) ON s.serial = m.serial_no`, [chunk]));
+  }
+  const uuidLike = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  for (const chunk of chunks([...ids].filter((id) => uuidLike.test(id)), 50_000)) {
+    collect(await sql.query<MeterInfoRow>(`SELECT ${METER_INFO_COLUMNS} FROM meters m JOIN unnest($1::uuid[]) AS s(id) ON s.id = m.id`, [chunk]));
+  }
+  return { bySerial, byId };
+}
+
+async function openAccountsAt(sql: Sql, premiseIds: string[]): Promise<Map<string, AccountRef>> {
+  const result = new Map<string, AccountRef>();
+  for (const chunk of chunks(premiseIds, 50_000)) {
+    const rows = await sql.query<{ id: string; account_no: string; premise_id: string; status: string }>(
+      `SELECT a.id, a.account_no, a.premise_id, a.status FROM accounts a JOIN unnest($1::uuid[]) AS p(id) ON p.id = a.premise_id WHERE a.status <> 'closed'`,
+      [chunk],
+    );
+    for (const row of rows) result.set(row.premise_id, { id: row.id, accountNo: row.account_no, premiseId: row.premise_id, status: row.status });
+  }
+  return result;
+}
+
+async function installedMetersAt(sql: Sql, premiseIds: string[]): Promise<Map<string, MeterInfo[]>> {
+  const result = new Map<string, MeterInfo[]>();
+  for (const chunk of chunks(premiseIds, 50_000)) {
+    const rows = await sql.query<MeterInfoRow>(
+      `SELECT ${METER_INFO_COLUMNS} FROM meters m JOIN unnest($1::uuid[]) AS p(id) ON p.id = m.premise_id WHERE m.status = 'installed'`,
+      [chunk],
+    );
+    for (const row of rows) {
+      const meter = toMeterInfo(row);
+      const list = result.get(row.premise_id as string);
+      if (list) list.push(meter);
+      else result.set(row.premise_id as string, [meter]);
+    }
+  }
+  return result;
+}
+
+async function existingReadingKeys(sql: Sql, keys: { meterId: string; readOn: string; registerLitres: number }[]): Promise<Set<string>> {
+  const result = new Set<string>();
+  if (keys.length === 0) return result;
+  let from = '9999-12-31';
+  let to = '0001-01-01';
+  for (const key of keys) {
+    if (key.readOn < from) from = key.readOn;
+    if (key.readOn > to) to = key.readOn;
+  }
+  for (const chunk of chunks(keys, 100_000)) {
+    const rows = await sql.query<{ meter_id: string; read_on: string; register_litres: number }>(
+      `SELECT r.meter_id, r.read_on, r.register_litres
+       FROM readings r JOIN unnest($1::uuid[], $2::date[], $3::int8[]) AS k(meter_id, read_on, register_litres)
+         ON k.meter_id = r.meter_id AND k.read_on = r.read_on AND k.register_litres = r.register_litres
+       WHERE r.read_on BETWEEN $4::date AND $5::date`,
+      [chunk.map((key) => key.meterId), chunk.map((key) => key.readOn), chunk.map((key) => key.registerLitres), from, to],
+    );
+    for (const row of rows) result.add(`${row.meter_id}|${row.read_on}|${row.register_litres}`);
+  }
+  return result;
+}
+
+async function existingExternalIds(sql: Sql, keys: { externalId: string; readOn: string }[]): Promise<Set<string>> {
+  const result = new Set<string>();
+  if (keys.length === 0) return result;
+  let from = '9999-12-31';
+  let to = '0001-01-01';
+  for (const key of keys) {
+    if (key.readOn < from) from = key.readOn;
+    if (key.readOn > to) to = key.readOn;
+  }
+  for (const chunk of chunks(keys, 100_000)) {
+    const rows = await sql.query<{ external_id: string; read_on: string }>(
+      `SELECT r.external_id, r.read_on FROM readings r JOIN unnest($1::text[], $2::date[]) AS k(external_id, read_on)
+         ON k.external_id = r.external_id AND k.read_on = r.read_on
+       WHERE r.external_id IS NOT NULL AND r.read_on BETWEEN $3::date AND $4::date`,
+      [chunk.map((key) => key.externalId), chunk.map((key) => key.readOn), from, to],
+    );
+    for (const row of rows) result.add(`${row.external_id}|${row.read_on}`);
+  }
+  return result;
+}

@@ -1,0 +1,58 @@
+/** Texts of the self-reading page (抄表自报), typed so the English table has every Chinese key. */
+const zh = {
+  entry: '抄表自报',
+  entryDescription: '自己读水表，拍照上报本期读数',
+  title: '抄表自报',
+  intro: '请读出水表黑色数字（立方米）及红色小数（最多 3 位），并拍一张能看清表盘的照片。',
+  meter: '表号',
+  register: '本次读数',
+  registerPlaceholder: '如 1234.567',
+  registerRequired: '请输入读数',
+  registerInvalid: '读数为数字，最多 3 位小数',
+  unit: 'm³',
+  photo: '表盘照片',
+  takePhoto: '拍照 / 选择照片',
+  retake: '重新拍照',
+  photoTooLarge: '照片不能超过 5 MB',
+  photoType: '请选择 JPEG、PNG 或 WebP 图片',
+  submit: '提交读数',
+  accepted: '已收到，本期读数已确认',
+  review: '已收到，读数与以往用量差异较大，工作人员将核实',
+  duplicate: '该读数已提交过',
+  use: '本期用水 {{value}} m³',
+  history: '近期读数',
+  noHistory: '暂无读数记录',
+  status: { accepted: '已确认', suspect: '核实中', rejected: '未采用', estimated: '估抄', unread: '未抄' },
+  source: { handheld: '抄表员', import: '导入', api: '远传', mqtt: '远传', portal: '自报', estimate: '估算' },
+};
+type Text = typeof zh;
+const en: Text = {
+  entry: 'Report my reading',
+  entryDescription: 'Read the meter yourself and send it with a photo',
+  title: 'Report my reading',
+  intro: 'Read the black digits of the meter (cubic metres) and the red decimals (up to 3), and take a photo that shows the dial clearly.',
+  meter: 'Meter',
+  register: 'Reading',
+  registerPlaceholder: 'e.g. 1234.567',
+  registerRequired: 'Enter the reading',
+  registerInvalid: 'A number with at most 3 decimals',
+  unit: 'm³',
+  photo: 'Photo of the dial',
+  takePhoto: 'Take or choose a photo',
+  retake: 'Take again',
+  photoTooLarge: 'The photo may be at most 5 MB',
+  photoType: 'Choose a JPEG, PNG or WebP image',
+  submit: 'Send reading',
+  accepted: 'Received: your reading is confirmed',
+  review: 'Received: it differs from your usual use, so our staff will check it',
+  duplicate: 'You have already sent this reading',
+  use: 'Use this period: {{value}} m³',
+  history: 'Recent readings',
+  noHistory: 'No readings yet',
+  status: { accepted: 'Confirmed', suspect: 'Being checked', rejected: 'Not used', estimated: 'Estimated', unread: 'Not read' },
+  source: { handheld: 'Meter reader', import: 'Import', api: 'Remote', mqtt: 'Remote', portal: 'You', estimate: 'Estimate' },
+};
+
+export function selfReadingText(language: string): Text {
+  return language.startsWith('en') ? en : zh;
+}
