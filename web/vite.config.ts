@@ -34,8 +34,6 @@ export default defineConfig({
       },
       output: {
         advancedChunks: {
-          // Shared helpers stay out of the antd group, or the portal would download antd through them.
-          includeDependenciesRecursively: false,
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
             { name: 'antd', test: /node_modules[\\/](antd|@ant-design)[\\/]/ },
