@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingRun, getBillingRun, workBillingRun, type BillingRun } from '../src/modules/billing';
 import { seedDemoTariffs } from '../src/modules/tariffs';
 import { systemActor } from '../src/platform/audit/audit';
+import { copyRows } from '../src/platform/db/bulk';
 import { generateTown, monthsFrom } from './billing-town';
 import { type ErrorBody, outcome } from './endpoints';
 import { createTestEnvironment, type TestEnvironment, type Utility } from './harness';
@@ -176,5 +177,17 @@ describe('a billing run', () => {
     const counter = await environment.loginStaff(utility, 'counter_clerk');
     expect((await counter.get('/api/billing-runs')).status).toBe(200);
     expect(outcome(await counter.post('/api/billing-runs', { period: '2024-01' }))).toBe('403 forbidden');
+  });
+
+  it('writes through COPY only what row-level security lets the tenant write', async () => {
+    const other = await environment.givenUtility('billing-other');
+    const rows = Array.from({ length: 60 }, (_unused, index) => [other.tenant.id, `smuggled-${index}`, index]);
+    const columns = [{ name: 'tenant_id', type: 'uuid' }, { name: 'name', type: 'text' }, { name: 'value', type: 'int8' }];
+    await expect(environment.db.withTenant(tenantId, (sql) => copyRows(environment.db, sql, 'counters', columns, rows))).rejects.toThrow(/row-level security/);
+    // COPY straight into the table is refused to the application role by PostgreSQL itself.
+    await expect(environment.db.withTenant(tenantId, (sql) => environment.db.copyIn(sql, 'COPY counters (tenant_id, name, value) FROM STDIN', [`${tenantId}\tsmuggled\t1\n`]))).rejects.toThrow(/row-level security/);
+    const own = rows.map(([, name, value]) => [tenantId, name, value]);
+    await environment.db.withTenant(tenantId, (sql) => copyRows(environment.db, sql, 'counters', columns, own));
+    expect(await query("SELECT name FROM counters WHERE name LIKE 'smuggled%'")).toHaveLength(60);
   });
 });

@@ -63,14 +63,11 @@ let temporaryTables = 0;
  * Appends many rows to a table in the caller's transaction, the fastest legal way: COPY into a
  * session-private temporary table (dropped at commit), then one INSERT … SELECT into the table, so
  * row-level security checks every row (WITH CHECK) and every constraint and trigger applies as for any
- * insert. COPY straight into a table with row-level security is refused for the application role. On
- * PGlite: insertMany.
+ * insert. COPY straight into a table with row-level security is refused for the application role.
  */
 export async function copyRows(db: Database, sql: Sql, table: string, columns: readonly BulkColumn[], rows: readonly (readonly unknown[])[]): Promise<void> {
   if (rows.length === 0) return;
-  // Small batches, and PGlite (where COPY FROM a blob needs the superuser's file privilege, which the
-  // application role rightly lacks), take the INSERT … unnest path.
-  if (rows.length < 50 || db.kind === 'embedded') {
+  if (rows.length < 50) {
     await insertMany(sql, table, [...columns], rows as unknown[][]);
     return;
   }

@@ -26,9 +26,9 @@ export interface Database {
   /**
    * Runs one `COPY table (columns) FROM STDIN` statement inside the transaction of `sql` (a Sql given by
    * withTenant/withoutTenant/asOwner of this database), feeding it `data`: text-format lines. The server
-   * streams it (pg-copy-streams); PGlite reads it as a blob, which only the owner may (file privilege).
-   * COPY FROM into a table with row-level security is refused for the application role: use copyRows
-   * (bulk.ts), which copies into a temporary table.
+   * streams it (pg-copy-streams); PGlite reads it as a blob, which as the application role it does only
+   * into a temporary table. COPY FROM into a table with row-level security is refused for the application
+   * role: use copyRows (bulk.ts), which copies into a temporary table and inserts from there.
    */
   copyIn(sql: Sql, statement: string, data: readonly string[]): Promise<void>;
   close(): Promise<void>;
@@ -173,8 +173,20 @@ class EmbeddedDatabase implements Database {
   async copyIn(sql: Sql, statement: string, data: readonly string[]): Promise<void> {
     const tx = this.transactions.get(sql);
     if (!tx) throw new Error('copyIn needs a Sql of one of this database\'s transactions');
-    if (!/\bFROM STDIN$/i.test(statement.trim())) throw new Error('copyIn takes COPY … FROM STDIN');
+    const target = /^COPY\s+([A-Za-z_][\w.]*)[\s(][\s\S]*\bFROM STDIN$/i.exec(statement.trim())?.[1];
+    if (!target) throw new Error('copyIn takes COPY table (columns) FROM STDIN');
+    // PGlite reads COPY data from a blob "file", which needs the superuser's file privilege. A transaction
+    // running as the application role gets it for this one statement, and only into a temporary table of
+    // its own session (copyRows), never into a table that row-level security protects.
+    const [who] = (await tx.query<{ role: string; session: string; is_temporary: boolean | null }>(
+      "SELECT current_user AS role, session_user AS session, (SELECT relpersistence = 't' FROM pg_class WHERE oid = to_regclass($1)) AS is_temporary",
+      [target],
+    )).rows;
+    const isAppRole = who?.role !== who?.session;
+    if (isAppRole && who?.is_temporary !== true) throw new Error(`copyIn as ${who?.role} only into a temporary table, not ${target}`);
+    if (isAppRole) await tx.query('SET LOCAL ROLE NONE');
     await tx.query(statement.trim().replace(/STDIN$/i, "'/dev/blob'"), [], { blob: new Blob(data as string[]) });
+    if (isAppRole) await tx.query(`SET LOCAL ROLE ${who?.role}`);
   }
 
   async close(): Promise<void> {

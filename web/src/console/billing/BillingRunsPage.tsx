@@ -188,7 +188,7 @@ function RunDetail({ runId, onClose }: { runId: string; onClose: () => void }) {
           <Col xs={24} lg={12}>
             <Typography.Title level={5}>{t('billing.detail.skipped')}</Typography.Title>
             {summary.skipped.length === 0 ? (
-              <Typography.Text type="secondary">{t('billing.detail.noSkipped')}</Typography.Text>
+              <Typography.Text type="secondary">{isActive(run) ? '—' : t('billing.detail.noSkipped')}</Typography.Text>
             ) : (
               <Table
                 rowKey="reason"
