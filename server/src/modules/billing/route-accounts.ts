@@ -26,13 +26,24 @@ export async function activeRoutes(sql: Sql): Promise<RouteRef[]> {
   return rows.map((row) => ({ id: row.id, code: row.code, isActive: true }));
 }
 
-/** The accounts on the routes, route by route (in the order given) and in walk order within a route. */
-export async function accountIdsOfRoutes(sql: Sql, routeIds: readonly string[]): Promise<string[]> {
-  if (routeIds.length === 0) return [];
-  const rows = await sql.query<{ ids: string[] | null }>(
-    `SELECT array_agg(account_id ORDER BY array_position($1::uuid[], route_id), walk_order) AS ids
-     FROM route_accounts WHERE route_id = ANY($1::uuid[])`,
-    [routeIds],
+/**
+ * Records a billing run's chunks: the accounts on the routes in chunks of `chunkSize` consecutive account
+ * ids, all in the database (a million ids never travel to the application and back). Consecutive ids keep
+ * each chunk's reads, and its writes to the indexes keyed by account (bills, ledger), within one narrow
+ * range of pages. Returns how many accounts were chunked.
+ */
+export async function chunkAccountsOfRoutes(sql: Sql, tenantId: string, runId: string, routeIds: readonly string[], chunkSize: number): Promise<number> {
+  if (routeIds.length === 0) return 0;
+  const rows = await sql.query<{ accounts: number }>(
+    `WITH chunks AS (
+       INSERT INTO billing_run_chunks (tenant_id, run_id, chunk_no, account_ids)
+       SELECT $1, $2, ((t.n - 1) / $4)::int + 1, array_agg(t.account_id ORDER BY t.n)
+       FROM (SELECT account_id, row_number() OVER (ORDER BY account_id) AS n FROM route_accounts WHERE route_id = ANY($3::uuid[])) t
+       GROUP BY 3
+       RETURNING cardinality(account_ids) AS size
+     )
+     SELECT coalesce(sum(size), 0)::int AS accounts FROM chunks`,
+    [tenantId, runId, routeIds, chunkSize],
   );
-  return rows[0]?.ids ?? [];
+  return rows[0]?.accounts ?? 0;
 }

@@ -4,7 +4,7 @@ import type { Sql } from '../../platform/db/database';
 import { DomainError, invalidField, notFound } from '../../platform/errors';
 import { businessDate } from '../customers';
 import { addTotals, emptyTotals, type ChunkTotals } from './compute';
-import { accountIdsOfRoutes, activeRoutes, findRoutes, type RouteRef } from './route-accounts';
+import { activeRoutes, chunkAccountsOfRoutes, findRoutes, type RouteRef } from './route-accounts';
 import { LINE_TYPES, SKIP_REASONS, type BillingRun, type BillingRunSummary, type NewBillingRun, type RunStatus, type SkippedAccount, type SkipReason } from './schemas';
 
 /** Accounts per chunk: big enough for set-based writes to pay off, small enough to redo after a kill. */
@@ -131,31 +131,26 @@ export async function createBillingRun(
         [{ field: input.routeIds ? 'routeIds' : 'period', zh: '已有进行中的核算批次', en: 'a run of this period on these routes is in progress' }],
       );
     }
-    const accountIds = await accountIdsOfRoutes(sql, routeIds);
-    const totalChunks = Math.ceil(accountIds.length / chunkSize);
-    const status: RunStatus = totalChunks === 0 ? 'completed' : 'pending';
-    const summary = { ...emptyTotals(), accounts: accountIds.length, failedChunks: 0 };
     const rows = await sql.query<RunRow>(
-      `INSERT INTO billing_runs (tenant_id, period, route_ids, status, total_chunks, summary, started_by, created_at, finished_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9) RETURNING ${RUN_COLUMNS}`,
-      [tenantId, input.period, routeIds, status, totalChunks, JSON.stringify(summary), actor.name, now, status === 'completed' ? now : null],
+      `INSERT INTO billing_runs (tenant_id, period, route_ids, status, started_by, created_at)
+       VALUES ($1, $2, $3, 'pending', $4, $5) RETURNING ${RUN_COLUMNS}`,
+      [tenantId, input.period, routeIds, actor.name, now],
     );
-    const row = rows[0] as RunRow;
-    if (totalChunks > 0) {
-      // Chunks of consecutive account ids: each chunk's reads and its writes to the indexes keyed by
-      // account (bills, ledger) then stay within one narrow range of pages, instead of all over them.
-      await sql.query(
-        `INSERT INTO billing_run_chunks (tenant_id, run_id, chunk_no, account_ids)
-         SELECT $1, $2, ((t.n - 1) / $4)::int + 1, array_agg(t.id ORDER BY t.n)
-         FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM unnest($3::uuid[]) AS ids(id)) t GROUP BY 3`,
-        [tenantId, row.id, accountIds, chunkSize],
-      );
-    }
+    const inserted = rows[0] as RunRow;
+    const accounts = await chunkAccountsOfRoutes(sql, tenantId, inserted.id, routeIds, chunkSize);
+    const totalChunks = Math.ceil(accounts / chunkSize);
+    const status: RunStatus = totalChunks === 0 ? 'completed' : 'pending';
+    const summary = { ...emptyTotals(), accounts, failedChunks: 0 };
+    const updated = await sql.query<RunRow>(
+      `UPDATE billing_runs SET status = $2, total_chunks = $3, summary = $4::jsonb, finished_at = $5 WHERE id = $1 RETURNING ${RUN_COLUMNS}`,
+      [inserted.id, status, totalChunks, JSON.stringify(summary), status === 'completed' ? now : null],
+    );
+    const row = updated[0] as RunRow;
     await recordAudit(sql, tenantId, actor, now, {
       action: 'billing_run.start',
       objectType: 'billing_run',
       objectId: row.id,
-      after: { period: input.period, routeCodes: routes.map((route) => route.code), accounts: accountIds.length, chunks: totalChunks },
+      after: { period: input.period, routeCodes: routes.map((route) => route.code), accounts, chunks: totalChunks },
     });
     return toRun(sql, row);
   });
