@@ -38,6 +38,8 @@ export interface Target extends ReadingTarget {
   waterCategoryId: string;
   /** The category set on the household's account (null: its class's default). */
   accountWaterCategoryId: string | null;
+  /** The version of the utility's settings. */
+  settingsVersion: number;
   /** The category's latest tariff version, always one that has not taken effect (so it can be withdrawn). */
   tariffVersionId: string;
 }
@@ -127,6 +129,11 @@ export const STAFF_ENDPOINTS: readonly StaffEndpoint[] = [
   {
     method: 'POST', path: '/api/staff', permission: 'staff.manage', success: 201, url: () => '/api/staff',
     body: () => ({ username: `new-reader-${unique()}`, displayName: '新抄表员', password: 'A-long-enough-password', roles: ['meter_reader'] }),
+  },
+  { method: 'GET', path: '/api/settings', permission: 'settings.manage', success: 200, url: () => '/api/settings' },
+  {
+    method: 'PATCH', path: '/api/settings', permission: 'settings.manage', success: 200, url: () => '/api/settings',
+    body: (t) => ({ version: t.settingsVersion, reading: { rotationNoticeDays: 20 + (unique() % 40) } }),
   },
   { method: 'GET', path: '/api/audit', permission: 'audit.read', success: 200, url: () => '/api/audit?limit=200' },
   { method: 'GET', path: '/api/audit/verify', permission: 'audit.read', success: 200, url: () => '/api/audit/verify' },
@@ -330,7 +337,9 @@ export async function currentTarget(environment: TestEnvironment, utility: Utili
     const bills = await sql.query<{ id: string }>("SELECT id FROM bills WHERE account_id = $1 AND kind = 'regular' ORDER BY period DESC LIMIT 1", [household.account.id]);
     const billId = bills[0]?.id ?? (await insertRegularBill(sql, tenantId, household.account.id, { period: '2026-02', consumptionLitres: 12_000 })).id;
     const tariffs = await currentTariffs(environment, sql, tenantId, household);
+    const settings = await sql.query<{ version: number }>('SELECT version FROM tenant_settings');
     return {
+      settingsVersion: settings[0]?.version ?? 1,
       tenantCode: utility.tenant.code,
       customerId: household.customer.id,
       customerVersion: current.customer,

@@ -38,6 +38,15 @@ export async function ensureReadingTarget(environment: TestEnvironment, sql: Sql
       [tenantId, routeId, accountId],
     );
   }
+  // The utility's meter reader reads that route today (readers enter readings only on their own routes).
+  const today = environment.clock.now().toISOString().slice(0, 10);
+  await sql.query(
+    `INSERT INTO route_assignments (tenant_id, route_id, staff_id, duty, starts_on)
+     SELECT $1, $2, r.staff_id, 'reader', date '2025-12-01' FROM staff_roles r
+     WHERE r.role = 'meter_reader' AND NOT EXISTS (
+       SELECT 1 FROM route_assignments a WHERE a.route_id = $2 AND a.staff_id = r.staff_id AND a.duty = 'reader' AND a.starts_on <= $3 AND (a.ends_on IS NULL OR a.ends_on >= $3))`,
+    [tenantId, routeId, today],
+  );
   let suspectReadingId = (await sql.query<{ id: string }>("SELECT id FROM readings WHERE account_id = $1 AND status = 'suspect' AND photo_path IS NOT NULL ORDER BY created_at LIMIT 1", [accountId]))[0]?.id;
   if (!suspectReadingId) {
     const photoPath = await storePhoto(environment.config.dataDir, tenantId, '2026-01', { contentType: 'image/png', dataBase64: TINY_PNG_BASE64 });
@@ -51,7 +60,7 @@ export async function ensureReadingTarget(environment: TestEnvironment, sql: Sql
   }
   const collectorId = (await sql.query<{ id: string }>("SELECT staff_id AS id FROM staff_roles WHERE role = 'collector' ORDER BY staff_id LIMIT 1"))[0]?.id;
   if (!routeId || !suspectReadingId || !collectorId) throw new Error('reading target incomplete');
-  return { routeId, suspectReadingId, meterSerial: household.meter.serialNo, collectorId, today: environment.clock.now().toISOString().slice(0, 10) };
+  return { routeId, suspectReadingId, meterSerial: household.meter.serialNo, collectorId, today };
 }
 
 /** Rows in every reading table for a utility (assignments and a dead letter besides the target's). */
@@ -60,8 +69,8 @@ export async function seedReadingTables(environment: TestEnvironment, utility: U
   await environment.db.withTenant(tenantId, async (sql) => {
     const target = await ensureReadingTarget(environment, sql, tenantId, household);
     await sql.query(
-      "INSERT INTO route_assignments (tenant_id, route_id, staff_id, duty, starts_on) VALUES ($1, $2, $3, 'reader', '2026-01-01'), ($1, $2, $4, 'collector', '2026-01-01')",
-      [tenantId, target.routeId, utility.staff.meter_reader.id, target.collectorId],
+      "INSERT INTO route_assignments (tenant_id, route_id, staff_id, duty, starts_on) VALUES ($1, $2, $3, 'collector', '2026-01-01')",
+      [tenantId, target.routeId, target.collectorId],
     );
     await sql.query("INSERT INTO reading_dead_letters (tenant_id, source, topic, payload, reason) VALUES ($1, 'mqtt', $2, '{', 'payload is not JSON')", [tenantId, `shuiwu/${utility.tenant.code}/meters/X1/reading`]);
   });

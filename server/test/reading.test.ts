@@ -11,6 +11,7 @@ let utility: Utility;
 let supervisor: Client;
 let reader: Client;
 let homes: CustomerWithAccount[];
+let ownRouteId: string;
 
 interface ReadingBody {
   id: string;
@@ -53,10 +54,28 @@ beforeAll(async () => {
   for (let index = 0; index < 6; index += 1) homes.push(await givenCustomerWithAccount(environment, utility, { name: `住户${index}` }));
   supervisor = await environment.loginStaff(utility, 'reading_supervisor');
   reader = await environment.loginStaff(utility, 'meter_reader');
+  // Until the routes tests below build their own, the reader reads homes 0, 1, 2 and 5 on a route of theirs.
+  const created = await supervisor.post<{ route: { id: string } }>('/api/routes', { code: 'JA-00', name: '江岸零号抄表本', readingDay: 3 });
+  ownRouteId = created.body.route.id;
+  await supervisor.post(`/api/routes/${ownRouteId}/accounts`, { accountNos: [0, 1, 2, 5].map((index) => homes[index]?.account.accountNo) });
+  expect((await supervisor.post(`/api/routes/${ownRouteId}/assignments`, { staffId: utility.staff.meter_reader.id, duty: 'reader', startsOn: '2026-01-01' })).status).toBe(201);
 });
 afterAll(() => environment.close());
 
 describe('a reader enters readings', () => {
+  it('refuses a reader an account that is not on their route that day, and lets a supervisor enter it', async () => {
+    const elsewhere = homes[4] as CustomerWithAccount;
+    const refused = await reader.post<ErrorBody>('/api/readings', { accountId: elsewhere.account.id, readOn: '2026-03-01', registerM3: '12' });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'not_your_route', fields: [{ field: 'accountId' }] });
+    const beforeTerm = await reader.post<ErrorBody>('/api/readings', { accountId: homes[0]?.account.id, readOn: '2025-12-31', registerM3: '12' });
+    expect(beforeTerm.body.code).toBe('not_your_route');
+    expect(await readingsOf(elsewhere.account.id)).toEqual([]);
+    const bySupervisor = await supervisor.post('/api/readings', { accountId: elsewhere.account.id, readOn: '2026-03-01', cannotReadReason: 'no_access' });
+    expect(bySupervisor.status).toBe(201);
+    await environment.db.withTenant(utility.tenant.id, (sql) => sql.query('DELETE FROM readings WHERE account_id = $1', [elsewhere.account.id]));
+  });
+
   it('validates at once: an ordinary reading is accepted with its use, a spike waits for review, with a photo kept', async () => {
     const home = homes[0] as CustomerWithAccount;
     await givenHistory(home);
@@ -233,6 +252,13 @@ describe('imports', () => {
 
 describe('routes (抄表本) and rotation', () => {
   let routeId: string;
+  beforeAll(async () => {
+    await environment.db.withTenant(utility.tenant.id, async (sql) => {
+      await sql.query('DELETE FROM route_assignments WHERE route_id = $1', [ownRouteId]);
+      await sql.query('DELETE FROM route_accounts WHERE route_id = $1', [ownRouteId]);
+      await sql.query('UPDATE reading_routes SET is_active = false WHERE id = $1', [ownRouteId]);
+    });
+  });
 
   it('creates a route, adds accounts in walk order, reorders and removes them', async () => {
     const created = await supervisor.post<{ route: { id: string } }>('/api/routes', { code: 'JA-01', name: '江岸一号抄表本', readingDay: 5 });

@@ -25,6 +25,7 @@ export const PERMISSIONS = [
   'bill.read',
   'bill.adjust',
   'report.read',
+  'settings.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -62,7 +63,7 @@ export const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
 // The administrator manages staff but neither reads the audit log nor reveals personal data; the auditor
 // reads everything and changes nothing. Nobody both writes records and audits them.
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['customer.read', 'staff.read', 'staff.manage', 'outbox.read'],
+  admin: ['customer.read', 'staff.read', 'staff.manage', 'outbox.read', 'settings.manage'],
   counter_clerk: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'tariff.read', 'reading.read', 'bill.read'],
   hotline_agent: ['customer.read', 'customer.write', 'tariff.read', 'reading.read', 'bill.read'],
   dispatcher: ['customer.read'],
@@ -88,7 +89,7 @@ export function isRole(value: string): value is Role {
 
 const WRITE_PERMISSIONS: readonly Permission[] = [
   'customer.write', 'account.write', 'premise.write', 'meter.write', 'staff.manage', 'tariff.write', 'route.manage',
-  'reading.write', 'reading.review', 'reading.import', 'billing.run', 'bill.adjust',
+  'reading.write', 'reading.review', 'reading.import', 'billing.run', 'bill.adjust', 'settings.manage',
 ];
 
 /**

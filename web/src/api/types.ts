@@ -46,7 +46,8 @@ export type Permission =
   | 'billing.run'
   | 'bill.read'
   | 'bill.adjust'
-  | 'report.read';
+  | 'report.read'
+  | 'settings.manage';
 
 export interface TenantSummary {
   code: string;
@@ -793,4 +794,12 @@ export interface PortalReadingResult {
   reading: PortalReading;
   isDuplicate: boolean;
   needsReview: boolean;
+}
+
+// ---- the utility's settings ----
+export interface TenantSettings {
+  version: number;
+  updatedAt: string;
+  updatedBy: string | null;
+  reading: { rotationTermMonths: number; rotationNoticeDays: number };
 }

@@ -15,6 +15,7 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { OutboxPage } from './pages/OutboxPage';
 import { ReadingRoutes } from './reading/ReadingRoutes';
 import { SessionContext, sessionValue } from './session/session';
+import { SettingsPage } from './settings/SettingsPage';
 import { TariffCategoryPage } from './tariffs/TariffCategoryPage';
 import { TariffsPage } from './tariffs/TariffsPage';
 import { useSessionQuery } from './session/useSessionQueries';
@@ -91,6 +92,14 @@ export function ConsoleRoot() {
             element={
               <RequirePermission permission="tariff.read">
                 <TariffCategoryPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="settings"
+            element={
+              <RequirePermission permission="settings.manage">
+                <SettingsPage />
               </RequirePermission>
             }
           />

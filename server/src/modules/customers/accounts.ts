@@ -74,7 +74,10 @@ export async function updateAccount(context: PlatformContext, tenantId: string, 
     const current = await findAccount(sql, id, true);
     if (current.version !== patch.version) throw staleVersion();
     await sql.query(
-      `UPDATE accounts SET category = $2, status = $3, household_size = $4, service_hall_id = $5, version = version + 1, updated_at = $6 WHERE id = $1`,
+      // A water-use category belongs to one class of accounts: a change of class clears the one set, so
+      // the new class's default applies until a clerk sets another.
+      `UPDATE accounts SET category = $2, status = $3, household_size = $4, service_hall_id = $5,
+         water_category_id = CASE WHEN category = $2 THEN water_category_id END, version = version + 1, updated_at = $6 WHERE id = $1`,
       [
         id,
         patch.category ?? current.category,

@@ -4,7 +4,6 @@ export { parseCsv, ImportRejected, importReadingFile, readingsFromTable } from '
 export { ingestReadings, insertReadings, type IngestOutcome, type ReadingInput } from './ingest';
 export { parseReadingMessage, readingTopic, startReadingSubscriber, READING_TOPIC_FILTER, type ReadingSubscriber } from './mqtt';
 export { storePhoto } from './photos';
-export { ROTATION_RULES } from './rotation';
 export { registerReadingRoutes } from './routes';
 export type { Reading, ReadingSource, ReadingStatus } from './schemas';
 export { cubicMetresToLitres, litresToCubicMetres } from './units';

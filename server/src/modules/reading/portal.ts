@@ -6,13 +6,13 @@ import type { Actor } from '../../platform/audit/audit';
 import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
 import { DomainError, notFound } from '../../platform/errors';
+import { isAccountBound } from '../customers';
 import { enterReading, registerOf } from './readings';
 import type { PortalNewReading } from './schemas';
 
 async function requireBound(sql: Sql, portalUserId: string, accountId: string): Promise<void> {
-  const rows = await sql.query('SELECT 1 FROM account_bindings WHERE portal_user_id = $1 AND account_id = $2', [portalUserId, accountId]);
   // Not bound is answered like not there.
-  if (rows.length === 0) throw notFound({ zh: '账户', en: 'Account' });
+  if (!(await isAccountBound(sql, portalUserId, accountId))) throw notFound({ zh: '账户', en: 'Account' });
 }
 
 export async function portalReadings(context: PlatformContext, tenantId: string, portalUserId: string, accountId: string) {

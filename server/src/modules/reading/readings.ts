@@ -83,6 +83,24 @@ export interface EntryOptions {
   staffId: string | null;
   /** Audit action, e.g. reading.enter or reading.self_report. */
   action: string;
+  /** A meter reader (not a supervisor) enters readings only on the routes assigned to them on that day. */
+  onlyAssignedRoutes?: boolean;
+}
+
+/** Refuses an entry by a reader for an account that is not on a route they read on `readOn`. */
+async function requireAssignedRoute(sql: Sql, staffId: string | null, accountId: string, readOn: string): Promise<void> {
+  const rows = staffId
+    ? await sql.query(
+        `SELECT 1 FROM route_accounts ra JOIN route_assignments asg ON asg.route_id = ra.route_id
+         WHERE ra.account_id = $1 AND asg.staff_id = $2 AND asg.duty = 'reader' AND asg.starts_on <= $3 AND (asg.ends_on IS NULL OR asg.ends_on >= $3)`,
+        [accountId, staffId, readOn],
+      )
+    : [];
+  if (rows.length === 0) {
+    throw new DomainError('forbidden', 'not_your_route', '该户不在您负责的抄表本上', 'This account is not on a route you read', [
+      { field: 'accountId', zh: '不在您当日负责的抄表本上', en: 'is not on a route assigned to you for that day' },
+    ]);
+  }
 }
 
 /**
@@ -105,6 +123,7 @@ export async function enterReading(context: PlatformContext, tenantId: string, i
       const today = await tenantToday(context, sql);
       const readOn = input.readOn ?? today;
       const target = await accountMeter(sql, input.accountId, input.meterId);
+      if (options.onlyAssignedRoutes) await requireAssignedRoute(sql, options.staffId, target.accountId, readOn);
       const states = await loadMeterStates(sql, [target.meter], new Map([[target.meter.id, target.accountId]]), new Map([[target.meter.id, readOn]]));
       const expected = expectedOf(states.get(target.meter.id) as MeterState, readOn);
       let readingId: string;

@@ -12,7 +12,8 @@ import { expectedOf, tenantToday } from './readings';
 import { READING_COLUMNS, toReading, type ReadingRow } from './rows';
 import type { NewAssignment, NewRoute, RouteDetail, RoutePatch, RouteSummary, Sheet } from './schemas';
 import { addDays, addMonths } from './units';
-import { checkAssignment, proposeReader, ROTATION_RULES, rotationOf, type Assignment, type Candidate } from './rotation';
+import { checkAssignment, proposeReader, rotationOf, type Assignment, type Candidate } from './rotation';
+import { loadTenantSettings, type ReadingSettings } from '../tenancy';
 
 const ROUTE = { zh: '抄表本', en: 'Route' };
 
@@ -64,8 +65,8 @@ async function assignmentsOf(sql: Sql, routeIds: string[]): Promise<Map<string, 
   return result;
 }
 
-function summarise(row: RouteRow, assignments: ReturnType<typeof toAssignment>[], today: string): RouteSummary {
-  const rotation = rotationOf(assignments, today);
+function summarise(row: RouteRow, assignments: ReturnType<typeof toAssignment>[], today: string, rules: ReadingSettings): RouteSummary {
+  const rotation = rotationOf(assignments, today, rules.rotationTermMonths, rules.rotationNoticeDays);
   const current = (duty: 'reader' | 'collector') => {
     const found = assignments
       .filter((assignment) => assignment.duty === duty && assignment.startsOn <= today && (assignment.endsOn === null || assignment.endsOn >= today))
@@ -93,7 +94,8 @@ async function summaries(context: PlatformContext, sql: Sql, where: string, para
   const rows = await sql.query<RouteRow>(`SELECT ${ROUTE_COLUMNS} FROM reading_routes rr ${where} ORDER BY rr.code`, params);
   const today = await tenantToday(context, sql);
   const assignments = await assignmentsOf(sql, rows.map((row) => row.id));
-  return rows.map((row) => summarise(row, assignments.get(row.id) ?? [], today));
+  const rules = (await loadTenantSettings(sql)).reading;
+  return rows.map((row) => summarise(row, assignments.get(row.id) ?? [], today, rules));
 }
 
 async function requireRoute(context: PlatformContext, sql: Sql, id: string, forUpdate = false): Promise<RouteSummary> {
@@ -129,7 +131,7 @@ async function routeDetail(context: PlatformContext, sql: Sql, id: string): Prom
       meterSerial: row.serial_no,
     })),
     assignments: assignments.map(({ id: assignmentId, staffId, staffName, duty, startsOn, endsOn }) => ({ id: assignmentId, staffId, staffName, duty, startsOn, endsOn })),
-    termMonths: ROTATION_RULES.termMonths,
+    termMonths: (await loadTenantSettings(sql)).reading.rotationTermMonths,
   };
 }
 
@@ -279,7 +281,7 @@ export async function assignStaff(context: PlatformContext, tenantId: string, id
     }
     const existing = (await assignmentsOf(sql, [id])).get(id) ?? [];
     const proposed: Assignment = { staffId: input.staffId, duty: input.duty, startsOn: input.startsOn, endsOn: input.endsOn ?? null };
-    const { problems, closes } = checkAssignment(existing, proposed);
+    const { problems, closes } = checkAssignment(existing, proposed, (await loadTenantSettings(sql)).reading.rotationTermMonths);
     if (problems.length > 0) {
       const first = problems[0] as (typeof problems)[number];
       throw new DomainError('validation', 'rotation_rule', first.zh, first.en, problems);
@@ -305,6 +307,7 @@ export async function rotationProposal(context: PlatformContext, tenantId: strin
     const routes = await summaries(context, sql, 'WHERE rr.is_active', []);
     const today = await tenantToday(context, sql);
     const due = routes.filter((route) => route.isDueForRotation);
+    const { rotationTermMonths } = (await loadTenantSettings(sql)).reading;
     const allAssignments = await assignmentsOf(sql, due.map((route) => route.id));
     const readers = await sql.query<{ id: string; display_name: string }>(
       "SELECT s.id, s.display_name FROM staff s WHERE s.is_active AND EXISTS (SELECT 1 FROM staff_roles r WHERE r.staff_id = s.id AND r.role = 'meter_reader')",
@@ -313,7 +316,7 @@ export async function rotationProposal(context: PlatformContext, tenantId: strin
     for (const route of routes) if (route.reader) load.set(route.reader.id, (load.get(route.reader.id) ?? 0) + 1);
     const candidates: Candidate[] = readers.map((row) => ({ staffId: row.id, displayName: row.display_name, currentRoutes: load.get(row.id) ?? 0 }));
     return due.map((route) => {
-      const proposal = proposeReader(allAssignments.get(route.id) ?? [], candidates, today);
+      const proposal = proposeReader(allAssignments.get(route.id) ?? [], candidates, today, rotationTermMonths);
       const startsOn = route.termEndsOn && route.termEndsOn >= today ? addDays(route.termEndsOn, 1) : addDays(today, 1);
       if (proposal) {
         // Spread the proposals: the chosen reader now carries one more route.

@@ -205,7 +205,9 @@ export function registerReadingRoutes(app: App, context: PlatformContext): void 
     },
     async (request, reply) => {
       const staff = staffOf(request);
-      return reply.code(201).send(await enterReading(context, staff.tenantId, request.body, staffActor(request), { source: 'handheld', staffId: staff.staffId, action: 'reading.enter' }));
+      // Supervisors (who review readings) may enter for any route; a reader only on their own.
+      const onlyAssignedRoutes = !staff.permissions.includes('reading.review');
+      return reply.code(201).send(await enterReading(context, staff.tenantId, request.body, staffActor(request), { source: 'handheld', staffId: staff.staffId, action: 'reading.enter', onlyAssignedRoutes }));
     },
   );
 

@@ -13,3 +13,12 @@ export {
   type Tenant,
 } from './service';
 export { tenantSummarySchema, type NewStaff, type ServiceHall, type StaffMember, type TenantSummary } from './schemas';
+export {
+  DEFAULT_SETTINGS,
+  getTenantSettings,
+  loadTenantSettings,
+  tenantSettingsSchema,
+  updateTenantSettings,
+  type ReadingSettings,
+  type TenantSettings,
+} from './settings';

@@ -5,6 +5,7 @@ import { staffActor, staffGuard, staffOf } from '../../platform/http/guards';
 import type { App } from '../../platform/http/server';
 import { newStaffSchema, serviceHallSchema, staffMemberSchema, tenantSummarySchema } from './schemas';
 import { createStaff, listServiceHalls, listStaff, listTenants } from './service';
+import { getTenantSettings, tenantSettingsPatchSchema, tenantSettingsSchema, updateTenantSettings } from './settings';
 
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 409: errorResponseSchema };
 
@@ -67,5 +68,34 @@ export function registerTenancyRoutes(app: App, context: PlatformContext): void 
       const member = await createStaff(context, staffOf(request).tenantId, request.body, staffActor(request));
       return reply.code(201).send(member);
     },
+  );
+
+  app.get(
+    '/api/settings',
+    {
+      preValidation: staffGuard(context, 'settings.manage'),
+      schema: {
+        tags: ['tenancy'],
+        summary: "The utility's own rules (defaults filled in)",
+        security: [{ staffSession: [] }],
+        response: { 200: tenantSettingsSchema, ...errors },
+      },
+    },
+    async (request) => getTenantSettings(context, staffOf(request).tenantId),
+  );
+
+  app.patch(
+    '/api/settings',
+    {
+      preValidation: staffGuard(context, 'settings.manage'),
+      schema: {
+        tags: ['tenancy'],
+        summary: "Change some of the utility's rules (optimistic locking by version; audited)",
+        security: [{ staffSession: [], csrfToken: [] }],
+        body: tenantSettingsPatchSchema,
+        response: { 200: tenantSettingsSchema, ...errors },
+      },
+    },
+    async (request) => updateTenantSettings(context, staffOf(request).tenantId, request.body, staffActor(request)),
   );
 }

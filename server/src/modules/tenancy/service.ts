@@ -4,6 +4,7 @@ import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
 import { DomainError, invalidField } from '../../platform/errors';
 import type { Role } from '../../platform/permissions';
+import { createTenantSettings } from './settings';
 import type { NewStaff, ServiceHall, StaffMember, TenantSummary } from './schemas';
 
 export interface Tenant extends TenantSummary {
@@ -63,14 +64,17 @@ export async function createTenant(
   context: PlatformContext,
   input: { code: string; name: string; nameEn: string; hotline?: string | null; timeZone?: string },
 ): Promise<Tenant> {
-  const rows = await context.db.asOwner((sql) =>
-    sql.query<TenantRow>(
+  const row = await context.db.asOwner(async (sql) => {
+    const rows = await sql.query<TenantRow>(
       `INSERT INTO tenants (code, name, name_en, hotline, time_zone) VALUES ($1, $2, $3, $4, $5)
        RETURNING id, code, name, name_en, hotline, time_zone`,
       [input.code, input.name, input.nameEn, input.hotline ?? null, input.timeZone ?? 'Asia/Shanghai'],
-    ),
-  );
-  return toTenant(rows[0] as TenantRow);
+    );
+    const created = rows[0] as TenantRow;
+    await createTenantSettings(sql, created.id);
+    return created;
+  });
+  return toTenant(row);
 }
 
 export async function listServiceHalls(context: PlatformContext, tenantId: string): Promise<ServiceHall[]> {

@@ -1,4 +1,4 @@
-import { AccountBookOutlined, AuditOutlined, CalculatorOutlined, LogoutOutlined, MailOutlined, TeamOutlined, UserOutlined, WarningOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, AuditOutlined, CalculatorOutlined, LogoutOutlined, MailOutlined, SettingOutlined, TeamOutlined, UserOutlined, WarningOutlined } from '@ant-design/icons';
 import { App, Button, Flex, Layout, Menu, Space, Tag, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
@@ -32,6 +32,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
     ...(can('tariff.read') ? [{ key: '/tariffs', icon: <AccountBookOutlined />, label: t('tariff.menu') }] : []),
     ...(can('audit.read') ? [{ key: '/audit', icon: <AuditOutlined />, label: t('layout.audit') }] : []),
     ...(can('outbox.read') ? [{ key: '/outbox', icon: <MailOutlined />, label: t('layout.outbox') }] : []),
+    ...(can('settings.manage') ? [{ key: '/settings', icon: <SettingOutlined />, label: t('settings.menu') }] : []),
   ];
   const selected = readingSelectedKey(location.pathname) ?? (location.pathname.startsWith('/tariffs')
     ? '/tariffs'

@@ -1,4 +1,5 @@
 import { billingEn } from '../billing/locales';
+import { settingsEn } from '../settings/locales';
 import { billsEn, zeroUseEn } from '../bills/locales';
 import { readingEn } from '../reading/locales';
 import { tariffEn } from '../tariffs/locales';
@@ -359,8 +360,10 @@ export const en: ConsoleTranslations = {
     tenant: 'Utility',
     water_category: 'Water-use category',
     tariff_version: 'Tariff version',
+    tenant_settings: 'Settings',
   },
   billing: billingEn,
+  settings: settingsEn,
   bills: billsEn,
   zeroUse: zeroUseEn,
   tariff: tariffEn,

@@ -1,4 +1,5 @@
 import { billingZh } from '../billing/locales';
+import { settingsZh } from '../settings/locales';
 import { billsZh, zeroUseZh } from '../bills/locales';
 import { readingZh } from '../reading/locales';
 import { tariffZh } from '../tariffs/locales';
@@ -358,8 +359,10 @@ export const zh = {
     tenant: '供水单位',
     water_category: '用水性质',
     tariff_version: '水价版本',
+    tenant_settings: '参数设置',
   },
   billing: billingZh,
+  settings: settingsZh,
   bills: billsZh,
   zeroUse: zeroUseZh,
   tariff: tariffZh,

@@ -1,0 +1,105 @@
+/**
+ * A utility's own rules, one versioned JSON document per tenant (table tenant_settings). Every rule has a
+ * documented default, so a utility changes only what differs; the document stored holds only what was
+ * set, and readers always get the whole, defaulted configuration.
+ */
+import { z } from 'zod';
+import { changedFields, recordAudit, type Actor } from '../../platform/audit/audit';
+import type { PlatformContext } from '../../platform/context';
+import type { Sql } from '../../platform/db/database';
+import { staleVersion } from '../../platform/errors';
+
+/** Meter reading (抄表): how long a reader may keep a route, and how early rotation is proposed. */
+export const readingSettingsSchema = z
+  .strictObject({
+    rotationTermMonths: z.int().min(1).max(60).meta({ description: 'Longest continuous term of a reader on one route, in months (default 12)' }),
+    rotationNoticeDays: z.int().min(0).max(180).meta({ description: 'Routes whose reader’s term ends within this many days are proposed for rotation (default 30)' }),
+  })
+  .meta({ id: 'ReadingSettings' });
+
+export const tenantSettingsSchema = z
+  .object({
+    version: z.int(),
+    updatedAt: z.iso.datetime(),
+    updatedBy: z.string().nullable(),
+    reading: readingSettingsSchema,
+  })
+  .meta({ id: 'TenantSettings' });
+export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
+export type ReadingSettings = z.infer<typeof readingSettingsSchema>;
+
+export const tenantSettingsPatchSchema = z
+  .strictObject({
+    version: z.int().min(1),
+    reading: readingSettingsSchema.partial().optional(),
+  })
+  .meta({ id: 'TenantSettingsPatch' });
+export type TenantSettingsPatch = z.infer<typeof tenantSettingsPatchSchema>;
+
+export const DEFAULT_SETTINGS: Pick<TenantSettings, 'reading'> = {
+  reading: { rotationTermMonths: 12, rotationNoticeDays: 30 },
+};
+
+type Sections = Pick<TenantSettings, 'reading'>;
+const SECTIONS = Object.keys(DEFAULT_SETTINGS) as (keyof Sections)[];
+
+interface SettingsRow {
+  settings: Partial<Record<keyof Sections, Record<string, unknown>>>;
+  version: number;
+  updated_at: Date;
+  updated_by: string | null;
+}
+
+function withDefaults(stored: SettingsRow['settings']): Sections {
+  const sections = {} as Record<keyof Sections, unknown>;
+  for (const section of SECTIONS) sections[section] = { ...DEFAULT_SETTINGS[section], ...(stored[section] ?? {}) };
+  return sections as Sections;
+}
+
+async function settingsRow(sql: Sql, forUpdate = false): Promise<SettingsRow> {
+  const rows = await sql.query<SettingsRow>(`SELECT settings, version, updated_at, updated_by FROM tenant_settings${forUpdate ? ' FOR UPDATE' : ''}`);
+  // Every tenant gets its row when it is created (and by migration 0020 before that); a missing row is
+  // read as the defaults rather than failing a reading or billing operation.
+  return rows[0] ?? { settings: {}, version: 1, updated_at: new Date(0), updated_by: null };
+}
+
+/** The utility's whole configuration, defaults filled in, inside a tenant transaction. */
+export async function loadTenantSettings(sql: Sql): Promise<TenantSettings> {
+  const row = await settingsRow(sql);
+  return { version: row.version, updatedAt: row.updated_at.toISOString(), updatedBy: row.updated_by, ...withDefaults(row.settings) };
+}
+
+export async function getTenantSettings(context: PlatformContext, tenantId: string): Promise<TenantSettings> {
+  return context.db.withTenant(tenantId, loadTenantSettings);
+}
+
+/** Changes some rules; refuses a stale version; audits what changed. */
+export async function updateTenantSettings(context: PlatformContext, tenantId: string, patch: TenantSettingsPatch, actor: Actor): Promise<TenantSettings> {
+  return context.db.withTenant(tenantId, async (sql) => {
+    const row = await settingsRow(sql, true);
+    if (row.version !== patch.version) throw staleVersion();
+    const stored = { ...row.settings };
+    for (const section of SECTIONS) {
+      const change = patch[section];
+      if (change) stored[section] = { ...(stored[section] ?? {}), ...change };
+    }
+    const now = context.clock.now();
+    await sql.query(
+      `INSERT INTO tenant_settings (tenant_id, settings, version, updated_at, updated_by) VALUES ($1, $2::jsonb, 2, $3, $4)
+       ON CONFLICT (tenant_id) DO UPDATE SET settings = EXCLUDED.settings, version = tenant_settings.version + 1, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+      [tenantId, JSON.stringify(stored), now, actor.name],
+    );
+    const before = withDefaults(row.settings);
+    const after = withDefaults(stored);
+    const flat = (sections: Sections) => Object.fromEntries(SECTIONS.flatMap((section) => Object.entries(sections[section]).map(([key, value]) => [`${section}.${key}`, value])));
+    const diff = changedFields(flat(before), flat(after));
+    if (diff) await recordAudit(sql, tenantId, actor, now, { action: 'settings.update', objectType: 'tenant_settings', objectId: tenantId, ...diff });
+    return loadTenantSettings(sql);
+  });
+}
+
+/** The settings row of a tenant just created, in the owner's transaction that created it. */
+export async function createTenantSettings(sql: Sql, tenantId: string): Promise<void> {
+  await sql.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+  await sql.query('INSERT INTO tenant_settings (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING', [tenantId]);
+}

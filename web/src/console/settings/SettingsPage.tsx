@@ -1,0 +1,68 @@
+import { App, Button, Card, Flex, Form, InputNumber, Space, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/client';
+import type { TenantSettings } from '../../api/types';
+import { MutationErrorAlert } from '../components/MutationErrorAlert';
+import { PageLoading } from '../components/PageLoading';
+import { QueryError } from '../components/QueryError';
+import { applyFieldErrors } from '../utils/errors';
+
+type Values = Pick<TenantSettings, 'reading'>;
+
+/** 参数设置: the utility's own rules, for the administrator. */
+export function SettingsPage() {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm<Values>();
+  const [unmatched, setUnmatched] = useState<string[]>([]);
+  const query = useQuery({ queryKey: ['settings'], queryFn: () => api.get<TenantSettings>('/api/settings') });
+  const save = useMutation({
+    mutationFn: (values: Values) => api.patch<TenantSettings>('/api/settings', { version: query.data?.version, ...values }),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(['settings'], saved);
+      void message.success(t('settings.saved'));
+    },
+    onError: (error) => setUnmatched(applyFieldErrors(form, error, i18n.language)),
+  });
+  useEffect(() => {
+    if (query.data) form.setFieldsValue({ reading: query.data.reading });
+  }, [form, query.data]);
+
+  if (query.isPending) return <PageLoading />;
+  if (query.isError) return <QueryError error={query.error} onRetry={() => void query.refetch()} />;
+  const settings = query.data;
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%', maxWidth: 760 }}>
+      <div>
+        <Typography.Title level={3} style={{ marginBottom: 4 }}>
+          {t('settings.title')}
+        </Typography.Title>
+        <Typography.Text type="secondary">{t('settings.subtitle')}</Typography.Text>
+      </div>
+      <Form form={form} layout="vertical" onFinish={(values) => save.mutate(values)} disabled={save.isPending}>
+        <Card title={t('settings.reading.title')}>
+          <Form.Item name={['reading', 'rotationTermMonths']} label={t('settings.reading.rotationTermMonths')} extra={t('settings.reading.rotationTermMonthsHelp')} rules={[{ required: true }]}>
+            <InputNumber min={1} max={60} precision={0} style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name={['reading', 'rotationNoticeDays']} label={t('settings.reading.rotationNoticeDays')} extra={t('settings.reading.rotationNoticeDaysHelp')} rules={[{ required: true }]}>
+            <InputNumber min={0} max={180} precision={0} style={{ width: 160 }} />
+          </Form.Item>
+        </Card>
+        <div style={{ marginTop: 16 }}>
+          <MutationErrorAlert error={save.error} unmatched={unmatched} onReload={() => void query.refetch()} />
+          <Flex justify="space-between" align="center" gap={8}>
+            <Typography.Text type="secondary">
+              {settings.updatedBy ? t('settings.updated', { version: settings.version, by: settings.updatedBy, time: new Date(settings.updatedAt).toLocaleString(i18n.language) }) : t('settings.neverUpdated')}
+            </Typography.Text>
+            <Button type="primary" htmlType="submit" loading={save.isPending}>
+              {t('settings.save')}
+            </Button>
+          </Flex>
+        </div>
+      </Form>
+    </Space>
+  );
+}
