@@ -241,9 +241,38 @@ describe('non-residential tariffs', () => {
   });
 });
 
+describe('negative use (an actual reading below the estimates billed before it)', () => {
+  it('credits the litres billed too much at the top of the year’s use, tier by tier, with their fees', () => {
+    // 200 m³ counted so far this year (180 in tier 1, 20 in tier 2); the estimates overstated 30 m³.
+    const result = charge({ periodStart: '2026-09-01', periodEnd: '2026-09-30', usedEarlierInTierYearLitres: 200_000, consumptionLitres: -30_000 });
+    expect(brief(result.lines)).toEqual([
+      ['water', 1, -10_000, 207, -2_070],
+      ['water', 2, -20_000, 407, -8_140],
+      ['resource', null, -30_000, 157, -4_710],
+      ['sewage', null, -30_000, 136, -4_080],
+    ]);
+    expect(result.totalFen).toBe(-(10 * 500 + 20 * 700));
+    expect(result.lines[0]?.description).toBe('水费（第一阶梯，冲减多估水量）');
+    // It undoes exactly what billing those litres on top of the year charged.
+    const billed = charge({ periodStart: '2026-09-01', periodEnd: '2026-09-30', usedEarlierInTierYearLitres: 170_000, consumptionLitres: 30_000 });
+    expect(result.totalFen).toBe(-billed.totalFen);
+  });
+
+  it('keeps the fixed charge and credits no over-quota surcharge', () => {
+    const result = charge({ periodStart: '2026-06-01', periodEnd: '2026-06-30', consumptionLitres: -5_000, versions: [version(NON_RESIDENTIAL)] });
+    expect(brief(result.lines)).toEqual([
+      ['water', null, -5_000, 427, -2_135],
+      ['resource', null, -5_000, 157, -785],
+      ['sewage', null, -5_000, 136, -680],
+      ['fixed', null, null, null, 1_000],
+    ]);
+    expect(result.totalFen).toBe(1_000 - 2_135 - 785 - 680);
+  });
+});
+
 describe('inputs the engine refuses', () => {
   it.each([
-    [{ consumptionLitres: -1 }, 'consumptionLitres'],
+    [{ consumptionLitres: -20_000_000_000 }, 'consumptionLitres'],
     [{ consumptionLitres: 1.5 }, 'consumptionLitres'],
     [{ householdSize: 0 }, 'householdSize'],
     [{ usedEarlierInTierYearLitres: -5 }, 'usedEarlierInTierYearLitres'],

@@ -381,6 +381,7 @@ function isWhole(value: number, max: number): boolean {
  * the litres used earlier in the year; monthly tier bounds, quotas and fixed charges are prorated by days.
  */
 export function computeCharges(input: ChargeInput): ChargeResult {
+  if (Number.isSafeInteger(input.consumptionLitres) && input.consumptionLitres < 0) return creditForOverstatedUse(input);
   const consumption = input.consumptionLitres;
   const householdSize = input.householdSize;
   if (!isWhole(consumption, MAX_CONSUMPTION_LITRES)) throw invalid('consumptionLitres', '必须是不超过 100 亿升的非负整数', 'must be a whole number of litres from 0 to 10 billion');
@@ -460,6 +461,34 @@ export function computeCharges(input: ChargeInput): ChargeResult {
       total += amount;
       lines.push({ lineType: 'fixed', tier: null, quantityLitres: null, unitPriceFenPerM3: null, amountFen: amount, tariffVersionId: versionId, description: segment.fixedDescriptions[item] as string });
     }
+  }
+  return { lines, totalFen: total };
+}
+
+/**
+ * Negative use: an actual reading below the estimates billed before it (validation.ts flags it
+ * `estimate_overstated`). The litres billed too much were billed last, at the top of the use counted so far
+ * in the tier year, so they are credited there: the water and surcharge lines of those litres taken from
+ * the year's use, at the prices in force now, negated — which never credits more than the tiers they were
+ * billed in (at most the same tier, or a lower one under monthly tiers). Over-quota surcharges are not
+ * credited (the quota was the earlier period's); fixed charges are due as in any period.
+ */
+function creditForOverstatedUse(input: ChargeInput): ChargeResult {
+  const overstated = -input.consumptionLitres;
+  if (!isWhole(overstated, MAX_CONSUMPTION_LITRES)) throw invalid('consumptionLitres', '超出范围', 'is out of range');
+  const usedEarlier = input.usedEarlierInTierYearLitres;
+  const fixed = computeCharges({ ...input, consumptionLitres: 0 });
+  const reversed = computeCharges({ ...input, consumptionLitres: overstated, usedEarlierInTierYearLitres: usedEarlier > overstated ? usedEarlier - overstated : 0 });
+  const lines: ChargeLine[] = [];
+  let total = 0;
+  for (const line of reversed.lines) {
+    if (line.lineType === 'fixed' || line.lineType === 'over_quota') continue;
+    total -= line.amountFen;
+    lines.push({ ...line, quantityLitres: line.quantityLitres === null ? null : -line.quantityLitres, amountFen: -line.amountFen, description: qualify(line.description, '冲减多估水量') });
+  }
+  for (const line of fixed.lines) {
+    total += line.amountFen;
+    lines.push(line);
   }
   return { lines, totalFen: total };
 }
