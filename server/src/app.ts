@@ -15,6 +15,7 @@ import { registerCustomerRoutes } from './modules/customers';
 import { registerIdentityRoutes } from './modules/identity';
 import { registerAnalyticsRoutes } from './modules/analytics';
 import { registerBillRoutes } from './modules/bills';
+import { registerPaymentRoutes } from './modules/payments';
 import { registerMeterRoutes } from './modules/meters';
 import { registerNotificationRoutes, type SmsGateway } from './modules/notifications';
 import { registerReadingRoutes } from './modules/reading';
@@ -75,6 +76,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; context
   registerMeterRoutes(app, context);
   registerTariffRoutes(app, context);
   registerBillRoutes(app, context);
+  registerPaymentRoutes(app, context);
   registerAnalyticsRoutes(app, context);
   registerBillingRoutes(app, context);
   registerNotificationRoutes(app, context, options.sms);

@@ -3,6 +3,7 @@ import type { Sql } from '../src/platform/db/database';
 import { type Permission, permissionsOf, type Role } from '../src/platform/permissions';
 import { insertRegularBill } from './bill-factory';
 import type { CustomerWithAccount } from './factories';
+import { ensureMoneyTarget, type MoneyTarget } from './payment-factory';
 import { ensureReadingTarget, type ReadingTarget, TINY_PNG_BASE64 } from './reading-factory';
 import { type Response, TEST_PASSWORD, type TestEnvironment, type Utility } from './harness';
 
@@ -15,7 +16,7 @@ import { type Response, TEST_PASSWORD, type TestEnvironment, type Utility } from
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** The records the endpoints act on: one household of one utility, as it stands now. */
-export interface Target extends ReadingTarget {
+export interface Target extends ReadingTarget, MoneyTarget {
   tenantCode: string;
   customerId: string;
   customerVersion: number;
@@ -135,6 +136,22 @@ export const STAFF_ENDPOINTS: readonly StaffEndpoint[] = [
     method: 'PATCH', path: '/api/settings', permission: 'settings.manage', success: 200, url: () => '/api/settings',
     body: (t) => ({ version: t.settingsVersion, reading: { rotationNoticeDays: 20 + (unique() % 40) } }),
   },
+  { method: 'GET', path: '/api/accounts/{id}/money', permission: 'payment.read', success: 200, url: (t) => `/api/accounts/${t.accountId}/money` },
+  { method: 'GET', path: '/api/accounts/{id}/statement', permission: 'payment.read', success: 200, url: (t) => `/api/accounts/${t.accountId}/statement` },
+  { method: 'GET', path: '/api/accounts/{id}/payments', permission: 'payment.read', success: 200, url: (t) => `/api/accounts/${t.accountId}/payments` },
+  { method: 'GET', path: '/api/payments/{id}/receipt', permission: 'payment.read', success: 200, url: (t) => `/api/payments/${t.paymentId}/receipt` },
+  {
+    method: 'POST', path: '/api/accounts/{id}/payments', permission: 'payment.take', success: 201, url: (t) => `/api/accounts/${t.accountId}/payments`,
+    body: () => ({ method: 'cash', amountFen: 100 + (unique() % 50) }),
+  },
+  { method: 'POST', path: '/api/accounts/{id}/prepaid/apply', permission: 'payment.take', success: 200, url: (t) => `/api/accounts/${t.accountId}/prepaid/apply` },
+  { method: 'GET', path: '/api/tills/current', permission: 'payment.take', success: 200, url: () => '/api/tills/current' },
+  { method: 'POST', path: '/api/tills/open', permission: 'payment.take', success: 200, url: () => '/api/tills/open', readsOnly: true },
+  {
+    method: 'POST', path: '/api/tills/{id}/close', permission: 'payment.take', success: 200, url: (t) => `/api/tills/${t.tillId}/close`,
+    body: (t) => ({ counted: t.tillExpected }),
+  },
+  { method: 'GET', path: '/api/tills', permission: 'payment.read', success: 200, url: (t) => `/api/tills?date=${t.today}` },
   { method: 'GET', path: '/api/audit', permission: 'audit.read', success: 200, url: () => '/api/audit?limit=200' },
   { method: 'GET', path: '/api/audit/verify', permission: 'audit.read', success: 200, url: () => '/api/audit/verify' },
   { method: 'GET', path: '/api/outbox', permission: 'outbox.read', success: 200, url: () => '/api/outbox?limit=200' },
@@ -254,6 +271,9 @@ export const PORTAL_ENDPOINTS: readonly Endpoint[] = [
     method: 'POST', path: '/api/portal/accounts/{id}/readings', success: 201, url: (t) => `/api/portal/accounts/${t.accountId}/readings`,
     body: () => ({ registerLitres: 7_000_000 + unique() * 1000 }),
   },
+  { method: 'GET', path: '/api/portal/accounts/{id}/money', success: 200, url: (t) => `/api/portal/accounts/${t.accountId}/money` },
+  { method: 'GET', path: '/api/portal/accounts/{id}/payments', success: 200, url: (t) => `/api/portal/accounts/${t.accountId}/payments` },
+  { method: 'GET', path: '/api/portal/payments/{id}/receipt', success: 200, url: (t) => `/api/portal/payments/${t.paymentId}/receipt` },
   { method: 'GET', path: '/api/portal/accounts/{id}/bills', success: 200, url: (t) => `/api/portal/accounts/${t.accountId}/bills` },
   { method: 'GET', path: '/api/portal/accounts/{id}/usage', success: 200, url: (t) => `/api/portal/accounts/${t.accountId}/usage` },
   { method: 'GET', path: '/api/portal/bills/{id}', success: 200, url: (t) => `/api/portal/bills/${t.billId}` },
@@ -338,7 +358,9 @@ export async function currentTarget(environment: TestEnvironment, utility: Utili
     const billId = bills[0]?.id ?? (await insertRegularBill(sql, tenantId, household.account.id, { period: '2026-02', consumptionLitres: 12_000 })).id;
     const tariffs = await currentTariffs(environment, sql, tenantId, household);
     const settings = await sql.query<{ version: number }>('SELECT version FROM tenant_settings');
+    const money = await ensureMoneyTarget(sql, tenantId, household, reading.today, environment.clock.now());
     return {
+      ...money,
       settingsVersion: settings[0]?.version ?? 1,
       tenantCode: utility.tenant.code,
       customerId: household.customer.id,

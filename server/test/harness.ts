@@ -34,8 +34,8 @@ export class Client {
     readonly csrfToken: string | null,
   ) {}
 
-  async request<T = unknown>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, options: { omitCsrf?: boolean } = {}): Promise<Response<T>> {
-    const headers: Record<string, string> = {};
+  async request<T = unknown>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, options: { omitCsrf?: boolean; headers?: Record<string, string> } = {}): Promise<Response<T>> {
+    const headers: Record<string, string> = { ...options.headers };
     if (this.cookie) headers.cookie = this.cookie;
     if (this.csrfToken && method !== 'GET' && !options.omitCsrf) headers['x-csrf-token'] = this.csrfToken;
     const response = await this.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });

@@ -19,6 +19,7 @@ import {
 import { type CustomerWithAccount, givenCustomerWithAccount } from './factories';
 import { type Client, createTestEnvironment, type TestEnvironment, type Utility } from './harness';
 import { seedReadingTables } from './reading-factory';
+import { recordPayment } from '../src/modules/payments';
 
 // Two utilities on one installation. Utility A's people try to reach utility B's data every way the API
 // and the database allow; B's own people are the control that the data is there to be found.
@@ -62,6 +63,8 @@ beforeAll(async () => {
   await seedBilling(b, bHome);
   await seedReadingTables(environment, a, aHome);
   await seedReadingTables(environment, b, bHome);
+  await seedPayments(a, aHome);
+  await seedPayments(b, bHome);
   for (const role of ROLES) aStaff[role] = await environment.loginStaff(a, role);
   bClerk = await environment.loginStaff(b, 'counter_clerk');
   bAuditor = await environment.loginStaff(b, 'auditor');
@@ -113,6 +116,23 @@ async function seedBilling(utility: Utility, household: CustomerWithAccount): Pr
       accountId: household.account.id, entryType: 'bill', billId: bill?.id ?? null, businessDate: '2026-02-01', postedAt: new Date('2026-02-01T00:00:00Z'), description: 'seed',
       legs: [{ ledgerAccount: 'receivable', debitFen: 500, creditFen: 0 }, { ledgerAccount: 'water_revenue', debitFen: 0, creditFen: 500 }],
     }]);
+  });
+}
+
+/** An online order paid through its channel's notification, and a request served with an Idempotency-Key. */
+async function seedPayments(utility: Utility, household: CustomerWithAccount): Promise<void> {
+  const tenantId = utility.tenant.id;
+  await environment.db.withTenant(tenantId, async (sql) => {
+    const now = environment.clock.now();
+    const [order] = await sql.query<{ id: string }>(
+      `INSERT INTO payment_orders (tenant_id, out_trade_no, channel, account_id, purpose, amount_fen, created_at, expires_at)
+       VALUES ($1, $2, 'wechatpay', $3, 'topup', 300, $4, $4::timestamptz + interval '2 hours') RETURNING id`,
+      [tenantId, `SEED${utility.tenant.code.toUpperCase().replace(/[^A-Z0-9]/g, '')}01`, household.account.id, now],
+    );
+    const payment = await recordPayment(sql, tenantId, { accountId: household.account.id, method: 'wechatpay', amountFen: 300, receivedAt: now, businessDate: '2026-03-02', orderId: order?.id ?? null });
+    await sql.query("UPDATE payment_orders SET status = 'paid', payment_id = $2, paid_at = $3 WHERE id = $1", [order?.id, payment.id, now]);
+    await sql.query("INSERT INTO channel_notifications (tenant_id, channel, received_at, verdict, out_trade_no) VALUES ($1, 'wechatpay', $2, 'credited', 'SEED01')", [tenantId, now]);
+    await sql.query("INSERT INTO idempotency_keys (tenant_id, principal, key, request_hash, response_status, response_body, created_at) VALUES ($1, 'seed', 'seed-key-1', 'x', 201, '{}', $2)", [tenantId, now]);
   });
 }
 

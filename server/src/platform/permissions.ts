@@ -26,6 +26,8 @@ export const PERMISSIONS = [
   'bill.adjust',
   'report.read',
   'settings.manage',
+  'payment.read',
+  'payment.take',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -64,17 +66,17 @@ export const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
 // reads everything and changes nothing. Nobody both writes records and audits them.
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: ['customer.read', 'staff.read', 'staff.manage', 'outbox.read', 'settings.manage'],
-  counter_clerk: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'tariff.read', 'reading.read', 'bill.read'],
-  hotline_agent: ['customer.read', 'customer.write', 'tariff.read', 'reading.read', 'bill.read'],
+  counter_clerk: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'tariff.read', 'reading.read', 'bill.read', 'payment.read', 'payment.take'],
+  hotline_agent: ['customer.read', 'customer.write', 'tariff.read', 'reading.read', 'bill.read', 'payment.read'],
   dispatcher: ['customer.read'],
   repair_crew: ['customer.read'],
   meter_reader: ['customer.read', 'route.read', 'reading.read', 'reading.write'],
   reading_supervisor: ['customer.read', 'route.read', 'route.manage', 'reading.read', 'reading.write', 'reading.review', 'reading.import', 'staff.read'],
-  collector: ['customer.read', 'route.read', 'bill.read'],
-  billing_clerk: ['customer.read', 'account.write', 'tariff.read', 'tariff.write', 'route.read', 'reading.read', 'reading.review', 'billing.run', 'bill.read', 'bill.adjust', 'report.read'],
+  collector: ['customer.read', 'route.read', 'bill.read', 'payment.read'],
+  billing_clerk: ['customer.read', 'account.write', 'tariff.read', 'tariff.write', 'route.read', 'reading.read', 'reading.review', 'billing.run', 'bill.read', 'bill.adjust', 'report.read', 'payment.read'],
   connection_staff: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'meter.write', 'report.read'],
-  manager: ['customer.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read'],
-  auditor: ['customer.read', 'audit.read', 'outbox.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read'],
+  manager: ['customer.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read'],
+  auditor: ['customer.read', 'audit.read', 'outbox.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read'],
 };
 
 export function permissionsOf(roles: readonly Role[]): Permission[] {
@@ -89,7 +91,7 @@ export function isRole(value: string): value is Role {
 
 const WRITE_PERMISSIONS: readonly Permission[] = [
   'customer.write', 'account.write', 'premise.write', 'meter.write', 'staff.manage', 'tariff.write', 'route.manage',
-  'reading.write', 'reading.review', 'reading.import', 'billing.run', 'bill.adjust', 'settings.manage',
+  'reading.write', 'reading.review', 'reading.import', 'billing.run', 'bill.adjust', 'settings.manage', 'payment.take',
 ];
 
 /**

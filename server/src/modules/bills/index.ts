@@ -1,3 +1,3 @@
 export { registerBillRoutes } from './routes';
-export { addMonths } from './service';
+export { addMonths, standingsOf } from './service';
 export { formatCubicMetres, formatYuan } from './format';

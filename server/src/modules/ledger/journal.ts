@@ -31,6 +31,8 @@ export interface Leg {
 
 /** One posting: legs whose debits equal their credits, for one customer account. */
 export interface Journal {
+  /** Given when the caller links the journal to its own records (a payment); else a new id. */
+  journalId?: string;
   accountId: string;
   entryType: EntryType;
   billId: string | null;
@@ -76,7 +78,7 @@ function entryRows(tenantId: string, journals: readonly Journal[], newId?: () =>
   const rows: unknown[][] = [];
   for (const journal of journals) {
     checkJournal(journal);
-    const journalId = newId ? newId() : randomUUID();
+    const journalId = journal.journalId ?? (newId ? newId() : randomUUID());
     for (const leg of journal.legs) {
       const row = [tenantId, journalId, journal.accountId, leg.ledgerAccount, journal.entryType, leg.debitFen, leg.creditFen, journal.billId, journal.businessDate, journal.postedAt, journal.description];
       rows.push(newId ? [newId(), ...row] : row);

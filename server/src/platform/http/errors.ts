@@ -19,6 +19,7 @@ const STATUS: Record<ErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  unprocessable: 422,
   locked: 423,
   rate_limited: 429,
 };
@@ -96,6 +97,11 @@ interface PostgresError {
   code?: string;
   constraint?: string;
   table?: string;
+}
+
+/** The status and body a DomainError is answered with (also stored for idempotent replays). */
+export function domainErrorResponse(error: DomainError): { status: number; body: ErrorResponse } {
+  return { status: STATUS[error.kind], body: { code: error.code, message: { zh: error.zh, en: error.en }, fields: error.fields } };
 }
 
 /** Maps every thrown error to the one error shape; unknown errors are logged and never leak detail. */
