@@ -1,0 +1,46 @@
+/** The payment channels: WeChat Pay and Alipay clients, notification verification, money text, and the simulator. */
+export {
+  ALIPAY_GATEWAY_URL,
+  alipayNotificationReply,
+  alipayVerifierConfig,
+  createAlipayClient,
+  parseAlipayStatementDetail,
+  verifyAlipayNotification,
+  type AlipayClient,
+  type AlipayConfig,
+  type AlipayNotification,
+  type AlipayNotificationFailure,
+  type AlipayNotificationResult,
+  type AlipayRefundResult,
+  type AlipayStatement,
+  type AlipayStatementDetail,
+  type AlipayTrade,
+  type AlipayTradeStatus,
+  type AlipayVerifierConfig,
+} from './alipay';
+export { PaymentChannelError, type PaymentChannel } from './errors';
+export { fenToYuan, parseYuan, yuanToFen } from './money';
+export {
+  createWechatPayClient,
+  parseWechatPayTradeBill,
+  verifyWechatPayNotification,
+  WECHATPAY_BASE_URL,
+  WECHATPAY_MAX_CLOCK_SKEW_SECONDS,
+  wechatPayNotificationReply,
+  wechatPayVerifierConfig,
+  type HeaderBag,
+  type WechatPayClient,
+  type WechatPayConfig,
+  type WechatPayJsapiParams,
+  type WechatPayNotificationFailure,
+  type WechatPayNotificationResult,
+  type WechatPayOrderInput,
+  type WechatPayRefund,
+  type WechatPayRefundStatus,
+  type WechatPayTradeBill,
+  type WechatPayTradeBillFile,
+  type WechatPayTradeState,
+  type WechatPayTransaction,
+  type WechatPayVerifierConfig,
+} from './wechatpay';
+export * from './simulator';
