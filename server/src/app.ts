@@ -15,7 +15,7 @@ import { registerCustomerRoutes } from './modules/customers';
 import { registerIdentityRoutes } from './modules/identity';
 import { registerAnalyticsRoutes } from './modules/analytics';
 import { registerBillRoutes } from './modules/bills';
-import { registerPaymentRoutes } from './modules/payments';
+import { registerOnlinePaymentRoutes, registerPaymentRoutes, registerPaymentSimulator, SIMULATOR_PREFIX, type PaymentGateways, type PaymentSimulator, type SandboxCredentials } from './modules/payments';
 import { registerMeterRoutes } from './modules/meters';
 import { registerNotificationRoutes, type SmsGateway } from './modules/notifications';
 import { registerReadingRoutes } from './modules/reading';
@@ -34,6 +34,10 @@ export interface AppOptions {
   loginRateLimitPerMinute?: number;
   /** Serve the built console and portal from web/dist (when it exists). */
   serveWeb?: boolean;
+  /** WeChat Pay and Alipay merchants per utility (payments/gateways.ts). */
+  payments: PaymentGateways;
+  /** Mount the payment simulator under /sim with these keys (demo and tests, when no real merchant is configured). */
+  paymentSimulator?: { credentials: SandboxCredentials; publicBaseUrl?: string; timeScale?: number; fetch?: typeof fetch; now?: () => Date };
 }
 
 export function createContext(options: { config: Config; db: Database; clock: Clock }): PlatformContext {
@@ -41,7 +45,7 @@ export function createContext(options: { config: Config; db: Database; clock: Cl
 }
 
 /** The composition root: the platform's HTTP server with every module's routes and the two web apps. */
-export async function buildApp(options: AppOptions): Promise<{ app: App; context: PlatformContext }> {
+export async function buildApp(options: AppOptions): Promise<{ app: App; context: PlatformContext; simulator: PaymentSimulator | null }> {
   const context = createContext(options);
   const app = await createHttpServer(context, {
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
@@ -77,6 +81,26 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; context
   registerTariffRoutes(app, context);
   registerBillRoutes(app, context);
   registerPaymentRoutes(app, context);
+  registerOnlinePaymentRoutes(app, context, options.payments);
+  let simulator: PaymentSimulator | null = null;
+  if (options.paymentSimulator) {
+    const settings = options.paymentSimulator;
+    await app.register(async (scope) => {
+      // The simulator stands in for the channels' own servers: not part of this API's documentation.
+      scope.addHook('onRoute', (route) => {
+        route.schema = { ...(route.schema ?? {}), hide: true };
+      });
+      simulator = await registerPaymentSimulator(scope, {
+        credentials: settings.credentials,
+        wechatpayPrefix: SIMULATOR_PREFIX.wechatpay,
+        alipayPrefix: SIMULATOR_PREFIX.alipay,
+        ...(settings.publicBaseUrl ? { publicBaseUrl: settings.publicBaseUrl } : {}),
+        ...(settings.timeScale ? { timeScale: settings.timeScale } : {}),
+        ...(settings.fetch ? { fetch: settings.fetch } : {}),
+        ...(settings.now ? { now: settings.now } : {}),
+      });
+    });
+  }
   registerAnalyticsRoutes(app, context);
   registerBillingRoutes(app, context);
   registerNotificationRoutes(app, context, options.sms);
@@ -86,7 +110,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; context
   if (options.serveWeb !== false && existsSync(path.join(WEB_DIST, 'console', 'index.html'))) {
     await serveWebApps(app);
   }
-  return { app, context };
+  return { app, context, simulator };
 }
 
 // Both single-page apps are served from the same origin as the API, so cookies stay SameSite=Strict and

@@ -274,6 +274,11 @@ export const PORTAL_ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/portal/accounts/{id}/money', success: 200, url: (t) => `/api/portal/accounts/${t.accountId}/money` },
   { method: 'GET', path: '/api/portal/accounts/{id}/payments', success: 200, url: (t) => `/api/portal/accounts/${t.accountId}/payments` },
   { method: 'GET', path: '/api/portal/payments/{id}/receipt', success: 200, url: (t) => `/api/portal/payments/${t.paymentId}/receipt` },
+  {
+    method: 'POST', path: '/api/portal/payment-orders', success: 201, url: () => '/api/portal/payment-orders',
+    body: (t) => ({ accountId: t.accountId, channel: 'alipay', topupFen: 100 + unique() }),
+  },
+  { method: 'GET', path: '/api/portal/payment-orders/{id}', success: 200, url: (t) => `/api/portal/payment-orders/${t.paymentOrderId}` },
   { method: 'GET', path: '/api/portal/accounts/{id}/bills', success: 200, url: (t) => `/api/portal/accounts/${t.accountId}/bills` },
   { method: 'GET', path: '/api/portal/accounts/{id}/usage', success: 200, url: (t) => `/api/portal/accounts/${t.accountId}/usage` },
   { method: 'GET', path: '/api/portal/bills/{id}', success: 200, url: (t) => `/api/portal/bills/${t.billId}` },
@@ -283,6 +288,9 @@ export const PORTAL_ENDPOINTS: readonly Endpoint[] = [
 /** Endpoints anyone may call. */
 export const PUBLIC_ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/health', success: 200, url: () => '/api/health' },
+  // The channels' notifications: without a valid signature they are refused (and logged), whoever sends them.
+  { method: 'POST', path: '/api/payments/notify/wechatpay/{tenant}', success: 400, url: (t) => `/api/payments/notify/wechatpay/${t.tenantCode}` },
+  { method: 'POST', path: '/api/payments/notify/alipay/{tenant}', success: 200, url: (t) => `/api/payments/notify/alipay/${t.tenantCode}` },
   { method: 'GET', path: '/api/tenants', success: 200, url: () => '/api/tenants' },
   {
     method: 'POST', path: '/api/staff/login', success: 200, url: () => '/api/staff/login',

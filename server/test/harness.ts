@@ -8,6 +8,7 @@ import { openServerDatabase, type Database } from '../src/platform/db/database';
 import type { App } from '../src/platform/http/server';
 import { ROLES, type Role } from '../src/platform/permissions';
 import { LocalOutboxSmsGateway } from '../src/modules/notifications';
+import { createSandboxCredentials, simulatorGateways, type PaymentSimulator, type SandboxCredentials } from '../src/modules/payments';
 import { createTenant, hashPassword, type Tenant } from '../src/modules/tenancy';
 import { ADMIN_URL, databaseUrl, templateDatabase } from './database-urls';
 
@@ -27,6 +28,30 @@ export interface Response<T = unknown> {
 }
 
 /** A logged-in browser: keeps the session cookie and sends the CSRF token, like the web apps do. */
+/** The origin the test app pretends to be served at (payment notification and return URLs). */
+export const TEST_ORIGIN = 'http://shuiwu.test';
+let sandboxCredentials: SandboxCredentials | undefined;
+
+/** A fetch that answers requests to TEST_ORIGIN from the app in this process. */
+function inProcessFetch(app: () => App | null): typeof fetch {
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const target = app();
+    if (!target) throw new Error('the test app is not built yet');
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const headers: Record<string, string> = {};
+    new Headers(init?.headers).forEach((value, key) => {
+      headers[key] = value;
+    });
+    const response = await target.inject({ method: (init?.method ?? 'GET') as 'GET', url: url.pathname + url.search, headers, ...(init?.body !== undefined && init.body !== null ? { payload: String(init.body) } : {}) });
+    const responseHeaders = new Headers();
+    for (const [key, value] of Object.entries(response.headers)) {
+      if (value !== undefined) responseHeaders.set(key, Array.isArray(value) ? value.join(', ') : String(value));
+    }
+    const bodyless = response.statusCode === 204 || response.statusCode === 304;
+    return new Response(bodyless ? null : response.rawPayload, { status: response.statusCode, headers: responseHeaders });
+  }) as typeof fetch;
+}
+
 export class Client {
   constructor(
     private readonly app: App,
@@ -72,6 +97,8 @@ export interface TestEnvironment {
   db: Database;
   clock: ManualClock;
   config: Config;
+  /** The payment simulator mounted in the app (WeChat Pay and Alipay). */
+  simulator: PaymentSimulator;
   /** An anonymous browser. */
   anonymous: Client;
   /** Creates a utility with one staff member for every role. */
@@ -98,16 +125,26 @@ export async function createTestEnvironment(options: Partial<Pick<AppOptions, 'r
   const config = loadConfig({ DATABASE_URL: url, SHUIWU_SECRET_KEY: TEST_SECRET_KEY, SHUIWU_LOG_LEVEL: 'silent' });
   const db = await openServerDatabase(url, 4);
   const clock = new ManualClock('2026-03-02T02:00:00Z');
-  const { app, context } = await buildApp({
+  // The payment simulator is mounted in the app; the clients and the simulator's notifications reach it
+  // through app.inject, so no port is opened.
+  const credentials = (sandboxCredentials ??= createSandboxCredentials({ merchantName: '测试水务' }));
+  let injected: App | null = null;
+  const injectFetch = inProcessFetch(() => injected);
+  const { app, context, simulator } = await buildApp({
     config,
     db,
     clock,
+    payments: simulatorGateways(credentials, { publicBaseUrl: TEST_ORIGIN, fetch: injectFetch, now: () => clock.now() }),
+    paymentSimulator: { credentials, publicBaseUrl: TEST_ORIGIN, fetch: injectFetch, timeScale: 1e-6, now: () => clock.now() },
     sms: options.sms ?? new LocalOutboxSmsGateway(),
     logLevel: 'silent',
     rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
     loginRateLimitPerMinute: options.loginRateLimitPerMinute ?? 100_000,
     serveWeb: false,
   });
+  injected = app;
+  if (!simulator) throw new Error('the payment simulator was not mounted');
+  const mounted: PaymentSimulator = simulator;
   await app.ready();
   const anonymous = new Client(app, null, null);
 
@@ -117,6 +154,7 @@ export async function createTestEnvironment(options: Partial<Pick<AppOptions, 'r
     db,
     clock,
     config,
+    simulator: mounted,
     anonymous,
     async givenUtility(code) {
       const tenant = await createTenant(context, { code, name: `${code} 水务`, nameEn: `${code} Water`, hotline: '96655' });

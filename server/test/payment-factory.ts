@@ -6,6 +6,8 @@ import type { CustomerWithAccount } from './factories';
 export interface MoneyTarget {
   /** A payment of the household's account. */
   paymentId: string;
+  /** An online payment order of the household's account. */
+  paymentOrderId: string;
   /** The counter clerk's open till of today, and what its payments add up to per method. */
   tillId: string;
   tillExpected: { cash: number; card: number; transfer: number };
@@ -49,5 +51,13 @@ export async function ensureMoneyTarget(sql: Sql, tenantId: string, household: C
   if (!payment) {
     payment = await recordPayment(sql, tenantId, { accountId, method: 'alipay', amountFen: 1, receivedAt: now, businessDate: today });
   }
-  return { paymentId: payment.id, tillId: till?.id as string, tillExpected };
+  let [order] = await sql.query<{ id: string }>('SELECT id FROM payment_orders WHERE account_id = $1 ORDER BY created_at LIMIT 1', [accountId]);
+  if (!order) {
+    [order] = await sql.query<{ id: string }>(
+      `INSERT INTO payment_orders (tenant_id, out_trade_no, channel, account_id, purpose, amount_fen, portal_user_id, created_at, expires_at)
+       VALUES ($1, $2, 'alipay', $3, 'topup', 500, (SELECT portal_user_id FROM account_bindings WHERE account_id = $3 LIMIT 1), $4, $4::timestamptz + interval '30 minutes') RETURNING id`,
+      [tenantId, `TEST${accountId.replaceAll('-', '').slice(0, 20)}`, accountId, now],
+    );
+  }
+  return { paymentId: payment.id, paymentOrderId: order?.id as string, tillId: till?.id as string, tillExpected };
 }

@@ -10,6 +10,7 @@ import { openDatabase } from '../platform/db/open';
 import { isRole, ROLES } from '../platform/permissions';
 import { billRunCommand, startBillingWorker, workPendingBillingRuns } from '../modules/billing';
 import { dispatchQueued, LocalOutboxSmsGateway } from '../modules/notifications';
+import { configuredGateways, createSandboxCredentials, simulatorGateways, sweepOpenOrders, type PaymentGateways, type SandboxCredentials } from '../modules/payments';
 import { importReadingsCommand, startReadingServices } from '../modules/reading';
 import { createStaff, createTenant, listTenants, requireTenantByCode } from '../modules/tenancy';
 import { newStaffSchema } from '../modules/tenancy/schemas';
@@ -89,7 +90,16 @@ const serve: Command = async (args, config) => {
     if (demo.isNew) console.log(`Seeded demo utility ${demo.tenant.name}: ${demo.customers} customers, ${demo.accounts} accounts, ${demo.meters} meters, ${demo.readings} readings, ${demo.bills} bills in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   const sms = new LocalOutboxSmsGateway();
-  const { app } = await buildApp({ config, db, clock: systemClock, sms });
+  const origin = { url: config.publicUrl ?? '' };
+  const payments = paymentGatewaysOf(config, () => origin.url);
+  const { app } = await buildApp({
+    config,
+    db,
+    clock: systemClock,
+    sms,
+    payments: payments.gateways,
+    ...(payments.credentials ? { paymentSimulator: { credentials: payments.credentials } } : {}),
+  });
   if (!existsSync(`${WEB_DIST}/console/index.html`)) {
     console.warn('web/dist is missing: the API runs, but /console and /portal need `npm run build:web` (npm start does it).');
   }
@@ -100,8 +110,13 @@ const serve: Command = async (args, config) => {
   // Billing runs started from the console are billed here too (one chunk at a time), as by `shuiwu worker`.
   const billing = startBillingWorker(context, { workerId: 'serve', concurrency: 1, log: (message) => app.log.error(message) });
   const mqtt = await startReadingServices(context, (message) => app.log.error(message));
+  // Orders whose notification never came are asked about at the channel.
+  const sweeper = setInterval(() => {
+    void sweepAllOrders(context, payments.gateways).catch((error: unknown) => app.log.error({ err: error }, 'payment order sweep failed'));
+  }, 60_000);
   const stop = async () => {
     clearInterval(dispatcher);
+    clearInterval(sweeper);
     await mqtt?.stop();
     await billing.stop();
     await app.close();
@@ -113,9 +128,23 @@ const serve: Command = async (args, config) => {
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  const listening = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  if (!config.publicUrl) origin.url = listening;
+  if (payments.credentials) console.log(`Payments: WeChat Pay and Alipay are played by the built-in simulator at ${origin.url}/sim (set SHUIWU_PAYMENT_CONFIG for real merchants).`);
   printDemoLogins(`http://${config.host}:${port}`);
   return new Promise<number>(() => undefined);
 };
+
+/** Real merchants from SHUIWU_PAYMENT_CONFIG, else the simulator with keys made at start (the demo). */
+function paymentGatewaysOf(config: Config, origin: () => string): { gateways: PaymentGateways; credentials: SandboxCredentials | null } {
+  if (config.paymentConfigFile) return { gateways: configuredGateways(config.paymentConfigFile, { publicBaseUrl: origin }), credentials: null };
+  const credentials = createSandboxCredentials({ merchantName: '供水单位（演示）' });
+  return { gateways: simulatorGateways(credentials, { publicBaseUrl: origin }), credentials };
+}
+
+async function sweepAllOrders(context: ReturnType<typeof createContext>, gateways: PaymentGateways): Promise<void> {
+  for (const tenant of await listTenants(context)) await sweepOpenOrders(context, gateways, tenant);
+}
 
 async function deliverAll(context: ReturnType<typeof createContext>, sms: LocalOutboxSmsGateway): Promise<void> {
   for (const tenant of await listTenants(context)) await dispatchQueued(context, sms, tenant.id);

@@ -22,6 +22,10 @@ export interface Config {
   logLevel: string;
   /** MQTT broker of remote meters (e.g. mqtt://127.0.0.1:1883); readings are subscribed to when set. */
   mqttUrl: string | undefined;
+  /** The origin customers and payment channels reach this server at (notification and return URLs); default http://HOST:PORT. */
+  publicUrl: string | undefined;
+  /** JSON file naming each utility's WeChat Pay and Alipay merchants (docs/PAYMENTS.md); without it the payment simulator stands in. */
+  paymentConfigFile: string | undefined;
 }
 
 const environmentSchema = z.object({
@@ -40,6 +44,8 @@ const environmentSchema = z.object({
   SHUIWU_PORTAL_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(24 * 30),
   SHUIWU_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUIWU_MQTT_URL: z.string().regex(/^mqtts?:\/\/.+/, 'SHUIWU_MQTT_URL must be an mqtt:// or mqtts:// URL').optional(),
+  SHUIWU_PUBLIC_URL: z.string().regex(/^https?:\/\/[^/]+$/, 'SHUIWU_PUBLIC_URL must be an origin such as https://water.example.cn (no path)').optional(),
+  SHUIWU_PAYMENT_CONFIG: z.string().min(1).optional(),
   NODE_ENV: z.string().optional(),
 });
 
@@ -78,6 +84,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     portalSessionAbsoluteHours: env.SHUIWU_PORTAL_ABSOLUTE_HOURS,
     logLevel: env.SHUIWU_LOG_LEVEL,
     mqttUrl: env.SHUIWU_MQTT_URL,
+    publicUrl: env.SHUIWU_PUBLIC_URL,
+    paymentConfigFile: env.SHUIWU_PAYMENT_CONFIG,
   };
 }
 

@@ -1,0 +1,225 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WECHATPAY_NOTIFICATION_VARIANTS, ALIPAY_NOTIFICATION_VARIANTS } from '../src/modules/payments/channels';
+import { insertRegularBill } from './bill-factory';
+import type { ErrorBody } from './endpoints';
+import { type CustomerWithAccount, givenCustomerWithAccount } from './factories';
+import { type Client, createTestEnvironment, type TestEnvironment, type Utility } from './harness';
+
+interface Order {
+  id: string;
+  outTradeNo: string;
+  amountFen: number;
+  status: string;
+  payUrl: string | null;
+  receipt: { receiptNo: string; amountFen: number; settledBills: { period: string; amountFen: number }[] } | null;
+}
+interface Money {
+  balanceFen: number;
+  prepaidFen: number;
+  openBills: { billId: string; period: string; openFen: number }[];
+}
+
+let environment: TestEnvironment;
+let utility: Utility;
+
+beforeAll(async () => {
+  environment = await createTestEnvironment();
+  utility = await environment.givenUtility('online');
+});
+afterAll(() => environment.close());
+afterEach(async () => {
+  const [totals] = await environment.ownerQuery<{ debits: number; credits: number }>('SELECT coalesce(sum(debit_fen), 0)::int8 AS debits, coalesce(sum(credit_fen), 0)::int8 AS credits FROM ledger_entries');
+  expect(totals?.debits).toBe(totals?.credits);
+});
+
+let phoneSerial = 0;
+/** A customer with `bills` regular bills of 5,000 fen, bound in the portal. */
+async function givenPayer(periods: string[]): Promise<{ home: CustomerWithAccount; portal: Client }> {
+  phoneSerial += 1;
+  const phone = `1371000${String(phoneSerial).padStart(4, '0')}`;
+  const home = await givenCustomerWithAccount(environment, utility, { name: `网缴户${phoneSerial}`, phone });
+  await environment.db.withTenant(utility.tenant.id, async (sql) => {
+    for (const period of periods) await insertRegularBill(sql, utility.tenant.id, home.account.id, { period, consumptionLitres: 10_000 });
+  });
+  const portal = await environment.loginPortal(utility, phone);
+  const bound = await portal.post('/api/portal/bindings', { accountNo: home.account.accountNo, holderName: home.customer.name });
+  expect(bound.status).toBe(201);
+  return { home, portal };
+}
+
+const placeOrder = (portal: Client, body: unknown, key?: string) => portal.request<Order & ErrorBody>('POST', '/api/portal/payment-orders', body, key ? { headers: { 'idempotency-key': key } } : {});
+
+async function waitForPaid(portal: Client, orderId: string): Promise<Order> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const order = await portal.get<Order>(`/api/portal/payment-orders/${orderId}`);
+    if (order.body.status === 'paid') return order.body;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('the order was never paid');
+}
+
+/** The customer's browser opens the channel's pay page (Alipay creates its trade only then). */
+async function openPayPage(order: Order): Promise<void> {
+  let url = new URL(order.payUrl as string);
+  for (let hop = 0; hop < 5; hop += 1) {
+    const page = await environment.app.inject({ method: 'GET', url: url.pathname + url.search });
+    if (page.statusCode >= 300 && page.statusCode < 400 && page.headers.location) {
+      url = new URL(String(page.headers.location), url);
+      continue;
+    }
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('确认支付');
+    return;
+  }
+  throw new Error('too many redirects');
+}
+
+const notificationLog = (outTradeNo: string | null) =>
+  environment.ownerQuery<{ verdict: string; reason: string | null }>('SELECT verdict, reason FROM channel_notifications WHERE tenant_id = $1 AND out_trade_no IS NOT DISTINCT FROM $2 ORDER BY received_at', [utility.tenant.id, outTradeNo]);
+
+describe('paying bills online', () => {
+  it.each(['wechatpay', 'alipay'] as const)('with %s: the oldest bills, through the pay page, credited by the signed notification with a receipt', async (channel) => {
+    const { home, portal } = await givenPayer(['2025-10', '2025-11', '2025-12']);
+    const money = await portal.get<Money>(`/api/portal/accounts/${home.account.id}/money`);
+    expect(money.body.openBills.map((bill) => bill.period)).toEqual(['2025-10', '2025-11', '2025-12']);
+    const [oldest, second, newest] = money.body.openBills;
+    // Skipping the oldest bill is refused: payments settle the oldest first.
+    const skipping = await placeOrder(portal, { accountId: home.account.id, channel, billIds: [newest?.billId] });
+    expect(skipping.status).toBe(409);
+    expect(skipping.body).toMatchObject({ code: 'bills_not_oldest_open', fields: [{ field: 'billIds' }] });
+
+    const order = await placeOrder(portal, { accountId: home.account.id, channel, billIds: [oldest?.billId, second?.billId] });
+    expect(order.status).toBe(201);
+    expect(order.body).toMatchObject({ amountFen: 10_000, status: 'created' });
+    expect(order.body.payUrl).toContain(channel === 'wechatpay' ? '/sim/wechatpay/' : '/sim/alipay/');
+    // The customer presses 确认支付 on the channel's page; the channel notifies the server.
+    await openPayPage(order.body);
+    environment.simulator.pay(channel, order.body.outTradeNo);
+    const paid = await waitForPaid(portal, order.body.id);
+    expect(paid.receipt).toMatchObject({ amountFen: 10_000, settledBills: [{ period: '2025-10', amountFen: 5_000 }, { period: '2025-11', amountFen: 5_000 }] });
+    expect(await notificationLog(order.body.outTradeNo)).toEqual([{ verdict: 'credited', reason: null }]);
+    const after = await portal.get<Money>(`/api/portal/accounts/${home.account.id}/money`);
+    expect(after.body).toMatchObject({ balanceFen: 5_000, openBills: [{ period: '2025-12' }] });
+    // The channel repeats itself: acknowledged, nothing more is credited.
+    const again = await environment.simulator.sendNotification(channel, order.body.outTradeNo);
+    expect(again.statusCode).toBeLessThan(300);
+    const payments = await environment.ownerQuery<{ count: number }>('SELECT count(*)::int AS count FROM payments WHERE account_id = $1', [home.account.id]);
+    expect(payments[0]?.count).toBe(1);
+  });
+
+  it('tops up, and the prepaid balance settles what is owed at once', async () => {
+    const { home, portal } = await givenPayer(['2025-12']);
+    const order = await placeOrder(portal, { accountId: home.account.id, channel: 'alipay', topupFen: 20_000 });
+    await openPayPage(order.body);
+    environment.simulator.pay('alipay', order.body.outTradeNo);
+    await waitForPaid(portal, order.body.id);
+    const money = await portal.get<Money>(`/api/portal/accounts/${home.account.id}/money`);
+    expect(money.body).toMatchObject({ balanceFen: -15_000, prepaidFen: 15_000, openBills: [] });
+  });
+
+  it('credits an order whose notification never came, by asking the channel', async () => {
+    const { home, portal } = await givenPayer(['2026-01']);
+    environment.simulator.setDeliveryInterceptor(() => 'drop');
+    const order = await placeOrder(portal, { accountId: home.account.id, channel: 'wechatpay', billIds: [(await portal.get<Money>(`/api/portal/accounts/${home.account.id}/money`)).body.openBills[0]?.billId] });
+    await openPayPage(order.body);
+    environment.simulator.pay('wechatpay', order.body.outTradeNo);
+    expect((await portal.get<Order>(`/api/portal/payment-orders/${order.body.id}`)).body.status).toBe('created');
+    environment.clock.advance(10_000);
+    const polled = await portal.get<Order>(`/api/portal/payment-orders/${order.body.id}`);
+    expect(polled.body).toMatchObject({ status: 'paid', receipt: { amountFen: 5_000 } });
+    expect(await notificationLog(order.body.outTradeNo)).toEqual([]);
+    environment.simulator.setDeliveryInterceptor(null);
+  });
+
+  it('gives 100 concurrent order requests with one Idempotency-Key one order', async () => {
+    const { home, portal } = await givenPayer([]);
+    const responses = await Promise.all(Array.from({ length: 100 }, () => placeOrder(portal, { accountId: home.account.id, channel: 'wechatpay', topupFen: 5_000 }, 'topup-key-0001')));
+    expect(new Set(responses.map((response) => `${response.status} ${JSON.stringify(response.body)}`)).size).toBe(1);
+    const orders = await environment.ownerQuery<{ count: number }>('SELECT count(*)::int AS count FROM payment_orders WHERE account_id = $1', [home.account.id]);
+    expect(orders[0]?.count).toBe(1);
+    expect((await placeOrder(portal, { accountId: home.account.id, channel: 'wechatpay', topupFen: 5_001 }, 'topup-key-0001')).status).toBe(422);
+  });
+});
+
+describe('forged and tampered notifications', () => {
+  // Only the forged notification each test sends reaches the server.
+  beforeAll(() => environment.simulator.setDeliveryInterceptor(() => 'drop'));
+  afterAll(() => environment.simulator.setDeliveryInterceptor(null));
+  it.each([
+    ...WECHATPAY_NOTIFICATION_VARIANTS.filter((variant) => variant !== 'valid').map((variant) => ['wechatpay', variant] as const),
+    ...ALIPAY_NOTIFICATION_VARIANTS.filter((variant) => variant !== 'valid').map((variant) => ['alipay', variant] as const),
+  ])('%s %s: no credit, and a security log entry', async (channel, variant) => {
+    const { home, portal } = await givenPayer([]);
+    const order = await placeOrder(portal, { accountId: home.account.id, channel, topupFen: 3_000 });
+    await openPayPage(order.body);
+    environment.simulator.pay(channel, order.body.outTradeNo);
+    const before = await environment.ownerQuery<{ count: number }>("SELECT count(*)::int AS count FROM channel_notifications WHERE tenant_id = $1 AND verdict IN ('refused', 'ignored')", [utility.tenant.id]);
+    await environment.simulator.sendNotification(channel, order.body.outTradeNo, variant);
+    const payments = await environment.ownerQuery<{ count: number }>('SELECT count(*)::int AS count FROM payments WHERE account_id = $1', [home.account.id]);
+    expect(payments[0]?.count).toBe(0);
+    const after = await environment.ownerQuery<{ count: number }>("SELECT count(*)::int AS count FROM channel_notifications WHERE tenant_id = $1 AND verdict IN ('refused', 'ignored')", [utility.tenant.id]);
+    expect((after[0]?.count ?? 0) - (before[0]?.count ?? 0)).toBe(1);
+  });
+});
+
+describe('10,000 notifications for 1,000 orders, shuffled, 50 at a time', () => {
+  it('credits exactly 1,000 payments, acknowledges every notification, never answers 5xx, and the ledger holds what the channel took', async () => {
+    const payers: { home: CustomerWithAccount; portal: Client }[] = [];
+    for (let index = 0; index < 20; index += 1) payers.push(await givenPayer([]));
+    environment.simulator.setDeliveryInterceptor(() => 'drop');
+    const orders: { outTradeNo: string; amountFen: number }[] = [];
+    for (let batch = 0; batch < 100; batch += 1) {
+      const placed = await Promise.all(
+        Array.from({ length: 10 }, (_, index) => {
+          const payer = payers[(batch * 10 + index) % payers.length] as { home: CustomerWithAccount; portal: Client };
+          return placeOrder(payer.portal, { accountId: payer.home.account.id, channel: batch % 2 === 0 ? 'wechatpay' : 'alipay', topupFen: 100 + ((batch * 37 + index * 101) % 9_900) });
+        }),
+      );
+      for (const order of placed) {
+        expect(order.status).toBe(201);
+        await openPayPage(order.body);
+        environment.simulator.pay(batch % 2 === 0 ? 'wechatpay' : 'alipay', order.body.outTradeNo);
+        orders.push({ outTradeNo: order.body.outTradeNo, amountFen: order.body.amountFen });
+      }
+    }
+    const channelOf = new Map(orders.map((order, index) => [order.outTradeNo, Math.floor(index / 10) % 2 === 0 ? ('wechatpay' as const) : ('alipay' as const)]));
+    // Five differently signed notifications per order, each delivered twice.
+    const deliveries: { url: string; headers: Record<string, string>; body: string }[] = [];
+    for (const order of orders) {
+      for (let copy = 0; copy < 5; copy += 1) {
+        const built = environment.simulator.notificationFor(channelOf.get(order.outTradeNo) as 'wechatpay', order.outTradeNo);
+        deliveries.push(built, built);
+      }
+    }
+    for (let index = deliveries.length - 1; index > 0; index -= 1) {
+      const other = Math.floor(Math.random() * (index + 1));
+      [deliveries[index], deliveries[other]] = [deliveries[other] as (typeof deliveries)[number], deliveries[index] as (typeof deliveries)[number]];
+    }
+    const statuses: number[] = [];
+    for (let start = 0; start < deliveries.length; start += 50) {
+      const answers = await Promise.all(
+        deliveries.slice(start, start + 50).map((delivery) => environment.app.inject({ method: 'POST', url: new URL(delivery.url).pathname, headers: delivery.headers, payload: delivery.body })),
+      );
+      for (const answer of answers) {
+        statuses.push(answer.statusCode);
+        if (answer.statusCode === 200) expect(answer.body).toBe('success');
+      }
+    }
+    expect(statuses).toHaveLength(10_000);
+    expect(statuses.filter((status) => status >= 300)).toEqual([]);
+    const outTradeNos = orders.map((order) => order.outTradeNo);
+    const [credited] = await environment.ownerQuery<{ count: number; total: number }>(
+      'SELECT count(*)::int AS count, coalesce(sum(p.amount_fen), 0)::int8 AS total FROM payments p JOIN payment_orders o ON o.id = p.order_id WHERE o.out_trade_no = ANY($1)',
+      [outTradeNos],
+    );
+    expect(credited?.count).toBe(1_000);
+    const channelTotal = orders.reduce((sum, order) => sum + order.amountFen, 0);
+    expect(credited?.total).toBe(channelTotal);
+    const [clearing] = await environment.ownerQuery<{ total: number }>(
+      "SELECT coalesce(sum(e.debit_fen - e.credit_fen), 0)::int8 AS total FROM ledger_entries e JOIN payments p ON p.journal_id = e.journal_id JOIN payment_orders o ON o.id = p.order_id WHERE o.out_trade_no = ANY($1) AND e.ledger_account = 'channel_clearing'",
+      [outTradeNos],
+    );
+    expect(clearing?.total).toBe(channelTotal);
+    environment.simulator.setDeliveryInterceptor(null);
+  }, 300_000);
+});
