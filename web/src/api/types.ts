@@ -47,7 +47,9 @@ export type Permission =
   | 'bill.read'
   | 'bill.adjust'
   | 'report.read'
-  | 'settings.manage';
+  | 'settings.manage'
+  | 'payment.read'
+  | 'payment.take';
 
 export interface TenantSummary {
   code: string;
@@ -802,4 +804,96 @@ export interface TenantSettings {
   updatedAt: string;
   updatedBy: string | null;
   reading: { rotationTermMonths: number; rotationNoticeDays: number };
+}
+
+// ---- payments (收费 · 销账) ----
+export type PaymentMethod = 'wechatpay' | 'alipay' | 'cash' | 'card' | 'transfer' | 'bank_withholding' | 'gov_app';
+export type CounterMethod = 'cash' | 'card' | 'transfer';
+export type OnlineChannel = 'wechatpay' | 'alipay';
+export interface MethodTotals {
+  cash: number;
+  card: number;
+  transfer: number;
+}
+export interface PaymentSummary {
+  id: string;
+  receiptNo: string;
+  accountId: string;
+  accountNo: string;
+  method: PaymentMethod;
+  methodName: { zh: string; en: string };
+  amountFen: number;
+  allocatedFen: number;
+  prepaidFen: number;
+  receivedAt: string;
+  businessDate: string;
+  cashier: string | null;
+  channelTradeNo: string | null;
+}
+export interface Receipt extends PaymentSummary {
+  holderName: string;
+  address: string;
+  settledBills: { billId: string; billNo: string; period: string; amountFen: number }[];
+  balanceAfterFen: number;
+  utility: { name: string; hotline: string | null };
+}
+export interface OpenBill {
+  billId: string;
+  billNo: string;
+  period: string;
+  openFen: number;
+}
+export interface AccountMoney {
+  accountId: string;
+  /** Owed (positive) or in credit (negative). */
+  balanceFen: number;
+  prepaidFen: number;
+  /** Oldest first. */
+  openBills: OpenBill[];
+}
+export interface StatementLine {
+  journalId: string;
+  entryType: string;
+  businessDate: string;
+  postedAt: string;
+  description: string;
+  billNo: string | null;
+  changeFen: number;
+  balanceFen: number;
+}
+export interface Statement {
+  balanceFen: number;
+  prepaidFen: number;
+  lines: StatementLine[];
+}
+export interface Till {
+  id: string;
+  staffId: string;
+  staffName: string;
+  businessDate: string;
+  openedAt: string;
+  closedAt: string | null;
+  payments: number;
+  expected: MethodTotals;
+  counted: MethodTotals | null;
+}
+export interface NewPaymentOrder {
+  accountId: string;
+  channel: OnlineChannel;
+  billIds?: string[];
+  topupFen?: number;
+}
+export interface PaymentOrder {
+  id: string;
+  outTradeNo: string;
+  channel: OnlineChannel;
+  accountId: string;
+  purpose: 'bills' | 'topup';
+  amountFen: number;
+  status: 'created' | 'paid' | 'closed';
+  payUrl: string | null;
+  createdAt: string;
+  expiresAt: string;
+  paidAt: string | null;
+  receipt: Receipt | null;
 }
