@@ -296,10 +296,9 @@ test('a reader reads a route, a clerk bills it, the customer sees the bill and i
     await test.step('the reader enters the route in walk order', async () => {
       const { page } = reader;
       await consoleLogin(page, DEMO.reader);
-      // Signed in, the reader lands on the console's home page; 我的抄表本 is in its menu.
-      await shot(page, 'reader-landing');
-      await page.getByRole('menuitem', { name: /我的抄表本/ }).click();
+      // Signed in, a reader lands straight on 我的抄表本, made for the phone.
       await expect(page).toHaveURL(/\/console\/reading\/my-routes$/);
+      await shot(page, 'reader-landing');
       await expect(page.getByTestId('my-routes-page')).toBeVisible();
       const card = page.getByTestId('my-route').filter({ hasText: route.code });
       await expect(card).toBeVisible();
@@ -417,6 +416,11 @@ test('a reader reads a route, a clerk bills it, the customer sees the bill and i
       }, `${period} 核算批次`);
       const started = page.waitForResponse((res) => res.url().endsWith('/api/billing-runs') && res.request().method() === 'POST');
       await form.getByTestId('billing-start').click();
+      // The clerk confirms the month and the routes (3 accounts on route E2E-…).
+      const confirm = page.getByRole('dialog');
+      await expect(confirm).toContainText(`确认核算 ${period}`);
+      await expect(confirm).toContainText(`${route.code} 的 3 户`);
+      await confirm.getByRole('button', { name: '开始核算' }).click();
       const startedRes = await started;
       expect(startedRes.status(), 'POST /api/billing-runs').toBe(201);
       const startedRun = (await startedRes.json()) as BillingRun;

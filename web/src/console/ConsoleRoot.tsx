@@ -1,4 +1,5 @@
 import { useEffect, useMemo } from 'react';
+import type { Permission } from '../api/types';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes } from 'react-router';
 import { BillingRunsPage } from './billing/BillingRunsPage';
@@ -19,6 +20,9 @@ import { SettingsPage } from './settings/SettingsPage';
 import { TariffCategoryPage } from './tariffs/TariffCategoryPage';
 import { TariffsPage } from './tariffs/TariffsPage';
 import { useSessionQuery } from './session/useSessionQueries';
+
+/** A meter reader (who enters readings but does not review them) starts on their routes, not the customer search. */
+const isReaderOnly = (value: { can: (permission: Permission) => boolean }) => value.can('reading.write') && !value.can('reading.review');
 
 /** Restores the session on load; shows the login page until there is one, then the console. */
 export function ConsoleRoot() {
@@ -44,7 +48,7 @@ export function ConsoleRoot() {
     <SessionContext.Provider value={value}>
       <AppLayout>
         <Routes>
-          <Route index element={<CustomerSearchPage />} />
+          <Route index element={isReaderOnly(value) ? <Navigate to="/reading/my-routes" replace /> : <CustomerSearchPage />} />
           <Route path="customers" element={<Navigate to="/" replace />} />
           <Route path="customers/:id" element={<Customer360Page />} />
           <Route

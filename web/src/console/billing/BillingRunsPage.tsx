@@ -33,28 +33,45 @@ interface StartForm {
 
 function StartRunForm({ onStarted }: { onStarted: (run: BillingRun) => void }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const { can } = useSession();
   const [form] = Form.useForm<StartForm>();
   const routes = useRouteOptions(can('route.read'));
   const start = useStartBillingRun();
   const [unmatched, setUnmatched] = useState<string[]>([]);
 
-  const submit = (values: StartForm) => {
-    if (!values.period) return;
-    const period = values.period.format('YYYY-MM');
+  const run = (period: string, routeIds: string[] | undefined) => {
     setUnmatched([]);
     start.mutate(
-      { period, ...(values.routeIds?.length ? { routeIds: values.routeIds } : {}) },
+      { period, ...(routeIds?.length ? { routeIds } : {}) },
       {
-        onSuccess: (run) => {
+        onSuccess: (started) => {
           void message.success(t('billing.start.started', { period }));
-          form.resetFields(['routeIds']);
-          onStarted(run);
+          onStarted(started);
         },
         onError: (error) => setUnmatched(applyFieldErrors(form, error, i18n.language)),
       },
     );
+  };
+
+  // A run bills money to every account it covers: the clerk confirms the month and the routes first, so a
+  // stray Enter or a cleared route selection never bills the whole utility unasked.
+  const submit = (values: StartForm) => {
+    if (!values.period) return;
+    const period = values.period.format('YYYY-MM');
+    const chosen = (routes.data?.routes ?? []).filter((route) => values.routeIds?.includes(route.id));
+    const all = !values.routeIds?.length;
+    const accounts = (all ? (routes.data?.routes ?? []) : chosen).reduce((sum, route) => sum + route.accounts, 0);
+    void modal.confirm({
+      title: t('billing.confirm.title', { period }),
+      content: all
+        ? t('billing.confirm.allRoutes', { accounts })
+        : t('billing.confirm.someRoutes', { routes: chosen.map((route) => route.code).join('、'), accounts }),
+      okText: t('billing.confirm.ok'),
+      cancelText: t('billing.confirm.cancel'),
+      okButtonProps: { danger: all, ...({ 'data-testid': 'billing-confirm' } as object) },
+      onOk: () => run(period, values.routeIds),
+    });
   };
 
   const options = (routes.data?.routes ?? []).map((route) => ({

@@ -14,6 +14,13 @@ export const billingZh = {
     started: '已开始核算 {{period}}',
     routeOption: '{{code}} {{name}}（{{accounts}} 户）',
   },
+  confirm: {
+    title: '确认核算 {{period}}？',
+    allRoutes: '将为全部在用抄表本的 {{accounts}} 户出账。每户每月只出一张账单，已出账的不会重复。',
+    someRoutes: '将为抄表本 {{routes}} 的 {{accounts}} 户出账。每户每月只出一张账单，已出账的不会重复。',
+    ok: '开始核算',
+    cancel: '取消',
+  },
   list: {
     title: '核算记录',
     empty: '还没有核算批次',
@@ -96,6 +103,13 @@ export const billingEn: Widen<typeof billingZh> = {
     submit: 'Start run',
     started: 'Billing run for {{period}} started',
     routeOption: '{{code}} {{name}} ({{accounts}} accounts)',
+  },
+  confirm: {
+    title: 'Bill {{period}}?',
+    allRoutes: 'Bills will be issued to the {{accounts}} accounts of every active route. Each account gets one bill a month; accounts already billed are left alone.',
+    someRoutes: 'Bills will be issued to the {{accounts}} accounts of routes {{routes}}. Each account gets one bill a month; accounts already billed are left alone.',
+    ok: 'Start billing',
+    cancel: 'Cancel',
   },
   list: {
     title: 'Runs',

@@ -1,5 +1,5 @@
 import { AccountBookOutlined, AuditOutlined, CalculatorOutlined, LogoutOutlined, MailOutlined, SettingOutlined, TeamOutlined, UserOutlined, WarningOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { App, Button, Flex, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,7 +21,10 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const navigate = useNavigate();
   const location = useLocation();
   const logout = useLogout();
-  const [collapsed, setCollapsed] = useState(false);
+  const screens = Grid.useBreakpoint();
+  // On a phone the menu folds away entirely (its trigger stays) and the header keeps only what fits.
+  const narrow = screens.md === false;
+  const [collapsed, setCollapsed] = useState(narrow);
   const english = i18n.language.startsWith('en');
 
   const items: NonNullable<MenuProps['items']> = [
@@ -56,8 +59,10 @@ export function AppLayout({ children }: { children: ReactNode }) {
         collapsible
         collapsed={collapsed}
         onCollapse={setCollapsed}
+        breakpoint="md"
+        collapsedWidth={narrow ? 0 : 80}
         width={216}
-        style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
+        style={{ position: narrow ? 'fixed' : 'sticky', top: 0, height: '100vh', overflow: 'auto', zIndex: 20 }}
       >
         <Logo collapsed={collapsed} />
         <Menu
@@ -65,7 +70,10 @@ export function AppLayout({ children }: { children: ReactNode }) {
           mode="inline"
           selectedKeys={[selected]}
           items={items}
-          onClick={({ key }) => void navigate(key)}
+          onClick={({ key }) => {
+            if (narrow) setCollapsed(true);
+            void navigate(key);
+          }}
         />
       </Sider>
       <Layout style={{ minWidth: 0 }}>
@@ -74,15 +82,17 @@ export function AppLayout({ children }: { children: ReactNode }) {
             <Typography.Text strong ellipsis style={{ fontSize: 16 }} data-testid="tenant-name">
               {tenantName}
             </Typography.Text>
-            <Typography.Text type="secondary" ellipsis>
-              {t('app.title')}
-            </Typography.Text>
+            {narrow ? null : (
+              <Typography.Text type="secondary" ellipsis>
+                {t('app.title')}
+              </Typography.Text>
+            )}
           </Flex>
           <Space size="middle" wrap={false}>
             <Space size={6} data-testid="staff-identity">
               <UserOutlined />
               <Typography.Text strong>{session.staff.displayName}</Typography.Text>
-              {session.staff.roles.map((role) => (
+              {(narrow ? [] : session.staff.roles).map((role) => (
                 <Tag key={role} color="blue" variant="filled" style={{ marginInlineEnd: 0 }}>
                   {t(`role.${role}`)}
                 </Tag>
@@ -90,6 +100,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
             </Space>
             <LanguageSwitch />
             <Button
+                aria-label={t('layout.logout')}
                 icon={<LogoutOutlined />}
                 loading={logout.isPending}
                 onClick={() =>
@@ -98,7 +109,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
                   })
                 }
               >
-                {t('layout.logout')}
+                {narrow ? null : t('layout.logout')}
             </Button>
           </Space>
         </Header>
