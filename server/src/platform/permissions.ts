@@ -28,6 +28,12 @@ export const PERMISSIONS = [
   'settings.manage',
   'payment.read',
   'payment.take',
+  'service.read',
+  'service.create',
+  'service.handle',
+  'service.dispatch',
+  'service.field',
+  'service.supervise',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -66,17 +72,17 @@ export const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
 // reads everything and changes nothing. Nobody both writes records and audits them.
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: ['customer.read', 'staff.read', 'staff.manage', 'outbox.read', 'settings.manage'],
-  counter_clerk: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'tariff.read', 'reading.read', 'bill.read', 'payment.read', 'payment.take'],
-  hotline_agent: ['customer.read', 'customer.write', 'tariff.read', 'reading.read', 'bill.read', 'payment.read'],
-  dispatcher: ['customer.read'],
-  repair_crew: ['customer.read'],
+  counter_clerk: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'tariff.read', 'reading.read', 'bill.read', 'payment.read', 'payment.take', 'service.read', 'service.create', 'service.handle'],
+  hotline_agent: ['customer.read', 'customer.write', 'tariff.read', 'reading.read', 'bill.read', 'payment.read', 'service.read', 'service.create', 'service.handle'],
+  dispatcher: ['customer.read', 'service.read', 'service.create', 'service.handle', 'service.dispatch'],
+  repair_crew: ['customer.read', 'service.read', 'service.field'],
   meter_reader: ['customer.read', 'route.read', 'reading.read', 'reading.write'],
   reading_supervisor: ['customer.read', 'route.read', 'route.manage', 'reading.read', 'reading.write', 'reading.review', 'reading.import', 'staff.read'],
   collector: ['customer.read', 'route.read', 'bill.read', 'payment.read'],
   billing_clerk: ['customer.read', 'account.write', 'tariff.read', 'tariff.write', 'route.read', 'reading.read', 'reading.review', 'billing.run', 'bill.read', 'bill.adjust', 'report.read', 'payment.read'],
   connection_staff: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'meter.write', 'report.read'],
-  manager: ['customer.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read'],
-  auditor: ['customer.read', 'audit.read', 'outbox.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read'],
+  manager: ['customer.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read', 'service.read', 'service.supervise'],
+  auditor: ['customer.read', 'audit.read', 'outbox.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read', 'service.read'],
 };
 
 export function permissionsOf(roles: readonly Role[]): Permission[] {
@@ -92,6 +98,7 @@ export function isRole(value: string): value is Role {
 const WRITE_PERMISSIONS: readonly Permission[] = [
   'customer.write', 'account.write', 'premise.write', 'meter.write', 'staff.manage', 'tariff.write', 'route.manage',
   'reading.write', 'reading.review', 'reading.import', 'billing.run', 'bill.adjust', 'settings.manage', 'payment.take',
+  'service.create', 'service.handle', 'service.dispatch', 'service.field', 'service.supervise',
 ];
 
 /**

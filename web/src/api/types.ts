@@ -49,7 +49,13 @@ export type Permission =
   | 'report.read'
   | 'settings.manage'
   | 'payment.read'
-  | 'payment.take';
+  | 'payment.take'
+  | 'service.read'
+  | 'service.create'
+  | 'service.handle'
+  | 'service.dispatch'
+  | 'service.field'
+  | 'service.supervise';
 
 export interface TenantSummary {
   code: string;

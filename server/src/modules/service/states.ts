@@ -1,0 +1,95 @@
+/**
+ * The life of a service request (工单), as a table: which step may follow which, for which kind of request,
+ * by whom, and which time limit each step meets. Inquiries, complaints, praise and suggestions go through the
+ * service desk; repairs go to the field, with the five time limits of emergency repair (受理、派单、到场、
+ * 控制、恢复供水). No step can be skipped: each names the one state it follows.
+ */
+import type { Permission } from '../../platform/permissions';
+
+export const REQUEST_KINDS = ['inquiry', 'complaint', 'praise', 'suggestion', 'repair'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+export type Track = 'desk' | 'field';
+export const trackOf = (kind: RequestKind): Track => (kind === 'repair' ? 'field' : 'desk');
+
+export const REQUEST_STATES = ['submitted', 'accepted', 'responded', 'dispatched', 'en_route', 'arrived', 'controlled', 'restored', 'closed', 'cancelled'] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+export const TIME_LIMITS = { desk: ['accept', 'respond', 'close'], field: ['accept', 'dispatch', 'arrive', 'control', 'restore'] } as const;
+export type TimeLimit = (typeof TIME_LIMITS)[Track][number];
+
+export type Step = 'accept' | 'respond' | 'dispatch' | 'depart' | 'arrive' | 'control' | 'restore' | 'close' | 'cancel' | 'reopen';
+
+interface Transition {
+  from: readonly RequestState[];
+  to: RequestState;
+  /** The time limit this step meets, if any. */
+  meets: TimeLimit | null;
+  permission: Permission;
+  /** Only the crew member the request is assigned to may take it. */
+  assigneeOnly?: boolean;
+}
+
+const DESK: Partial<Record<Step, Transition>> = {
+  accept: { from: ['submitted'], to: 'accepted', meets: 'accept', permission: 'service.handle' },
+  respond: { from: ['accepted'], to: 'responded', meets: 'respond', permission: 'service.handle' },
+  close: { from: ['responded'], to: 'closed', meets: 'close', permission: 'service.handle' },
+  cancel: { from: ['submitted', 'accepted'], to: 'cancelled', meets: null, permission: 'service.handle' },
+  reopen: { from: ['closed'], to: 'accepted', meets: null, permission: 'service.supervise' },
+};
+
+const FIELD: Partial<Record<Step, Transition>> = {
+  accept: { from: ['submitted'], to: 'accepted', meets: 'accept', permission: 'service.handle' },
+  dispatch: { from: ['accepted'], to: 'dispatched', meets: 'dispatch', permission: 'service.dispatch' },
+  depart: { from: ['dispatched'], to: 'en_route', meets: null, permission: 'service.field', assigneeOnly: true },
+  arrive: { from: ['en_route'], to: 'arrived', meets: 'arrive', permission: 'service.field', assigneeOnly: true },
+  control: { from: ['arrived'], to: 'controlled', meets: 'control', permission: 'service.field', assigneeOnly: true },
+  restore: { from: ['controlled'], to: 'restored', meets: 'restore', permission: 'service.field', assigneeOnly: true },
+  close: { from: ['restored'], to: 'closed', meets: null, permission: 'service.dispatch' },
+  cancel: { from: ['submitted', 'accepted'], to: 'cancelled', meets: null, permission: 'service.dispatch' },
+  reopen: { from: ['closed'], to: 'accepted', meets: null, permission: 'service.supervise' },
+};
+
+export interface StepCheck {
+  ok: boolean;
+  to?: RequestState;
+  meets?: TimeLimit | null;
+  problem?: { code: 'step_not_allowed' | 'wrong_state' | 'not_permitted' | 'not_assignee'; zh: string; en: string };
+}
+
+const STATE_NAMES: Record<RequestState, string> = {
+  submitted: '待受理',
+  accepted: '已受理',
+  responded: '已答复',
+  dispatched: '已派单',
+  en_route: '已出发',
+  arrived: '已到场',
+  controlled: '已控制',
+  restored: '已恢复供水',
+  closed: '已办结',
+  cancelled: '已撤销',
+};
+export const stateName = (state: RequestState): string => STATE_NAMES[state];
+
+/** Whether `step` may be taken now by someone with `permissions` (and whether they hold the request). */
+export function checkStep(kind: RequestKind, state: RequestState, step: Step, who: { permissions: readonly Permission[]; isAssignee: boolean }): StepCheck {
+  const transition = (trackOf(kind) === 'field' ? FIELD : DESK)[step];
+  if (!transition) {
+    return { ok: false, problem: { code: 'step_not_allowed', zh: `此类工单没有“${step}”这一步`, en: `A ${kind} request has no step "${step}"` } };
+  }
+  if (!transition.from.includes(state)) {
+    return { ok: false, problem: { code: 'wrong_state', zh: `工单${stateName(state)}，不能进行这一步`, en: `The request is ${state}; "${step}" cannot follow it` } };
+  }
+  if (!who.permissions.includes(transition.permission)) {
+    return { ok: false, problem: { code: 'not_permitted', zh: '您无权进行这一步', en: `This step needs the permission ${transition.permission}` } };
+  }
+  if (transition.assigneeOnly && !who.isAssignee) {
+    return { ok: false, problem: { code: 'not_assignee', zh: '只有接单的维修人员可以进行这一步', en: 'Only the crew member the request is assigned to may take this step' } };
+  }
+  return { ok: true, to: transition.to, meets: transition.meets };
+}
+
+/** The steps that may follow a state, for the UI's buttons. */
+export function nextSteps(kind: RequestKind, state: RequestState): Step[] {
+  const table = trackOf(kind) === 'field' ? FIELD : DESK;
+  return (Object.entries(table) as [Step, Transition][]).filter(([, transition]) => transition.from.includes(state)).map(([step]) => step);
+}
