@@ -19,6 +19,7 @@ import { registerOnlinePaymentRoutes, registerPaymentRoutes, registerPaymentSimu
 import { registerMeterRoutes } from './modules/meters';
 import { registerNotificationRoutes, type SmsGateway } from './modules/notifications';
 import { registerReadingRoutes } from './modules/reading';
+import { registerServiceRoutes } from './modules/service';
 import { registerTariffRoutes } from './modules/tariffs';
 import { registerTenancyRoutes } from './modules/tenancy';
 
@@ -105,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; context
   registerBillingRoutes(app, context);
   registerNotificationRoutes(app, context, options.sms);
   registerReadingRoutes(app, context);
+  registerServiceRoutes(app, context);
   registerAuditRoutes(app, context);
 
   if (options.serveWeb !== false && existsSync(path.join(WEB_DIST, 'console', 'index.html'))) {

@@ -4,6 +4,7 @@ import { type Permission, permissionsOf, type Role } from '../src/platform/permi
 import { insertRegularBill } from './bill-factory';
 import type { CustomerWithAccount } from './factories';
 import { ensureMoneyTarget, type MoneyTarget } from './payment-factory';
+import { ensureServiceTarget, type ServiceTarget } from './service-factory';
 import { ensureReadingTarget, type ReadingTarget, TINY_PNG_BASE64 } from './reading-factory';
 import { type Response, TEST_PASSWORD, type TestEnvironment, type Utility } from './harness';
 
@@ -16,7 +17,7 @@ import { type Response, TEST_PASSWORD, type TestEnvironment, type Utility } from
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** The records the endpoints act on: one household of one utility, as it stands now. */
-export interface Target extends ReadingTarget, MoneyTarget {
+export interface Target extends ReadingTarget, MoneyTarget, ServiceTarget {
   tenantCode: string;
   customerId: string;
   customerVersion: number;
@@ -152,6 +153,18 @@ export const STAFF_ENDPOINTS: readonly StaffEndpoint[] = [
     body: (t) => ({ counted: t.tillExpected }),
   },
   { method: 'GET', path: '/api/tills', permission: 'payment.read', success: 200, url: (t) => `/api/tills?date=${t.today}` },
+  { method: 'GET', path: '/api/service-categories', permission: 'service.read', success: 200, url: () => '/api/service-categories' },
+  {
+    method: 'POST', path: '/api/service-requests', permission: 'service.create', success: 201, url: () => '/api/service-requests',
+    body: (t) => ({ categoryId: t.serviceCategoryId, channel: 'hotline', accountId: t.accountId, description: `咨询 ${unique()}` }),
+  },
+  { method: 'GET', path: '/api/service-requests', permission: 'service.read', success: 200, url: () => '/api/service-requests?open=true' },
+  { method: 'GET', path: '/api/service-requests/{id}', permission: 'service.read', success: 200, url: (t) => `/api/service-requests/${t.serviceRequestId}` },
+  {
+    // The guard asks for service.read; the state machine then asks accept of a desk request for service.handle.
+    method: 'POST', path: '/api/service-requests/{id}/steps', permission: 'service.handle', success: 200, url: (t) => `/api/service-requests/${t.serviceRequestId}/steps`,
+    body: (t) => ({ step: 'accept', version: t.serviceRequestVersion, note: `受理 ${unique()}` }),
+  },
   { method: 'GET', path: '/api/audit', permission: 'audit.read', success: 200, url: () => '/api/audit?limit=200' },
   { method: 'GET', path: '/api/audit/verify', permission: 'audit.read', success: 200, url: () => '/api/audit/verify' },
   { method: 'GET', path: '/api/outbox', permission: 'outbox.read', success: 200, url: () => '/api/outbox?limit=200' },
@@ -279,6 +292,13 @@ export const PORTAL_ENDPOINTS: readonly Endpoint[] = [
     body: (t) => ({ accountId: t.accountId, channel: 'alipay', topupFen: 100 + unique() }),
   },
   { method: 'GET', path: '/api/portal/payment-orders/{id}', success: 200, url: (t) => `/api/portal/payment-orders/${t.paymentOrderId}` },
+  { method: 'GET', path: '/api/portal/service-categories', success: 200, url: () => '/api/portal/service-categories' },
+  {
+    method: 'POST', path: '/api/portal/service-requests', success: 201, url: () => '/api/portal/service-requests',
+    body: (t) => ({ categoryId: t.serviceCategoryId, accountId: t.accountId, description: `网上咨询 ${unique()}` }),
+  },
+  { method: 'GET', path: '/api/portal/service-requests', success: 200, url: () => '/api/portal/service-requests' },
+  { method: 'GET', path: '/api/portal/service-requests/{id}', success: 200, url: (t) => `/api/portal/service-requests/${t.serviceRequestId}` },
   { method: 'GET', path: '/api/portal/accounts/{id}/bills', success: 200, url: (t) => `/api/portal/accounts/${t.accountId}/bills` },
   { method: 'GET', path: '/api/portal/accounts/{id}/usage', success: 200, url: (t) => `/api/portal/accounts/${t.accountId}/usage` },
   { method: 'GET', path: '/api/portal/bills/{id}', success: 200, url: (t) => `/api/portal/bills/${t.billId}` },
@@ -367,8 +387,10 @@ export async function currentTarget(environment: TestEnvironment, utility: Utili
     const tariffs = await currentTariffs(environment, sql, tenantId, household);
     const settings = await sql.query<{ version: number }>('SELECT version FROM tenant_settings');
     const money = await ensureMoneyTarget(sql, tenantId, household, reading.today, environment.clock.now());
+    const service = await ensureServiceTarget(sql, tenantId, household, environment.clock.now());
     return {
       ...money,
+      ...service,
       settingsVersion: settings[0]?.version ?? 1,
       tenantCode: utility.tenant.code,
       customerId: household.customer.id,

@@ -12,6 +12,7 @@ import { billRunCommand, startBillingWorker, workPendingBillingRuns } from '../m
 import { dispatchQueued, LocalOutboxSmsGateway } from '../modules/notifications';
 import { configuredGateways, createSandboxCredentials, simulatorGateways, sweepOpenOrders, type PaymentGateways, type SandboxCredentials } from '../modules/payments';
 import { importReadingsCommand, startReadingServices } from '../modules/reading';
+import { escalateOverdue } from '../modules/service';
 import { createStaff, createTenant, listTenants, requireTenantByCode } from '../modules/tenancy';
 import { newStaffSchema } from '../modules/tenancy/schemas';
 import { existsSync } from 'node:fs';
@@ -113,6 +114,7 @@ const serve: Command = async (args, config) => {
   // Orders whose notification never came are asked about at the channel.
   const sweeper = setInterval(() => {
     void sweepAllOrders(context, payments.gateways).catch((error: unknown) => app.log.error({ err: error }, 'payment order sweep failed'));
+    void escalateAll(context).catch((error: unknown) => app.log.error({ err: error }, 'service request escalation failed'));
   }, 60_000);
   const stop = async () => {
     clearInterval(dispatcher);
@@ -146,6 +148,11 @@ async function sweepAllOrders(context: ReturnType<typeof createContext>, gateway
   for (const tenant of await listTenants(context)) await sweepOpenOrders(context, gateways, tenant);
 }
 
+/** Escalates every utility's overdue service requests (each level once, whichever process runs it). */
+async function escalateAll(context: ReturnType<typeof createContext>): Promise<void> {
+  for (const tenant of await listTenants(context)) await escalateOverdue(context, tenant.id);
+}
+
 async function deliverAll(context: ReturnType<typeof createContext>, sms: LocalOutboxSmsGateway): Promise<void> {
   for (const tenant of await listTenants(context)) await dispatchQueued(context, sms, tenant.id);
 }
@@ -162,6 +169,7 @@ const worker: Command = async (_args, config) => {
   const mqtt = await startReadingServices(context, console.error);
   while (isRunning) {
     await deliverAll(context, sms);
+    await escalateAll(context);
     const chunks = await workPendingBillingRuns(context, { concurrency: 2, shouldStop: () => !isRunning, log: console.error });
     if (chunks > 0) console.log(`Billed ${chunks} chunks.`);
     await new Promise((resolve) => setTimeout(resolve, 2000));

@@ -1,0 +1,2 @@
+export { registerServiceRoutes } from './routes';
+export { escalateOverdue } from './requests';

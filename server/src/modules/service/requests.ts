@@ -1,0 +1,370 @@
+/**
+ * Service requests: created from any channel with their deadlines, moved step by step through the state
+ * machine (states.ts), each step recorded and the time limit it meets marked met; escalated when a limit
+ * passes unmet, once per level.
+ */
+import { recordAudit, systemActor, type Actor } from '../../platform/audit/audit';
+import type { PlatformContext } from '../../platform/context';
+import { nextCounterValue } from '../../platform/db/counters';
+import type { Sql } from '../../platform/db/database';
+import { DomainError, invalidField, notFound, staleVersion } from '../../platform/errors';
+import { forbidden } from '../../platform/http/guards';
+import { maskPhone } from '../../platform/masking';
+import type { Permission } from '../../platform/permissions';
+import { businessDate, isAccountBound } from '../customers';
+import { findTenantById } from '../tenancy';
+import { addTime, workingCalendar, type TimeBasis, type WorkingCalendar } from './calendar';
+import type { NewServiceRequest, PortalNewServiceRequest, ServiceCategory, ServiceRequest, ServiceRequestDetail, StepRequest } from './schemas';
+import { checkStep, nextSteps, stateName, TIME_LIMITS, trackOf, type RequestKind, type RequestState, type TimeLimit } from './states';
+
+const REQUEST = { zh: '工单', en: 'Service request' };
+
+/**
+ * The categories every utility starts with; limits in minutes. Repairs count clock time (DOMAIN.md §4:
+ * crew on site within an hour of a burst report, supply restored within 24 h); desk work counts working time.
+ */
+export const DEFAULT_CATEGORIES: { code: string; name: string; nameEn: string; kind: RequestKind; timeBasis: TimeBasis; limits: Record<string, number>; alertLevel: number }[] = [
+  { code: 'burst', name: '爆管抢修', nameEn: 'Burst main', kind: 'repair', timeBasis: 'clock', limits: { accept: 10, dispatch: 20, arrive: 60, control: 240, restore: 1440 }, alertLevel: 3 },
+  { code: 'leak', name: '漏水报修', nameEn: 'Leak', kind: 'repair', timeBasis: 'clock', limits: { accept: 30, dispatch: 60, arrive: 120, control: 480, restore: 1440 }, alertLevel: 2 },
+  { code: 'no_water', name: '停水/无水', nameEn: 'No water', kind: 'repair', timeBasis: 'clock', limits: { accept: 15, dispatch: 30, arrive: 90, control: 360, restore: 1440 }, alertLevel: 3 },
+  { code: 'low_pressure', name: '水压低', nameEn: 'Low pressure', kind: 'repair', timeBasis: 'clock', limits: { accept: 30, dispatch: 120, arrive: 240, control: 1440, restore: 2880 }, alertLevel: 1 },
+  { code: 'water_quality', name: '水质问题', nameEn: 'Water quality', kind: 'repair', timeBasis: 'clock', limits: { accept: 15, dispatch: 30, arrive: 120, control: 480, restore: 1440 }, alertLevel: 3 },
+  { code: 'meter_fault', name: '水表故障', nameEn: 'Meter fault', kind: 'repair', timeBasis: 'working', limits: { accept: 60, dispatch: 450, arrive: 900, control: 1350, restore: 2250 }, alertLevel: 1 },
+  { code: 'inquiry', name: '业务咨询', nameEn: 'Inquiry', kind: 'inquiry', timeBasis: 'working', limits: { accept: 30, respond: 450, close: 1350 }, alertLevel: 1 },
+  { code: 'complaint', name: '投诉', nameEn: 'Complaint', kind: 'complaint', timeBasis: 'working', limits: { accept: 60, respond: 450, close: 2250 }, alertLevel: 2 },
+  { code: 'praise', name: '表扬', nameEn: 'Praise', kind: 'praise', timeBasis: 'working', limits: { accept: 450, respond: 2250, close: 2250 }, alertLevel: 1 },
+  { code: 'suggestion', name: '建议', nameEn: 'Suggestion', kind: 'suggestion', timeBasis: 'working', limits: { accept: 450, respond: 2250, close: 4500 }, alertLevel: 1 },
+];
+
+interface CategoryRow {
+  id: string;
+  code: string;
+  name: string;
+  name_en: string;
+  kind: RequestKind;
+  time_basis: TimeBasis;
+  limits: Record<string, number>;
+  alert_level: number;
+  is_active: boolean;
+}
+
+const toCategory = (row: CategoryRow): ServiceCategory => ({ id: row.id, code: row.code, name: row.name, nameEn: row.name_en, kind: row.kind, timeBasis: row.time_basis, limits: row.limits, alertLevel: row.alert_level, isActive: row.is_active });
+
+/** The utility's categories, created with the defaults the first time they are asked for. */
+async function categoriesOf(sql: Sql, tenantId: string): Promise<CategoryRow[]> {
+  const columns = 'id, code, name, name_en, kind, time_basis, limits, alert_level, is_active';
+  let rows = await sql.query<CategoryRow>(`SELECT ${columns} FROM service_categories ORDER BY sort_order, code`);
+  if (rows.length === 0) {
+    await sql.query(
+      `INSERT INTO service_categories (tenant_id, code, name, name_en, kind, time_basis, limits, alert_level, sort_order)
+       SELECT $1, c.code, c.name, c.name_en, c.kind, c.time_basis, c.limits, c.alert_level, c.sort_order
+       FROM jsonb_to_recordset($2::jsonb) AS c(code text, name text, name_en text, kind text, time_basis text, limits jsonb, alert_level smallint, sort_order int)
+       ON CONFLICT (tenant_id, code) DO NOTHING`,
+      [tenantId, JSON.stringify(DEFAULT_CATEGORIES.map((category, index) => ({ code: category.code, name: category.name, name_en: category.nameEn, kind: category.kind, time_basis: category.timeBasis, limits: category.limits, alert_level: category.alertLevel, sort_order: index })))],
+    );
+    rows = await sql.query<CategoryRow>(`SELECT ${columns} FROM service_categories ORDER BY sort_order, code`);
+  }
+  return rows;
+}
+
+export async function listCategories(context: PlatformContext, tenantId: string): Promise<ServiceCategory[]> {
+  return context.db.withTenant(tenantId, async (sql) => (await categoriesOf(sql, tenantId)).map(toCategory));
+}
+
+async function calendarOf(context: PlatformContext, tenantId: string): Promise<WorkingCalendar> {
+  const tenant = await findTenantById(context, tenantId);
+  return workingCalendar({ timeZone: tenant?.timeZone ?? 'Asia/Shanghai' });
+}
+
+interface RequestRow {
+  id: string;
+  request_no: string;
+  category_id: string;
+  category_code: string;
+  category_name: string;
+  category_name_en: string;
+  kind: RequestKind;
+  channel: ServiceRequest['channel'];
+  state: RequestState;
+  customer_id: string | null;
+  account_id: string | null;
+  premise_id: string | null;
+  address: string | null;
+  latitude: string | null;
+  longitude: string | null;
+  description: string;
+  contact_name: string | null;
+  contact_phone: string | null;
+  alert_level: number;
+  assignee_staff_id: string | null;
+  assignee_name: string | null;
+  portal_user_id: string | null;
+  created_at: Date;
+  closed_at: Date | null;
+  version: number;
+}
+
+const REQUEST_SELECT = `SELECT r.id, r.request_no, r.category_id, c.code AS category_code, c.name AS category_name, c.name_en AS category_name_en, r.kind, r.channel, r.state,
+    r.customer_id, r.account_id, r.premise_id, r.address, r.latitude, r.longitude, r.description, r.contact_name, r.contact_phone, r.alert_level,
+    r.assignee_staff_id, s.display_name AS assignee_name, r.portal_user_id, r.created_at, r.closed_at, r.version
+  FROM service_requests r JOIN service_categories c ON c.id = r.category_id LEFT JOIN staff s ON s.id = r.assignee_staff_id`;
+
+interface DeadlineRow {
+  request_id: string;
+  time_limit: TimeLimit;
+  due_at: Date;
+  met_at: Date | null;
+  escalation_level: number;
+}
+
+async function deadlinesOf(sql: Sql, ids: readonly string[]): Promise<Map<string, DeadlineRow[]>> {
+  const rows = ids.length === 0 ? [] : await sql.query<DeadlineRow>('SELECT request_id, time_limit, due_at, met_at, escalation_level FROM service_request_deadlines WHERE request_id = ANY($1::uuid[]) ORDER BY due_at', [ids]);
+  const map = new Map<string, DeadlineRow[]>();
+  for (const row of rows) map.set(row.request_id, [...(map.get(row.request_id) ?? []), row]);
+  return map;
+}
+
+function toRequest(row: RequestRow, deadlines: DeadlineRow[], now: Date): ServiceRequest {
+  const order = TIME_LIMITS[trackOf(row.kind)] as readonly TimeLimit[];
+  const list = [...deadlines]
+    .sort((a, b) => order.indexOf(a.time_limit) - order.indexOf(b.time_limit))
+    .map((deadline) => ({
+      timeLimit: deadline.time_limit,
+      dueAt: deadline.due_at.toISOString(),
+      metAt: deadline.met_at?.toISOString() ?? null,
+      isOverdue: deadline.met_at ? deadline.met_at > deadline.due_at : now > deadline.due_at,
+      escalationLevel: deadline.escalation_level,
+    }));
+  const closed = row.state === 'closed' || row.state === 'cancelled';
+  return {
+    id: row.id,
+    requestNo: row.request_no,
+    category: { id: row.category_id, code: row.category_code, name: row.category_name, nameEn: row.category_name_en },
+    kind: row.kind,
+    channel: row.channel,
+    state: row.state,
+    stateName: stateName(row.state),
+    accountId: row.account_id,
+    customerId: row.customer_id,
+    premiseId: row.premise_id,
+    address: row.address,
+    latitude: row.latitude === null ? null : Number(row.latitude),
+    longitude: row.longitude === null ? null : Number(row.longitude),
+    description: row.description,
+    contactName: row.contact_name,
+    contactPhoneMasked: maskPhone(row.contact_phone),
+    alertLevel: row.alert_level,
+    assignee: row.assignee_staff_id ? { id: row.assignee_staff_id, name: row.assignee_name ?? '' } : null,
+    createdAt: row.created_at.toISOString(),
+    closedAt: row.closed_at?.toISOString() ?? null,
+    deadlines: list,
+    nextDeadline: closed ? null : (list.find((deadline) => deadline.metAt === null) ?? null),
+    version: row.version,
+  };
+}
+
+export interface Origin {
+  channel: ServiceRequest['channel'];
+  createdBy: string;
+  portalUserId?: string | null;
+}
+
+/** Creates a request with its deadlines; the account (or premise) fills in the customer and address. */
+export async function createRequest(context: PlatformContext, tenantId: string, input: NewServiceRequest | (PortalNewServiceRequest & { channel?: undefined }), origin: Origin, actor: Actor): Promise<ServiceRequestDetail> {
+  const calendar = await calendarOf(context, tenantId);
+  const tenant = await findTenantById(context, tenantId);
+  return context.db.withTenant(tenantId, async (sql) => {
+    const categories = await categoriesOf(sql, tenantId);
+    const category = categories.find((item) => item.id === input.categoryId && item.is_active);
+    if (!category) throw invalidField('categoryId', '没有这个工单类别', 'no such request category');
+    let customerId: string | null = null;
+    let premiseId: string | null = 'premiseId' in input ? (input.premiseId ?? null) : null;
+    let address = input.address ?? null;
+    let alertLevel = category.alert_level;
+    if (input.accountId) {
+      const rows = await sql.query<{ customer_id: string; premise_id: string; full_address: string; is_important: boolean; is_special_care: boolean }>(
+        'SELECT a.customer_id, a.premise_id, p.full_address, c.is_important, c.is_special_care FROM accounts a JOIN premises p ON p.id = a.premise_id JOIN customers c ON c.id = a.customer_id WHERE a.id = $1',
+        [input.accountId],
+      );
+      const account = rows[0];
+      if (!account) throw invalidField('accountId', '账户不存在', 'no such account');
+      customerId = account.customer_id;
+      premiseId = account.premise_id;
+      address ??= account.full_address;
+      // An important customer or a special-care household raises the alert level (4 and up reaches the duty leader).
+      if (account.is_important || account.is_special_care) alertLevel = Math.max(alertLevel, 4);
+    } else if (premiseId) {
+      const rows = await sql.query<{ full_address: string }>('SELECT full_address FROM premises WHERE id = $1', [premiseId]);
+      if (!rows[0]) throw invalidField('premiseId', '用水地址不存在', 'no such premise');
+      address ??= rows[0].full_address;
+    }
+    if (!address && input.latitude === undefined) {
+      throw new DomainError('validation', 'validation_failed', '请给出地址、户号或位置', 'Give an address, an account or a location', [{ field: 'address', zh: '地址、户号或位置至少填一项', en: 'give an address, an account or a location' }]);
+    }
+    const now = context.clock.now();
+    const day = businessDate(now, tenant?.timeZone ?? 'Asia/Shanghai').replaceAll('-', '');
+    const requestNo = `GD${day}${String(await nextCounterValue(sql, tenantId, `service_request_no_${day}`, 0)).padStart(5, '0')}`;
+    const [created] = await sql.query<{ id: string }>(
+      `INSERT INTO service_requests (tenant_id, request_no, category_id, kind, channel, customer_id, account_id, premise_id, address, latitude, longitude, description,
+         contact_name, contact_phone, alert_level, portal_user_id, created_by, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id`,
+      [
+        tenantId, requestNo, category.id, category.kind, origin.channel, customerId, input.accountId ?? null, premiseId, address, input.latitude ?? null, input.longitude ?? null,
+        input.description, input.contactName ?? null, 'contactPhone' in input ? (input.contactPhone ?? null) : null, alertLevel, origin.portalUserId ?? null, origin.createdBy, now,
+      ],
+    );
+    const id = (created as { id: string }).id;
+    const limits = TIME_LIMITS[trackOf(category.kind)] as readonly TimeLimit[];
+    const dues = limits.filter((limit) => Number.isInteger(category.limits[limit])).map((limit) => [limit, addTime(calendar, now, category.limits[limit] as number, category.time_basis)] as const);
+    await sql.query(
+      'INSERT INTO service_request_deadlines (tenant_id, request_id, time_limit, due_at) SELECT $1, $2, d.time_limit, d.due_at FROM unnest($3::text[], $4::timestamptz[]) AS d(time_limit, due_at)',
+      [tenantId, id, dues.map(([limit]) => limit), dues.map(([, due]) => due)],
+    );
+    await sql.query("INSERT INTO service_request_events (tenant_id, request_id, step, to_state, actor, at, note) VALUES ($1, $2, 'submit', 'submitted', $3, $4, NULL)", [tenantId, id, actor.name, now]);
+    await recordAudit(sql, tenantId, actor, now, { action: 'service_request.create', objectType: 'service_request', objectId: id, ...(customerId ? { customerId } : {}), after: { requestNo, category: category.code, channel: origin.channel } });
+    return detailOf(sql, id, now);
+  });
+}
+
+async function detailOf(sql: Sql, id: string, now: Date): Promise<ServiceRequestDetail> {
+  const rows = await sql.query<RequestRow>(`${REQUEST_SELECT} WHERE r.id = $1`, [id]);
+  const row = rows[0];
+  if (!row) throw notFound(REQUEST);
+  const deadlines = (await deadlinesOf(sql, [id])).get(id) ?? [];
+  const events = await sql.query<{ step: string; from_state: string | null; to_state: string | null; actor: string; at: Date; note: string | null }>(
+    'SELECT step, from_state, to_state, actor, at, note FROM service_request_events WHERE request_id = $1 ORDER BY seq',
+    [id],
+  );
+  return {
+    ...toRequest(row, deadlines, now),
+    events: events.map((event) => ({ step: event.step, fromState: event.from_state, toState: event.to_state, actor: event.actor, at: event.at.toISOString(), note: event.note })),
+    nextSteps: nextSteps(row.kind, row.state),
+  };
+}
+
+export type Viewer = { kind: 'staff' } | { kind: 'portal'; portalUserId: string };
+
+export async function getRequest(context: PlatformContext, tenantId: string, viewer: Viewer, id: string): Promise<ServiceRequestDetail> {
+  return context.db.withTenant(tenantId, async (sql) => {
+    const detail = await detailOf(sql, id, context.clock.now());
+    // A customer follows what they reported and what was recorded for an account they bound.
+    if (viewer.kind === 'portal') {
+      const [owner] = await sql.query<{ portal_user_id: string | null; account_id: string | null }>('SELECT portal_user_id, account_id FROM service_requests WHERE id = $1', [id]);
+      const isTheirs = owner?.portal_user_id === viewer.portalUserId || (owner?.account_id ? await isAccountBound(sql, viewer.portalUserId, owner.account_id) : false);
+      if (!isTheirs) throw notFound(REQUEST);
+    }
+    return detail;
+  });
+}
+
+export interface ListFilter {
+  state?: RequestState | undefined;
+  kind?: RequestKind | undefined;
+  open?: boolean | undefined;
+  overdue?: boolean | undefined;
+  assigneeStaffId?: string | undefined;
+  customerId?: string | undefined;
+  portalUserId?: string | undefined;
+  limit: number;
+}
+
+export async function listRequests(context: PlatformContext, tenantId: string, filter: ListFilter): Promise<ServiceRequest[]> {
+  const now = context.clock.now();
+  return context.db.withTenant(tenantId, async (sql) => {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, value: unknown) => {
+      params.push(value);
+      where.push(clause.replace('?', `$${params.length}`));
+    };
+    if (filter.state) add('r.state = ?', filter.state);
+    if (filter.kind) add('r.kind = ?', filter.kind);
+    if (filter.open) where.push("r.state NOT IN ('closed', 'cancelled')");
+    if (filter.assigneeStaffId) add('r.assignee_staff_id = ?', filter.assigneeStaffId);
+    if (filter.customerId) add('r.customer_id = ?', filter.customerId);
+    if (filter.portalUserId) {
+      params.push(filter.portalUserId);
+      where.push(`(r.portal_user_id = $${params.length} OR r.account_id IN (SELECT b.account_id FROM account_bindings b WHERE b.portal_user_id = $${params.length}))`);
+    }
+    if (filter.overdue) add("EXISTS (SELECT 1 FROM service_request_deadlines d WHERE d.request_id = r.id AND d.met_at IS NULL AND d.due_at < ?) AND r.state NOT IN ('closed', 'cancelled')", now);
+    params.push(filter.limit);
+    const rows = await sql.query<RequestRow>(`${REQUEST_SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY r.created_at DESC LIMIT $${params.length}`, params);
+    const deadlines = await deadlinesOf(sql, rows.map((row) => row.id));
+    return rows.map((row) => toRequest(row, deadlines.get(row.id) ?? [], now));
+  });
+}
+
+/** Takes one step of a request, if the state machine allows it to this staff member now. */
+export async function takeStep(context: PlatformContext, tenantId: string, who: { staffId: string; permissions: readonly Permission[] }, id: string, input: StepRequest, actor: Actor): Promise<ServiceRequestDetail> {
+  return context.db.withTenant(tenantId, async (sql) => {
+    const rows = await sql.query<{ kind: RequestKind; state: RequestState; version: number; assignee_staff_id: string | null }>('SELECT kind, state, version, assignee_staff_id FROM service_requests WHERE id = $1 FOR UPDATE', [id]);
+    const current = rows[0];
+    if (!current) throw notFound(REQUEST);
+    if (current.version !== input.version) throw staleVersion();
+    const check = checkStep(current.kind, current.state, input.step, { permissions: who.permissions, isAssignee: current.assignee_staff_id === who.staffId });
+    // Without the step's permission the answer is the platform's plain 403, like a guard's.
+    if (check.problem?.code === 'not_permitted') throw forbidden();
+    if (!check.ok || !check.to) {
+      const problem = check.problem ?? { code: 'wrong_state' as const, zh: '不能进行这一步', en: 'This step cannot be taken' };
+      throw new DomainError(problem.code === 'not_permitted' || problem.code === 'not_assignee' ? 'forbidden' : 'conflict', problem.code, problem.zh, problem.en, [{ field: 'step', zh: problem.zh, en: problem.en }]);
+    }
+    let assignee = current.assignee_staff_id;
+    if (input.step === 'dispatch') {
+      if (!input.assigneeStaffId) throw invalidField('assigneeStaffId', '派单须指定维修人员', 'name the crew member who takes the request');
+      const crew = await sql.query("SELECT 1 FROM staff s WHERE s.id = $1 AND s.is_active AND EXISTS (SELECT 1 FROM staff_roles r WHERE r.staff_id = s.id AND r.role = 'repair_crew')", [input.assigneeStaffId]);
+      if (crew.length === 0) throw invalidField('assigneeStaffId', '不是在岗的维修人员', 'is not an active repair crew member');
+      assignee = input.assigneeStaffId;
+    }
+    const now = context.clock.now();
+    await sql.query(
+      `UPDATE service_requests SET state = $2, assignee_staff_id = $3, version = version + 1, updated_at = $4,
+         closed_at = CASE WHEN $2 = 'closed' THEN $4::timestamptz WHEN $2 = 'accepted' THEN NULL ELSE closed_at END WHERE id = $1`,
+      [id, check.to, assignee, now],
+    );
+    if (check.meets) await sql.query('UPDATE service_request_deadlines SET met_at = $3 WHERE request_id = $1 AND time_limit = $2 AND met_at IS NULL', [id, check.meets, now]);
+    // Closing meets the close limit of desk work too, and reopening makes it count again.
+    if (input.step === 'reopen') await sql.query("UPDATE service_request_deadlines SET met_at = NULL WHERE request_id = $1 AND time_limit IN ('close', 'restore', 'respond')", [id]);
+    await sql.query(
+      'INSERT INTO service_request_events (tenant_id, request_id, step, from_state, to_state, actor, at, note, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)',
+      [tenantId, id, input.step, current.state, check.to, actor.name, now, input.note ?? null, JSON.stringify(input.step === 'dispatch' ? { assigneeStaffId: assignee } : {})],
+    );
+    await recordAudit(sql, tenantId, actor, now, { action: `service_request.${input.step}`, objectType: 'service_request', objectId: id, before: { state: current.state }, after: { state: check.to } });
+    return detailOf(sql, id, now);
+  });
+}
+
+/**
+ * Escalates every time limit that has passed unmet: level 1 (the supervisor) when it is due, level 2 (the
+ * department head) when half the limit again has passed (at least 30 minutes). Each level moves with a
+ * conditional UPDATE, so it fires exactly once however often and wherever this runs.
+ */
+export async function escalateOverdue(context: PlatformContext, tenantId: string): Promise<{ level1: number; level2: number }> {
+  const now = context.clock.now();
+  return context.db.withTenant(tenantId, async (sql) => {
+    const first = await sql.query<{ request_id: string; time_limit: string }>(
+      `UPDATE service_request_deadlines d SET escalation_level = 1
+       FROM service_requests r WHERE r.id = d.request_id AND r.state NOT IN ('closed', 'cancelled')
+         AND d.met_at IS NULL AND d.escalation_level = 0 AND d.due_at <= $1
+       RETURNING d.request_id, d.time_limit`,
+      [now],
+    );
+    const second = await sql.query<{ request_id: string; time_limit: string }>(
+      `UPDATE service_request_deadlines d SET escalation_level = 2
+       FROM service_requests r WHERE r.id = d.request_id AND r.state NOT IN ('closed', 'cancelled')
+         AND d.met_at IS NULL AND d.escalation_level = 1
+         AND d.due_at + greatest((d.due_at - r.created_at) / 2, interval '30 minutes') <= $1
+       RETURNING d.request_id, d.time_limit`,
+      [now],
+    );
+    const actor = systemActor('escalation');
+    for (const [level, list] of [[1, first], [2, second]] as const) {
+      for (const item of list) {
+        await sql.query(
+          "INSERT INTO service_request_events (tenant_id, request_id, step, actor, at, note, detail) VALUES ($1, $2, 'escalate', $3, $4, $5, $6::jsonb)",
+          [tenantId, item.request_id, actor.name, now, level === 1 ? `时限“${item.time_limit}”已超时，已报告班组主管` : `时限“${item.time_limit}”严重超时，已报告部门负责人`, JSON.stringify({ timeLimit: item.time_limit, level })],
+        );
+      }
+    }
+    return { level1: first.length, level2: second.length };
+  });
+}

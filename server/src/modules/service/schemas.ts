@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { REQUEST_KINDS, REQUEST_STATES } from './states';
+
+export const requestKindSchema = z.enum(REQUEST_KINDS);
+export const requestStateSchema = z.enum(REQUEST_STATES);
+export const requestChannelSchema = z.enum(['portal', 'hotline', 'counter', 'wechat', 'city_12345', 'open311']);
+export const timeLimitSchema = z.enum(['accept', 'respond', 'close', 'dispatch', 'arrive', 'control', 'restore']);
+export const stepSchema = z.enum(['accept', 'respond', 'dispatch', 'depart', 'arrive', 'control', 'restore', 'close', 'cancel', 'reopen']);
+
+export const serviceCategorySchema = z
+  .object({
+    id: z.uuid(),
+    code: z.string(),
+    name: z.string(),
+    nameEn: z.string(),
+    kind: requestKindSchema,
+    timeBasis: z.enum(['clock', 'working']),
+    limits: z.record(z.string(), z.int()).meta({ description: 'Minutes per time limit' }),
+    alertLevel: z.int(),
+    isActive: z.boolean(),
+  })
+  .meta({ id: 'ServiceCategory' });
+export type ServiceCategory = z.infer<typeof serviceCategorySchema>;
+
+export const newServiceRequestSchema = z
+  .strictObject({
+    categoryId: z.uuid(),
+    channel: requestChannelSchema.exclude(['portal', 'open311']),
+    accountId: z.uuid().optional(),
+    premiseId: z.uuid().optional(),
+    address: z.string().trim().min(2).max(200).optional(),
+    latitude: z.number().min(-90).max(90).optional(),
+    longitude: z.number().min(-180).max(180).optional(),
+    description: z.string().trim().min(1).max(2000),
+    contactName: z.string().trim().min(1).max(50).optional(),
+    contactPhone: z.string().regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, 'a mobile or landline number').optional(),
+  })
+  .meta({ id: 'NewServiceRequest' });
+export type NewServiceRequest = z.infer<typeof newServiceRequestSchema>;
+
+export const portalNewServiceRequestSchema = z
+  .strictObject({
+    categoryId: z.uuid(),
+    accountId: z.uuid().optional(),
+    address: z.string().trim().min(2).max(200).optional(),
+    latitude: z.number().min(-90).max(90).optional(),
+    longitude: z.number().min(-180).max(180).optional(),
+    description: z.string().trim().min(1).max(2000),
+    contactName: z.string().trim().min(1).max(50).optional(),
+  })
+  .meta({ id: 'PortalNewServiceRequest' });
+export type PortalNewServiceRequest = z.infer<typeof portalNewServiceRequestSchema>;
+
+export const deadlineSchema = z
+  .object({ timeLimit: timeLimitSchema, dueAt: z.iso.datetime(), metAt: z.iso.datetime().nullable(), isOverdue: z.boolean(), escalationLevel: z.int() })
+  .meta({ id: 'ServiceDeadline' });
+
+export const serviceRequestSchema = z
+  .object({
+    id: z.uuid(),
+    requestNo: z.string(),
+    category: z.object({ id: z.uuid(), code: z.string(), name: z.string(), nameEn: z.string() }),
+    kind: requestKindSchema,
+    channel: requestChannelSchema,
+    state: requestStateSchema,
+    stateName: z.string(),
+    accountId: z.uuid().nullable(),
+    customerId: z.uuid().nullable(),
+    premiseId: z.uuid().nullable(),
+    address: z.string().nullable(),
+    latitude: z.number().nullable(),
+    longitude: z.number().nullable(),
+    description: z.string(),
+    contactName: z.string().nullable(),
+    contactPhoneMasked: z.string().nullable(),
+    alertLevel: z.int(),
+    assignee: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+    createdAt: z.iso.datetime(),
+    closedAt: z.iso.datetime().nullable(),
+    deadlines: z.array(deadlineSchema),
+    nextDeadline: deadlineSchema.nullable(),
+    version: z.int(),
+  })
+  .meta({ id: 'ServiceRequest' });
+export type ServiceRequest = z.infer<typeof serviceRequestSchema>;
+
+export const serviceEventSchema = z
+  .object({ step: z.string(), fromState: z.string().nullable(), toState: z.string().nullable(), actor: z.string(), at: z.iso.datetime(), note: z.string().nullable() })
+  .meta({ id: 'ServiceEvent' });
+
+export const serviceRequestDetailSchema = serviceRequestSchema
+  .extend({ events: z.array(serviceEventSchema), nextSteps: z.array(stepSchema) })
+  .meta({ id: 'ServiceRequestDetail' });
+export type ServiceRequestDetail = z.infer<typeof serviceRequestDetailSchema>;
+
+export const stepRequestSchema = z
+  .strictObject({
+    step: stepSchema,
+    version: z.int().min(1),
+    note: z.string().trim().max(1000).optional(),
+    assigneeStaffId: z.uuid().optional().meta({ description: 'With dispatch: the crew member who takes the request' }),
+  })
+  .meta({ id: 'ServiceStep' });
+export type StepRequest = z.infer<typeof stepRequestSchema>;
+
+export const requestListQuerySchema = z.strictObject({
+  state: requestStateSchema.optional(),
+  kind: requestKindSchema.optional(),
+  open: z.enum(['true', 'false']).optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  assignedToMe: z.enum(['true', 'false']).optional(),
+  customerId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
