@@ -60,8 +60,9 @@ describe('a burst reported on the hotline', () => {
       ['restore', 1440],
     ]);
     request = (await step(hotline, request, { step: 'accept' })).body;
-    // The dispatcher may not skip ahead, and the crew may not take a request not given to them.
-    expect((await step(dispatcher, request, { step: 'arrive' })).body.code).toBe('wrong_state');
+    // Nobody skips ahead: the crew cannot arrive at a request not yet dispatched; the dispatcher may not arrive at all.
+    expect((await step(crew, request, { step: 'arrive' })).body.code).toBe('wrong_state');
+    expect((await step(dispatcher, request, { step: 'arrive' })).status).toBe(403);
     const noCrew = await step(dispatcher, request, { step: 'dispatch' });
     expect(noCrew.body.fields[0]?.field).toBe('assigneeStaffId');
     const crewId = utility.staff.repair_crew.id;

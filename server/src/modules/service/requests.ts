@@ -15,7 +15,7 @@ import { businessDate, isAccountBound } from '../customers';
 import { findTenantById } from '../tenancy';
 import { addTime, workingCalendar, type TimeBasis, type WorkingCalendar } from './calendar';
 import type { NewServiceRequest, PortalNewServiceRequest, ServiceCategory, ServiceRequest, ServiceRequestDetail, StepRequest } from './schemas';
-import { checkStep, nextSteps, stateName, TIME_LIMITS, trackOf, type RequestKind, type RequestState, type TimeLimit } from './states';
+import { checkStep, nextSteps, stateName, stepPermissions, TIME_LIMITS, trackOf, type RequestKind, type RequestState, type TimeLimit } from './states';
 
 const REQUEST = { zh: '工单', en: 'Service request' };
 
@@ -296,6 +296,8 @@ export async function listRequests(context: PlatformContext, tenantId: string, f
 
 /** Takes one step of a request, if the state machine allows it to this staff member now. */
 export async function takeStep(context: PlatformContext, tenantId: string, who: { staffId: string; permissions: readonly Permission[] }, id: string, input: StepRequest, actor: Actor): Promise<ServiceRequestDetail> {
+  // Someone who may take this step on no request at all is refused before anything is looked up.
+  if (!stepPermissions(input.step).some((permission) => who.permissions.includes(permission))) throw forbidden();
   return context.db.withTenant(tenantId, async (sql) => {
     const rows = await sql.query<{ kind: RequestKind; state: RequestState; version: number; assignee_staff_id: string | null }>('SELECT kind, state, version, assignee_staff_id FROM service_requests WHERE id = $1 FOR UPDATE', [id]);
     const current = rows[0];

@@ -88,6 +88,11 @@ export function checkStep(kind: RequestKind, state: RequestState, step: Step, wh
   return { ok: true, to: transition.to, meets: transition.meets };
 }
 
+/** Every permission that allows `step` for some kind of request: without one of them, no request may take it. */
+export function stepPermissions(step: Step): Permission[] {
+  return [...new Set([DESK[step]?.permission, FIELD[step]?.permission].filter((permission): permission is Permission => permission !== undefined))];
+}
+
 /** The steps that may follow a state, for the UI's buttons. */
 export function nextSteps(kind: RequestKind, state: RequestState): Step[] {
   const table = trackOf(kind) === 'field' ? FIELD : DESK;
