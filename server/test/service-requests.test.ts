@@ -81,8 +81,11 @@ describe('a burst reported on the hotline', () => {
     expect(request.deadlines.every((deadline) => deadline.metAt !== null)).toBe(true);
     expect(request.deadlines.filter((deadline) => deadline.isOverdue).map((deadline) => deadline.timeLimit)).toEqual([]);
     expect(request.events.map((event) => event.step)).toEqual(['submit', 'accept', 'dispatch', 'depart', 'arrive', 'control', 'restore', 'close']);
-    const stale = await step(dispatcher, { ...request, version: 1 }, { step: 'reopen' });
+    const manager = await environment.loginStaff(utility, 'manager');
+    const stale = await step(manager, { ...request, version: 1 }, { step: 'reopen' });
     expect(stale.status).toBe(409);
+    const reopened = await step(manager, request, { step: 'reopen', note: '客户回访不满意' });
+    expect(reopened.body).toMatchObject({ state: 'accepted', closedAt: null });
   });
 
   it('raises the alert level for a special-care household', async () => {
