@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // migrates a template database once, and every test file gets its own copy of it.
 export default defineConfig({
   test: {
-    include: ['server/src/**/*.test.ts', 'server/test/**/*.test.ts'],
+    include: ['server/src/**/*.test.ts', 'server/test/**/*.test.ts', 'web/src/**/*.test.ts'],
     exclude: ['e2e/**', '**/node_modules/**'],
     globalSetup: ['server/test/global-setup.ts'],
     pool: 'forks',

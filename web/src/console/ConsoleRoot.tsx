@@ -14,6 +14,8 @@ import { CustomerSearchPage } from './pages/CustomerSearchPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OutboxPage } from './pages/OutboxPage';
+import { CounterPage } from './payments/CounterPage';
+import { TillsPage } from './payments/TillsPage';
 import { ReadingRoutes } from './reading/ReadingRoutes';
 import { SessionContext, sessionValue } from './session/session';
 import { SettingsPage } from './settings/SettingsPage';
@@ -72,6 +74,22 @@ export function ConsoleRoot() {
             element={
               <RequirePermission permission="bill.read">
                 <BillingRunsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="counter"
+            element={
+              <RequirePermission permission="payment.take">
+                <CounterPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="counter/tills"
+            element={
+              <RequirePermission permission="payment.read">
+                <TillsPage />
               </RequirePermission>
             }
           />

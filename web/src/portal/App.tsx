@@ -18,6 +18,10 @@ import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
 import { MePage } from './pages/MePage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { PaymentsPage } from './pages/PaymentsPage';
+import { PayPage } from './pages/PayPage';
+import { PayResultPage } from './pages/PayResultPage';
+import { ReceiptPage } from './pages/ReceiptPage';
 import { SelfReadingPage } from './pages/SelfReadingPage';
 import { UsagePage } from './pages/UsagePage';
 import { endSession, useSession } from './session';
@@ -83,6 +87,10 @@ export function App(): ReactElement {
               <Route path="/accounts/:id/usage" element={<UsagePage />} />
               <Route path="/accounts/:id/reading" element={<SelfReadingPage />} />
               <Route path="/bills/:id" element={<BillsDetailPage />} />
+              <Route path="/accounts/:id/pay" element={<PayPage />} />
+              <Route path="/accounts/:id/payments" element={<PaymentsPage />} />
+              <Route path="/pay/result/:orderId" element={<PayResultPage />} />
+              <Route path="/payments/:id" element={<ReceiptPage />} />
             </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

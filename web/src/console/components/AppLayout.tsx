@@ -1,4 +1,4 @@
-import { AccountBookOutlined, AuditOutlined, CalculatorOutlined, LogoutOutlined, MailOutlined, SettingOutlined, TeamOutlined, UserOutlined, WarningOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, AuditOutlined, CalculatorOutlined, LogoutOutlined, MailOutlined, SettingOutlined, ShopOutlined, TeamOutlined, UserOutlined, WalletOutlined, WarningOutlined } from '@ant-design/icons';
 import { App, Button, Flex, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
@@ -31,6 +31,8 @@ export function AppLayout({ children }: { children: ReactNode }) {
     { key: '/', icon: <TeamOutlined />, label: t('layout.customers') },
     ...readingMenuItems(t, can),
     ...(can('billing.run') || can('bill.read') ? [{ key: '/billing', icon: <CalculatorOutlined />, label: t('billing.menu') }] : []),
+    ...(can('payment.take') ? [{ key: '/counter', icon: <ShopOutlined />, label: t('payments.menu') }] : []),
+    ...(can('payment.read') && !can('payment.take') ? [{ key: '/counter/tills', icon: <WalletOutlined />, label: t('payments.tills.menu') }] : []),
     ...(can('report.read') ? [{ key: '/reports/zero-use', icon: <WarningOutlined />, label: t('zeroUse.menu') }] : []),
     ...(can('tariff.read') ? [{ key: '/tariffs', icon: <AccountBookOutlined />, label: t('tariff.menu') }] : []),
     ...(can('audit.read') ? [{ key: '/audit', icon: <AuditOutlined />, label: t('layout.audit') }] : []),
@@ -47,6 +49,12 @@ export function AppLayout({ children }: { children: ReactNode }) {
     ? '/audit'
     : location.pathname.startsWith('/outbox')
       ? '/outbox'
+    : location.pathname.startsWith('/settings')
+      ? '/settings'
+    : location.pathname.startsWith('/counter/tills') && !can('payment.take')
+      ? '/counter/tills'
+    : location.pathname.startsWith('/counter')
+      ? '/counter'
       : '/');
 
   const tenantName = english ? session.tenant.nameEn : session.tenant.name;

@@ -1,6 +1,7 @@
 import { billingEn } from '../billing/locales';
 import { settingsEn } from '../settings/locales';
 import { billsEn, zeroUseEn } from '../bills/locales';
+import { paymentsEn } from '../payments/locales';
 import { readingEn } from '../reading/locales';
 import { tariffEn } from '../tariffs/locales';
 import type { ConsoleTranslations } from './zh';
@@ -368,6 +369,7 @@ export const en: ConsoleTranslations = {
   zeroUse: zeroUseEn,
   tariff: tariffEn,
   reading: readingEn,
+  payments: paymentsEn,
   outbox: {
     title: 'Message outbox',
     autoRefresh: 'Refreshes every 5 s',

@@ -1,6 +1,7 @@
 import { billingZh } from '../billing/locales';
 import { settingsZh } from '../settings/locales';
 import { billsZh, zeroUseZh } from '../bills/locales';
+import { paymentsZh } from '../payments/locales';
 import { readingZh } from '../reading/locales';
 import { tariffZh } from '../tariffs/locales';
 
@@ -367,6 +368,7 @@ export const zh = {
   zeroUse: zeroUseZh,
   tariff: tariffZh,
   reading: readingZh,
+  payments: paymentsZh,
   outbox: {
     title: '消息发件箱',
     autoRefresh: '每 5 秒自动刷新',

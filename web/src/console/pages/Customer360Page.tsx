@@ -18,12 +18,13 @@ import { MeterFormModal } from '../customer360/MeterFormModal';
 import { MetersTab } from '../customer360/MetersTab';
 import { PremiseFormModal } from '../customer360/PremiseFormModal';
 import { PremisesTab } from '../customer360/PremisesTab';
+import { PaymentsTab } from '../payments/PaymentsTab';
 import { useCustomer360 } from '../hooks/customers';
 import { useSession } from '../session/session';
 import { isStatus } from '../utils/errors';
 
 const NEW = 'new';
-const TABS = ['accounts', 'bills', 'premises', 'meters', 'contacts', 'history'] as const;
+const TABS = ['accounts', 'bills', 'payments', 'premises', 'meters', 'contacts', 'history'] as const;
 type TabKey = (typeof TABS)[number];
 
 function isTab(value: string | null): value is TabKey {
@@ -41,7 +42,8 @@ export function Customer360Page() {
   const query = useCustomer360(id);
   const [params, setParams] = useSearchParams();
   const tabParam = params.get('tab');
-  const tab: TabKey = isTab(tabParam) && (tabParam !== 'bills' || can('bill.read')) ? tabParam : 'accounts';
+  const tab: TabKey =
+    isTab(tabParam) && (tabParam !== 'bills' || can('bill.read')) && (tabParam !== 'payments' || can('payment.read')) ? tabParam : 'accounts';
 
   const [editingCustomer, setEditingCustomer] = useState(false);
   // Open forms remember ids, not records, so that a reload after a 409 hands them the latest version.
@@ -127,6 +129,7 @@ export function Customer360Page() {
               ),
             },
             ...(can('bill.read') ? [{ key: 'bills', label: t('bills.tab'), children: <BillsTab key={customer.id} accounts={accounts} /> }] : []),
+            ...(can('payment.read') ? [{ key: 'payments', label: t('payments.tab'), children: <PaymentsTab key={customer.id} accounts={accounts} /> }] : []),
             {
               key: 'premises',
               label: count(t('tabs.premises'), premises.length),

@@ -10,6 +10,7 @@ import { fetchAccount, queryKeys, unbindAccount } from '../api';
 import { StatusTag } from '../components/AccountCard';
 import { Page } from '../components/Page';
 import { EmptyState, ErrorState, PageLoading } from '../components/states';
+import { PayEntryCard } from './PayParts';
 import { selfReadingText } from './selfReadingText';
 
 function formatDate(value: string | null, language: string): string {
@@ -90,6 +91,8 @@ function AccountDetail({ account }: { account: PortalAccount }): ReactElement {
           <StatusTag status={account.status} />
         </div>
       </div>
+
+      <PayEntryCard accountId={account.id} />
 
       <List mode="card" header={t('bills.entry')} className="portal-list" data-testid="account-bills-entry">
         <List.Item onClick={() => void navigate(`/accounts/${encodeURIComponent(account.id)}/bills`)} description={t('bills.billsDescription')}>

@@ -11,6 +11,7 @@ import { Page } from '../components/Page';
 import { CardSkeleton, EmptyState, ErrorState } from '../components/states';
 import { BILLS_PAGE_SIZE, billQueryKeys, fetchBills } from './BillsApi';
 import { BillStatusTag, formatDay, useBillTexts } from './BillsParts';
+import { PayFooterButton, PaymentsNavLink } from './PayParts';
 import './Bills.css';
 
 export function BillsPage(): ReactElement {
@@ -54,8 +55,15 @@ export function BillsPage(): ReactElement {
       );
   }
 
+  const owedFen = bills.data?.pages[0]?.balanceFen ?? 0;
   return (
-    <Page title={t('bills.title')} back testId="bills-page">
+    <Page
+      title={t('bills.title')}
+      back
+      testId="bills-page"
+      right={<PaymentsNavLink accountId={id} />}
+      footer={owedFen > 0 ? <PayFooterButton accountId={id} owedFen={owedFen} /> : undefined}
+    >
       <div className="portal-content">{body}</div>
     </Page>
   );

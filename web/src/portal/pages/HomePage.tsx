@@ -10,6 +10,7 @@ import { Page } from '../components/Page';
 import { CardSkeleton, EmptyState, ErrorState } from '../components/states';
 import { PlusIcon } from '../icons';
 import { tenantName, useSession } from '../session';
+import { AccountPayStrip } from './PayParts';
 
 export function HomePage(): ReactElement {
   const { t, i18n } = useTranslation();
@@ -43,7 +44,10 @@ export function HomePage(): ReactElement {
         </div>
         <div className="portal-stack">
           {accounts.data.map((account) => (
-            <AccountCard key={account.id} account={account} />
+            <div key={account.id} className="pay-home-account">
+              <AccountCard account={account} />
+              <AccountPayStrip accountId={account.id} />
+            </div>
           ))}
         </div>
       </>

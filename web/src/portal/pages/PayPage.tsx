@@ -1,0 +1,316 @@
+/**
+ * 缴费: pay a bound account's open bills (oldest first) or top it up, with WeChat Pay or Alipay. Placing the
+ * order sends the browser to the channel's pay page, which returns it to /pay/result/:orderId.
+ */
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Button, Checkbox, Input, List, Radio, Segmented, Selector, Toast } from 'antd-mobile';
+import { useEffect, useRef, useState, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { ApiError } from '../../api/client';
+import type { AccountMoney, NewPaymentOrder, OnlineChannel, PaymentOrder, PortalAccount } from '../../api/types';
+import { formatYuan } from '../../shared/money';
+import { fetchAccount, queryKeys } from '../api';
+import { Page } from '../components/Page';
+import { EmptyState, ErrorState, errorText, PageLoading } from '../components/states';
+import { createPaymentOrder, fetchMoney, newIdempotencyKey, parseTopup, payQueryKeys } from './PayApi';
+import { fill } from './PayMessages';
+import { ChannelMark, PaymentsNavLink, periodTitle, usePayText } from './PayParts';
+
+type Tab = 'bills' | 'topup';
+const CHANNELS: OnlineChannel[] = ['wechatpay', 'alipay'];
+const QUICK_YUAN = ['50', '100', '200', '500'];
+
+export function PayPage(): ReactElement {
+  const { id = '' } = useParams();
+  const money = useQuery({ queryKey: payQueryKeys.money(id), queryFn: () => fetchMoney(id) });
+  const account = useQuery({ queryKey: queryKeys.account(id), queryFn: () => fetchAccount(id) });
+
+  // Back from the channel's page (the browser may restore this page from its cache): show fresh amounts.
+  const { refetch } = money;
+  useEffect(() => {
+    const onShow = (event: PageTransitionEvent) => {
+      if (event.persisted) void refetch();
+    };
+    window.addEventListener('pageshow', onShow);
+    return () => window.removeEventListener('pageshow', onShow);
+  }, [refetch]);
+
+  if (money.isPending) return <PayShell><PageLoading /></PayShell>;
+  if (money.isError && money.error instanceof ApiError && money.error.status === 404)
+    return <PayShell><AccountGone /></PayShell>;
+  if (money.isError)
+    return (
+      <PayShell>
+        <ErrorState error={money.error} onRetry={() => void money.refetch()} />
+      </PayShell>
+    );
+  return <PayForm accountId={id} money={money.data} account={account.data} refetchMoney={() => void money.refetch()} />;
+}
+
+function PayShell({ children, footer, accountId }: { children: ReactElement; footer?: ReactElement; accountId?: string }): ReactElement {
+  const { text } = usePayText();
+  return (
+    <Page title={text.title} back testId="pay-page" footer={footer} right={accountId ? <PaymentsNavLink accountId={accountId} /> : undefined}>
+      {children}
+    </Page>
+  );
+}
+
+/** The account is not (or no longer) bound to this phone: the account pages' own texts. */
+function AccountGone(): ReactElement {
+  const { t } = useTranslation();
+  return <EmptyState title={t('account.notFoundTitle')} description={t('account.notFoundDescription')} />;
+}
+
+function PayForm({
+  accountId,
+  money,
+  account,
+  refetchMoney,
+}: {
+  accountId: string;
+  money: AccountMoney;
+  account: PortalAccount | undefined;
+  refetchMoney: () => void;
+}): ReactElement {
+  const { text, language } = usePayText();
+  const navigate = useNavigate();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const tab: Tab = searchParams.get('tab') === 'topup' ? 'topup' : 'bills';
+  const setTab = (next: Tab) => setSearchParams(next === 'topup' ? { tab: 'topup' } : {}, { replace: true });
+
+  const bills = money.openBills;
+  // The selection is always the oldest `count` open bills; null means all of them (the default).
+  const [chosen, setChosen] = useState<number | null>(null);
+  const count = Math.min(chosen ?? bills.length, bills.length);
+  const toggle = (index: number) => setChosen(index < count ? index : index + 1);
+  const billsFen = bills.slice(0, count).reduce((sum, bill) => sum + bill.openFen, 0);
+
+  const [channel, setChannel] = useState<OnlineChannel>('wechatpay');
+  const [topupText, setTopupText] = useState('');
+  const [topupTouched, setTopupTouched] = useState(false);
+  const topup = parseTopup(topupText);
+  const topupProblem = 'problem' in topup ? { required: text.topupRequired, invalid: text.topupInvalid, range: text.topupRange }[topup.problem] : null;
+
+  const [failure, setFailure] = useState<unknown>(null);
+  const [redirecting, setRedirecting] = useState(false);
+  // One Idempotency-Key per pay attempt: the same order asked for again (a second tap, a retry after a
+  // network error) reuses it, so the server answers with the first order instead of placing another.
+  const attempt = useRef<{ signature: string; key: string } | null>(null);
+
+  useEffect(() => {
+    // Restored from the browser's cache after going back from the channel's page.
+    const onShow = (event: PageTransitionEvent) => {
+      if (event.persisted) setRedirecting(false);
+    };
+    window.addEventListener('pageshow', onShow);
+    return () => window.removeEventListener('pageshow', onShow);
+  }, []);
+
+  const place = useMutation({
+    mutationFn: ({ body, key }: { body: NewPaymentOrder; key: string }) => createPaymentOrder(body, key),
+    onSuccess: (order: PaymentOrder) => {
+      if (order.status === 'created' && order.payUrl) {
+        setRedirecting(true);
+        window.location.assign(order.payUrl);
+      } else {
+        void navigate(`/pay/result/${encodeURIComponent(order.id)}`);
+      }
+    },
+    onError: (error) => {
+      setFailure(error);
+      // A definite answer (a 4xx) is final for that key: the next try is a new attempt. After a network
+      // error or a 5xx the order may exist, so the same key is kept for the retry.
+      if (error instanceof ApiError && error.status >= 400 && error.status < 500) attempt.current = null;
+      if (error instanceof ApiError && error.status === 409) refetchMoney();
+      Toast.show({ icon: 'fail', content: errorText(error, language) ?? text.failed });
+    },
+  });
+
+  const submit = () => {
+    let body: NewPaymentOrder;
+    if (tab === 'bills') {
+      if (count === 0) return;
+      body = { accountId, channel, billIds: bills.slice(0, count).map((bill) => bill.billId) };
+    } else {
+      setTopupTouched(true);
+      if (!('fen' in topup)) return;
+      body = { accountId, channel, topupFen: topup.fen };
+    }
+    const signature = JSON.stringify(body);
+    if (attempt.current?.signature !== signature) attempt.current = { signature, key: newIdempotencyKey() };
+    setFailure(null);
+    place.mutate({ body, key: attempt.current.key });
+  };
+
+  const amountFen = tab === 'bills' ? billsFen : 'fen' in topup ? topup.fen : null;
+  const busy = place.isPending || redirecting;
+  const showFooter = tab === 'topup' || bills.length > 0;
+  const footer = showFooter ? (
+    <Button
+      block
+      color="primary"
+      size="large"
+      className="pay-footer-button"
+      loading={busy}
+      loadingText={text.redirecting}
+      disabled={tab === 'bills' && count === 0}
+      onClick={submit}
+      data-testid="pay-submit"
+    >
+      {tab === 'bills' && count === 0 ? text.payDisabled : amountFen !== null ? fill(text.pay, { amount: formatYuan(amountFen) }) : text.topupNow}
+    </Button>
+  ) : undefined;
+
+  const balance = money.balanceFen;
+  return (
+    <PayShell footer={footer} accountId={accountId}>
+      <div className="portal-content">
+        <div className="portal-card pay-summary" data-testid="pay-summary">
+          {account && (
+            <div className="pay-summary-account">
+              <span>
+                {`${text.accountNo} `}
+                <strong>{account.accountNo}</strong>
+              </span>
+              <span>{account.holderNameMasked}</span>
+            </div>
+          )}
+          <div className="portal-label">{balance >= 0 ? text.owed : text.credit}</div>
+          <div className={`pay-summary-amount${balance > 0 ? ' is-owed' : ''}`} data-testid="pay-owed">
+            {formatYuan(Math.abs(balance))}
+          </div>
+          <div className="pay-summary-prepaid">
+            {text.prepaid} <strong data-testid="pay-prepaid">¥{formatYuan(money.prepaidFen)}</strong>
+          </div>
+        </div>
+
+        <Segmented
+          className="pay-tabs"
+          block
+          value={tab}
+          onChange={(value) => setTab(value === 'topup' ? 'topup' : 'bills')}
+          options={[
+            { label: text.tabBills, value: 'bills' },
+            { label: text.tabTopup, value: 'topup' },
+          ]}
+          data-testid="pay-tabs"
+        />
+
+        {failure !== null && (
+          <div className="portal-notice portal-notice-error" role="alert" data-testid="pay-error">
+            {errorText(failure, language) ?? text.failed}
+          </div>
+        )}
+
+        {tab === 'bills' ? (
+          bills.length === 0 ? (
+            <EmptyState title={text.nothingOwedTitle} description={text.nothingOwedDescription}>
+              <Button color="primary" size="large" className="portal-empty-action" onClick={() => setTab('topup')} data-testid="pay-go-topup">
+                {text.topupNow}
+              </Button>
+            </EmptyState>
+          ) : (
+            <>
+              <List
+                mode="card"
+                className="portal-list pay-list"
+                header={
+                  <span className="pay-list-head">
+                    <span>{text.openBills}</span>
+                    <span data-testid="pay-selected">{fill(text.selectedCount, { count })}</span>
+                  </span>
+                }
+                data-testid="pay-bills"
+              >
+                {bills.map((bill, index) => (
+                  <List.Item key={bill.billId}>
+                    <Checkbox className="pay-check" block checked={index < count} onChange={() => toggle(index)} data-testid="pay-bill">
+                      <span className="pay-bill-row">
+                        <span>
+                          <span className="pay-bill-title">{periodTitle(bill.period, language)}</span>
+                          <span className="pay-bill-no">{bill.billNo}</span>
+                        </span>
+                        <span className="pay-bill-amount">¥{formatYuan(bill.openFen)}</span>
+                      </span>
+                    </Checkbox>
+                  </List.Item>
+                ))}
+                <List.Item>
+                  <span className="pay-total-row">
+                    <span>{text.total}</span>
+                    <span className="pay-total-amount" data-testid="pay-total">
+                      ¥{formatYuan(billsFen)}
+                    </span>
+                  </span>
+                </List.Item>
+              </List>
+              <p className="pay-hint">{text.oldestFirst}</p>
+            </>
+          )
+        ) : (
+          <div className="portal-card pay-topup" data-testid="pay-topup">
+            <label className="pay-topup-label" htmlFor="pay-topup-amount">
+              {text.topupAmount}
+            </label>
+            <div className="pay-topup-input">
+              <span className="pay-yuan">¥</span>
+              <Input
+                id="pay-topup-amount"
+                inputMode="decimal"
+                placeholder={text.topupPlaceholder}
+                value={topupText}
+                onChange={(value) => setTopupText(value)}
+                onBlur={() => setTopupTouched(true)}
+                clearable
+                maxLength={12}
+                aria-invalid={topupTouched && topupProblem !== null}
+                data-testid="pay-topup-input"
+              />
+            </div>
+            {topupTouched && topupProblem && (
+              <div className="pay-topup-error" role="alert" data-testid="pay-topup-error">
+                {topupProblem}
+              </div>
+            )}
+            <Selector
+              className="pay-quick"
+              columns={4}
+              showCheckMark={false}
+              value={QUICK_YUAN.includes(topupText) ? [topupText] : []}
+              onChange={(values) => {
+                if (values[0]) {
+                  setTopupText(values[0]);
+                  setTopupTouched(false);
+                }
+              }}
+              options={QUICK_YUAN.map((yuan) => ({ label: `¥${yuan}`, value: yuan }))}
+            />
+            <p className="portal-hint">{text.topupHint}</p>
+          </div>
+        )}
+
+        {showFooter && (
+          <Radio.Group value={channel} onChange={(value) => setChannel(value === 'alipay' ? 'alipay' : 'wechatpay')}>
+            <List mode="card" header={text.channel} className="portal-list pay-list" data-testid="pay-channels">
+              {CHANNELS.map((item) => (
+                <List.Item key={item}>
+                  <Radio className="pay-radio" value={item} block data-testid={`pay-channel-${item}`}>
+                    <span className="pay-channel">
+                      <ChannelMark channel={item} />
+                      <span>
+                        <span className="pay-channel-name">{text[item]}</span>
+                        <span className="pay-channel-note">{item === 'wechatpay' ? text.wechatpayNote : text.alipayNote}</span>
+                      </span>
+                    </span>
+                  </Radio>
+                </List.Item>
+              ))}
+            </List>
+          </Radio.Group>
+        )}
+      </div>
+    </PayShell>
+  );
+}
