@@ -34,11 +34,15 @@ export default defineConfig({
       },
       output: {
         advancedChunks: {
+          // Helpers both UI kits use must not land in the antd chunk (the portal would then download all
+          // of antd): what is left of node_modules goes to a shared vendor chunk of its own.
           groups: [
-            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
-            { name: 'antd', test: /node_modules[\\/](antd|@ant-design)[\\/]/ },
-            { name: 'antd-mobile', test: /node_modules[\\/](antd-mobile|antd-mobile-icons)[\\/]/ },
-            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/ },
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/, priority: 40 },
+            // Groups take their modules' dependencies with them; what both apps use is claimed here first.
+            { name: 'vendor', test: /node_modules[\\/]/, minShareCount: 2, priority: 30 },
+            { name: 'antd', test: /node_modules[\\/](antd|@ant-design)[\\/]/, priority: 20 },
+            { name: 'antd-mobile', test: /node_modules[\\/](antd-mobile|antd-mobile-icons)[\\/]/, priority: 20 },
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/, priority: 20 },
           ],
         },
       },

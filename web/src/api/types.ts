@@ -22,7 +22,8 @@ export type Role =
   | 'billing_clerk'
   | 'connection_staff'
   | 'manager'
-  | 'auditor';
+  | 'auditor'
+  | 'finance_clerk';
 
 export type Permission =
   | 'customer.read'
@@ -50,12 +51,18 @@ export type Permission =
   | 'settings.manage'
   | 'payment.read'
   | 'payment.take'
+  | 'payment.refund'
+  | 'payment.reconcile'
   | 'service.read'
   | 'service.create'
   | 'service.handle'
   | 'service.dispatch'
   | 'service.field'
-  | 'service.supervise';
+  | 'service.supervise'
+  | 'withholding.manage'
+  | 'collection.work'
+  | 'collection.manage'
+  | 'collection.override';
 
 export interface TenantSummary {
   code: string;

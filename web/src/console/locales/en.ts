@@ -84,6 +84,7 @@ export const en: ConsoleTranslations = {
     reading_supervisor: 'Reading supervisor',
     collector: 'Collector',
     billing_clerk: 'Billing clerk',
+    finance_clerk: 'Finance clerk',
     connection_staff: 'Connection staff',
     manager: 'Manager',
     auditor: 'Auditor',

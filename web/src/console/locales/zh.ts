@@ -83,6 +83,7 @@ export const zh = {
     reading_supervisor: '抄表主管',
     collector: '催收员',
     billing_clerk: '核算员',
+    finance_clerk: '财务对账员',
     connection_staff: '报装人员',
     manager: '管理人员',
     auditor: '审计员',
