@@ -67,6 +67,7 @@ export interface StaffEndpoint extends Endpoint {
 }
 
 let serial = 0;
+let billingMonths = 0;
 /** A value no earlier request used, so every let-through write changes something. */
 const unique = () => {
   serial += 1;
@@ -208,7 +209,12 @@ export const STAFF_ENDPOINTS: readonly StaffEndpoint[] = [
   {
     // A month of the 1990s no earlier request used, so no active run of the same month stands in the way.
     method: 'POST', path: '/api/billing-runs', permission: 'billing.run', success: 201, url: () => '/api/billing-runs',
-    body: () => ({ period: ((n) => `${1990 + Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}`)(unique()) }),
+    // A month of its own each time (from 1900 on, counted separately from unique(), which other rows use
+    // so often that it would reach a month not yet begun).
+    body: () => {
+      billingMonths += 1;
+      return { period: `${1900 + Math.floor(billingMonths / 12)}-${String((billingMonths % 12) + 1).padStart(2, '0')}` };
+    },
   },
   { method: 'GET', path: '/api/billing-runs/{id}', permission: 'bill.read', success: 200, url: (t) => `/api/billing-runs/${t.billingRunId}` },
   { method: 'GET', path: '/api/billing-runs/{id}/skipped', permission: 'bill.read', success: 200, url: (t) => `/api/billing-runs/${t.billingRunId}/skipped` },
