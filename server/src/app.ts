@@ -15,7 +15,8 @@ import { registerCustomerRoutes } from './modules/customers';
 import { registerIdentityRoutes } from './modules/identity';
 import { registerAnalyticsRoutes } from './modules/analytics';
 import { registerBillRoutes } from './modules/bills';
-import { registerOnlinePaymentRoutes, registerPaymentRoutes, registerPaymentSimulator, SIMULATOR_PREFIX, type PaymentGateways, type PaymentSimulator, type SandboxCredentials } from './modules/payments';
+import { registerCollectionRoutes } from './modules/collection';
+import { registerFinanceRoutes, registerGovAppRoutes, registerOnlinePaymentRoutes, registerPaymentRoutes, registerPaymentSimulator, registerWithholdingRoutes, SIMULATOR_PREFIX, type PaymentGateways, type PaymentSimulator, type SandboxCredentials } from './modules/payments';
 import { registerMeterRoutes } from './modules/meters';
 import { registerNotificationRoutes, type SmsGateway } from './modules/notifications';
 import { registerReadingRoutes } from './modules/reading';
@@ -83,6 +84,9 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; context
   registerBillRoutes(app, context);
   registerPaymentRoutes(app, context);
   registerOnlinePaymentRoutes(app, context, options.payments);
+  registerFinanceRoutes(app, context, options.payments);
+  registerWithholdingRoutes(app, context);
+  registerGovAppRoutes(app, context);
   let simulator: PaymentSimulator | null = null;
   if (options.paymentSimulator) {
     const settings = options.paymentSimulator;
@@ -106,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; context
   registerBillingRoutes(app, context);
   registerNotificationRoutes(app, context, options.sms);
   registerReadingRoutes(app, context);
+  registerCollectionRoutes(app, context);
   registerServiceRoutes(app, context);
   registerAuditRoutes(app, context);
 

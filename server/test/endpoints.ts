@@ -2,10 +2,13 @@ import { insertPremise } from '../src/modules/customers';
 import type { Sql } from '../src/platform/db/database';
 import { type Permission, permissionsOf, type Role } from '../src/platform/permissions';
 import { insertRegularBill } from './bill-factory';
+import { ensureCollectionTarget, type CollectionTarget } from './collection-factory';
 import type { CustomerWithAccount } from './factories';
+import { renderWechatTradeBill } from '../src/modules/payments/files';
 import { ensureMoneyTarget, type MoneyTarget } from './payment-factory';
 import { ensureServiceTarget, type ServiceTarget } from './service-factory';
 import { ensureReadingTarget, type ReadingTarget, TINY_PNG_BASE64 } from './reading-factory';
+import { ensureWithholdingTarget, TEST_BANK_CODE, type WithholdingTarget } from './withholding-factory';
 import { type Response, TEST_PASSWORD, type TestEnvironment, type Utility } from './harness';
 
 /**
@@ -17,7 +20,7 @@ import { type Response, TEST_PASSWORD, type TestEnvironment, type Utility } from
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** The records the endpoints act on: one household of one utility, as it stands now. */
-export interface Target extends ReadingTarget, MoneyTarget, ServiceTarget {
+export interface Target extends ReadingTarget, MoneyTarget, WithholdingTarget, ServiceTarget, CollectionTarget {
   tenantCode: string;
   customerId: string;
   customerVersion: number;
@@ -72,6 +75,13 @@ let billingMonths = 0;
 const unique = () => {
   serial += 1;
   return serial;
+};
+
+/** The collection rows' own serial, so they do not move the values other rows derive from unique(). */
+let collectionCount = 0;
+const collectionSerial = () => {
+  collectionCount += 1;
+  return collectionCount;
 };
 
 export const STAFF_ENDPOINTS: readonly StaffEndpoint[] = [
@@ -154,6 +164,62 @@ export const STAFF_ENDPOINTS: readonly StaffEndpoint[] = [
     body: (t) => ({ counted: t.tillExpected }),
   },
   { method: 'GET', path: '/api/tills', permission: 'payment.read', success: 200, url: (t) => `/api/tills?date=${t.today}` },
+  // ---- collection (催欠): arrears, notices, disputes, cut-off and reconnection orders ----
+  { method: 'GET', path: '/api/arrears', permission: 'collection.work', success: 200, url: () => '/api/arrears?minAgeDays=0' },
+  { method: 'GET', path: '/api/arrears.csv', permission: 'collection.work', success: 200, url: () => '/api/arrears.csv' },
+  { method: 'GET', path: '/api/accounts/{id}/collection', permission: 'collection.work', success: 200, url: (t) => `/api/accounts/${t.accountId}/collection` },
+  {
+    method: 'POST', path: '/api/accounts/{id}/collection-notes', permission: 'collection.work', success: 201, url: (t) => `/api/accounts/${t.accountId}/collection-notes`,
+    body: () => ({ kind: 'visit', note: `上门催缴 ${collectionSerial()}` }),
+  },
+  { method: 'GET', path: '/api/collection-notices', permission: 'collection.work', success: 200, url: () => '/api/collection-notices?channel=letter' },
+  { method: 'POST', path: '/api/bills/{id}/disputes', permission: 'customer.write', success: 201, url: (t) => `/api/bills/${t.billId}/disputes`, body: () => ({ reason: `对水量有异议 ${collectionSerial()}` }) },
+  { method: 'POST', path: '/api/bill-disputes/{id}/close', permission: 'bill.adjust', success: 200, url: (t) => `/api/bill-disputes/${t.openDisputeId}/close`, body: () => ({ resolution: `复核无误 ${collectionSerial()}` }) },
+  { method: 'POST', path: '/api/accounts/{id}/cutoff-orders', permission: 'collection.manage', success: 201, url: (t) => `/api/accounts/${t.accountId}/cutoff-orders`, body: () => ({}) },
+  { method: 'GET', path: '/api/cutoff-orders', permission: 'collection.work', success: 200, url: () => '/api/cutoff-orders' },
+  { method: 'POST', path: '/api/cutoff-orders/{id}/complete', permission: 'collection.work', success: 200, url: (t) => `/api/cutoff-orders/${t.cutoffOrderId}/complete` },
+  { method: 'POST', path: '/api/cutoff-orders/{id}/cancel', permission: 'collection.manage', success: 200, url: (t) => `/api/cutoff-orders/${t.cutoffOrderId}/cancel`, body: () => ({ reason: `已协商 ${collectionSerial()}` }) },
+  { method: 'GET', path: '/api/reconnection-orders', permission: 'collection.work', success: 200, url: () => '/api/reconnection-orders' },
+  { method: 'POST', path: '/api/reconnection-orders/{id}/complete', permission: 'collection.work', success: 200, url: (t) => `/api/reconnection-orders/${t.reconnectionOrderId}/complete` },
+  {
+    method: 'POST', path: '/api/payments/{id}/refunds', permission: 'payment.refund', success: 201, url: (t) => `/api/payments/${t.refundPaymentId}/refunds`,
+    body: (t) => ({ amountFen: 1, reason: '多缴退款', tillId: t.tillId }),
+  },
+  { method: 'GET', path: '/api/payments/{id}/refunds', permission: 'payment.read', success: 200, url: (t) => `/api/payments/${t.refundPaymentId}/refunds` },
+  { method: 'POST', path: '/api/reconciliations', permission: 'payment.reconcile', success: 201, url: () => '/api/reconciliations', body: (t) => ({ channel: 'wechatpay', date: t.today }) },
+  {
+    // An empty WeChat Pay trade bill: every payment of the day in the ledger becomes a difference.
+    method: 'POST', path: '/api/reconciliations/import', permission: 'payment.reconcile', success: 201, url: () => '/api/reconciliations/import',
+    body: (t) => ({ channel: 'wechatpay', date: t.today, fileBase64: renderWechatTradeBill([]).toString('base64'), fileName: 'tradebill.csv' }),
+  },
+  { method: 'GET', path: '/api/reconciliations', permission: 'payment.read', success: 200, url: () => '/api/reconciliations' },
+  { method: 'GET', path: '/api/reconciliations/{id}', permission: 'payment.read', success: 200, url: (t) => `/api/reconciliations/${t.reconciliationId}` },
+  {
+    method: 'POST', path: '/api/reconciliations/{id}/differences/{diffId}/resolve', permission: 'payment.reconcile', success: 200,
+    url: (t) => `/api/reconciliations/${t.reconciliationId}/differences/${t.reconciliationDifferenceId}/resolve`,
+    body: () => ({ resolution: 'explained', note: '已与渠道核实' }),
+  },
+  { method: 'GET', path: '/api/withholding/mandates', permission: 'withholding.manage', success: 200, url: (t) => `/api/withholding/mandates?accountId=${t.accountId}` },
+  {
+    method: 'POST', path: '/api/withholding/mandates', permission: 'withholding.manage', success: 201, url: () => '/api/withholding/mandates',
+    body: (t) => ({ accountId: t.accountId, bankCode: TEST_BANK_CODE, bankAccountNo: '6222020012345678', holderName: t.holderName, signedOn: '2026-02-01' }),
+  },
+  {
+    method: 'POST', path: '/api/withholding/mandates/{id}/cancel', permission: 'withholding.manage', success: 200, url: (t) => `/api/withholding/mandates/${t.mandateId}/cancel`,
+    body: () => ({ reason: '客户申请解约' }),
+  },
+  { method: 'POST', path: '/api/withholding/mandates/{id}/reveal', permission: 'withholding.manage', success: 200, url: (t) => `/api/withholding/mandates/${t.mandateId}/reveal` },
+  { method: 'GET', path: '/api/withholding/batches', permission: 'withholding.manage', success: 200, url: () => '/api/withholding/batches' },
+  { method: 'POST', path: '/api/withholding/batches', permission: 'withholding.manage', success: 201, url: () => '/api/withholding/batches', body: () => ({ bankCode: TEST_BANK_CODE }) },
+  { method: 'GET', path: '/api/withholding/batches/{id}', permission: 'withholding.manage', success: 200, url: (t) => `/api/withholding/batches/${t.withholdingBatchId}` },
+  { method: 'GET', path: '/api/withholding/batches/{id}/file', permission: 'withholding.manage', success: 200, url: (t) => `/api/withholding/batches/${t.withholdingBatchId}/file` },
+  {
+    method: 'POST', path: '/api/withholding/batches/{id}/result', permission: 'withholding.manage', success: 200, url: (t) => `/api/withholding/batches/${t.withholdingBatchId}/result`,
+    body: (t) => ({ file: t.withholdingResultFile }),
+  },
+  { method: 'GET', path: '/api/gov-app/credentials', permission: 'settings.manage', success: 200, url: () => '/api/gov-app/credentials' },
+  { method: 'POST', path: '/api/gov-app/credentials', permission: 'settings.manage', success: 201, url: () => '/api/gov-app/credentials', body: () => ({ label: '政务服务平台' }) },
+  { method: 'POST', path: '/api/gov-app/credentials/{id}/revoke', permission: 'settings.manage', success: 200, url: (t) => `/api/gov-app/credentials/${t.govCredentialId}/revoke` },
   { method: 'GET', path: '/api/service-categories', permission: 'service.read', success: 200, url: () => '/api/service-categories' },
   {
     method: 'POST', path: '/api/service-requests', permission: 'service.create', success: 201, url: () => '/api/service-requests',
@@ -317,6 +383,10 @@ export const PUBLIC_ENDPOINTS: readonly Endpoint[] = [
   // The channels' notifications: without a valid signature they are refused (and logged), whoever sends them.
   { method: 'POST', path: '/api/payments/notify/wechatpay/{tenant}', success: 400, url: (t) => `/api/payments/notify/wechatpay/${t.tenantCode}` },
   { method: 'POST', path: '/api/payments/notify/alipay/{tenant}', success: 200, url: (t) => `/api/payments/notify/alipay/${t.tenantCode}` },
+  // The government app's partner API: without signature headers every call is refused (401) and logged.
+  { method: 'GET', path: '/api/gov/{tenant}/bills', success: 401, url: (t) => `/api/gov/${t.tenantCode}/bills?accountNo=${t.accountNo}` },
+  { method: 'POST', path: '/api/gov/{tenant}/payments', success: 401, url: (t) => `/api/gov/${t.tenantCode}/payments` },
+  { method: 'GET', path: '/api/gov/{tenant}/statements', success: 401, url: (t) => `/api/gov/${t.tenantCode}/statements?date=${t.today}` },
   { method: 'GET', path: '/api/tenants', success: 200, url: () => '/api/tenants' },
   {
     method: 'POST', path: '/api/staff/login', success: 200, url: () => '/api/staff/login',
@@ -393,9 +463,13 @@ export async function currentTarget(environment: TestEnvironment, utility: Utili
     const tariffs = await currentTariffs(environment, sql, tenantId, household);
     const settings = await sql.query<{ version: number }>('SELECT version FROM tenant_settings');
     const money = await ensureMoneyTarget(sql, tenantId, household, reading.today, environment.clock.now());
+    const collection = await ensureCollectionTarget(sql, tenantId, household, reading.today, environment.clock.now());
+    const withholding = await ensureWithholdingTarget(environment.context.cipher, sql, tenantId, household, reading.today, environment.clock.now());
     const service = await ensureServiceTarget(sql, tenantId, household, environment.clock.now());
     return {
       ...money,
+      ...collection,
+      ...withholding,
       ...service,
       settingsVersion: settings[0]?.version ?? 1,
       tenantCode: utility.tenant.code,

@@ -11,6 +11,11 @@ export interface MoneyTarget {
   /** The counter clerk's open till of today, and what its payments add up to per method. */
   tillId: string;
   tillExpected: { cash: number; card: number; transfer: number };
+  /** A cash payment of the household's account with at least 100 fen left to refund (the open till holds at least that much cash). */
+  refundPaymentId: string;
+  /** A reconciliation run of the utility with an unresolved difference. */
+  reconciliationId: string;
+  reconciliationDifferenceId: string;
 }
 
 /**
@@ -44,7 +49,27 @@ export async function ensureMoneyTarget(sql: Sql, tenantId: string, household: C
   if (!clerkId) throw new Error('no counter clerk');
   await sql.query('INSERT INTO tills (tenant_id, staff_id, business_date, opened_at) SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM tills WHERE staff_id = $2 AND closed_at IS NULL)', [tenantId, clerkId, today, now]);
   const [till] = await sql.query<{ id: string }>('SELECT id FROM tills WHERE staff_id = $1 AND closed_at IS NULL', [clerkId]);
-  const totals = await sql.query<{ channel: 'cash' | 'card' | 'transfer'; amount: number }>('SELECT channel, sum(amount_fen)::int8 AS amount FROM payments WHERE till_id = $1 GROUP BY channel', [till?.id]);
+  // A cash payment with something left to refund, and cash in the open till to pay a refund out of.
+  const [tillCash] = await sql.query<{ fen: number }>(
+    `SELECT (coalesce((SELECT sum(amount_fen) FROM payments WHERE till_id = $1 AND channel = 'cash'), 0)
+           - coalesce((SELECT sum(amount_fen) FROM refunds WHERE till_id = $1 AND channel = 'cash' AND status <> 'failed'), 0))::int8 AS fen`,
+    [till?.id],
+  );
+  let [refundable] = await sql.query<{ id: string }>(
+    `SELECT p.id FROM payments p WHERE p.account_id = $1 AND p.channel = 'cash'
+       AND p.amount_fen - coalesce((SELECT sum(r.amount_fen) FROM refunds r WHERE r.payment_id = p.id AND r.status <> 'failed'), 0) >= 100
+     ORDER BY p.received_at, p.id LIMIT 1`,
+    [accountId],
+  );
+  if (!refundable || (tillCash?.fen ?? 0) < 100) {
+    refundable = await recordPayment(sql, tenantId, { accountId, method: 'cash', amountFen: 2_000, receivedAt: now, businessDate: today, staffId: clerkId, tillId: till?.id as string });
+  }
+  const totals = await sql.query<{ channel: 'cash' | 'card' | 'transfer'; amount: number }>(
+    `SELECT channel, sum(amount)::int8 AS amount FROM (
+       SELECT channel, amount_fen AS amount FROM payments WHERE till_id = $1
+       UNION ALL SELECT channel, -amount_fen FROM refunds WHERE till_id = $1 AND status <> 'failed') AS moves GROUP BY channel`,
+    [till?.id],
+  );
   const tillExpected = { cash: 0, card: 0, transfer: 0 };
   for (const row of totals) tillExpected[row.channel] = row.amount;
   let [payment] = await sql.query<{ id: string }>('SELECT id FROM payments WHERE account_id = $1 ORDER BY received_at LIMIT 1', [accountId]);
@@ -59,5 +84,29 @@ export async function ensureMoneyTarget(sql: Sql, tenantId: string, household: C
       [tenantId, `TEST${accountId.replaceAll('-', '').slice(0, 20)}`, accountId, now],
     );
   }
-  return { paymentId: payment.id, paymentOrderId: order?.id as string, tillId: till?.id as string, tillExpected };
+  let [difference] = await sql.query<{ id: string; run_id: string }>('SELECT id, run_id FROM reconciliation_differences WHERE resolution IS NULL ORDER BY run_id, seq LIMIT 1');
+  if (!difference) {
+    const [finance] = await sql.query<{ id: string }>("SELECT staff_id AS id FROM staff_roles WHERE role = 'finance_clerk' ORDER BY staff_id LIMIT 1");
+    if (!finance) throw new Error('no finance clerk');
+    const [run] = await sql.query<{ id: string }>(
+      `INSERT INTO reconciliation_runs (tenant_id, channel, statement_date, source, has_statement, statement_rows, statement_payment_fen, statement_refund_fen,
+         ledger_rows, ledger_payment_fen, ledger_refund_fen, matched_rows, matched_payment_fen, matched_refund_fen, difference_count, created_by, created_at)
+       VALUES ($1, 'wechatpay', $2, 'download', false, 0, 0, 0, 1, 500, 0, 0, 0, 0, 1, $3, $4) RETURNING id`,
+      [tenantId, today, finance.id, now],
+    );
+    [difference] = await sql.query<{ id: string; run_id: string }>(
+      `INSERT INTO reconciliation_differences (tenant_id, run_id, seq, type, kind, out_trade_no, ledger_fen, description_zh, description_en)
+       VALUES ($1, $2, 1, 'missing_in_statement', 'payment', 'TESTDIFF0001', 500, '账务中有，对账单中没有', 'In the ledger, not in the statement') RETURNING id, run_id`,
+      [tenantId, run?.id],
+    );
+  }
+  return {
+    paymentId: payment.id,
+    paymentOrderId: order?.id as string,
+    tillId: till?.id as string,
+    tillExpected,
+    refundPaymentId: refundable.id,
+    reconciliationId: difference?.run_id as string,
+    reconciliationDifferenceId: difference?.id as string,
+  };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJournals } from '../src/modules/ledger';
 import { createServiceHall } from '../src/modules/tenancy';
@@ -19,7 +20,11 @@ import {
 import { type CustomerWithAccount, givenCustomerWithAccount } from './factories';
 import { type Client, createTestEnvironment, type TestEnvironment, type Utility } from './harness';
 import { seedReadingTables } from './reading-factory';
-import { recordPayment } from '../src/modules/payments';
+import { insertRegularBill } from './bill-factory';
+import { runDailyCollection } from '../src/modules/collection';
+import { addNote } from '../src/modules/collection/orders';
+import { createMandate, issueGovCredential, recordPayment } from '../src/modules/payments';
+import { systemActor } from '../src/platform/audit/audit';
 
 // Two utilities on one installation. Utility A's people try to reach utility B's data every way the API
 // and the database allow; B's own people are the control that the data is there to be found.
@@ -65,6 +70,12 @@ beforeAll(async () => {
   await seedReadingTables(environment, b, bHome);
   await seedPayments(a, aHome);
   await seedPayments(b, bHome);
+  await seedCollection(a, aHome);
+  await seedCollection(b, bHome);
+  await seedFinance(a, aHome);
+  await seedFinance(b, bHome);
+  await seedWithholdingAndGovApp(a, aHome);
+  await seedWithholdingAndGovApp(b, bHome);
   for (const role of ROLES) aStaff[role] = await environment.loginStaff(a, role);
   bClerk = await environment.loginStaff(b, 'counter_clerk');
   bAuditor = await environment.loginStaff(b, 'auditor');
@@ -120,6 +131,17 @@ async function seedBilling(utility: Utility, household: CustomerWithAccount): Pr
 }
 
 /** An online order paid through its channel's notification, and a request served with an Idempotency-Key. */
+/**
+ * An overdue bill, the day's collection run (late-fee accruals and postings, dunning notices, the run's row)
+ * and a collector's visit note. Disputes and cut-off and reconnection orders come from currentTarget.
+ */
+async function seedCollection(utility: Utility, household: CustomerWithAccount): Promise<void> {
+  const tenantId = utility.tenant.id;
+  await environment.db.withTenant(tenantId, (sql) => insertRegularBill(sql, tenantId, household.account.id, { period: '2025-10', consumptionLitres: 8_000, dueOn: '2025-11-20' }));
+  expect(await runDailyCollection(environment.context, tenantId)).not.toBeNull();
+  await addNote(environment.context, tenantId, household.account.id, { kind: 'visit', note: '上门催缴，无人在家' }, utility.staff.collector.id, systemActor('seed'));
+}
+
 async function seedPayments(utility: Utility, household: CustomerWithAccount): Promise<void> {
   const tenantId = utility.tenant.id;
   await environment.db.withTenant(tenantId, async (sql) => {
@@ -133,6 +155,67 @@ async function seedPayments(utility: Utility, household: CustomerWithAccount): P
     await sql.query("UPDATE payment_orders SET status = 'paid', payment_id = $2, paid_at = $3 WHERE id = $1", [order?.id, payment.id, now]);
     await sql.query("INSERT INTO channel_notifications (tenant_id, channel, received_at, verdict, out_trade_no) VALUES ($1, 'wechatpay', $2, 'credited', 'SEED01')", [tenantId, now]);
     await sql.query("INSERT INTO idempotency_keys (tenant_id, principal, key, request_hash, response_status, response_body, created_at) VALUES ($1, 'seed', 'seed-key-1', 'x', 201, '{}', $2)", [tenantId, now]);
+  });
+}
+
+/** A withholding mandate, a batch with a succeeded item and its payment, a gov-app credential, a used nonce and a confirmed payment. */
+async function seedWithholdingAndGovApp(utility: Utility, household: CustomerWithAccount): Promise<void> {
+  const tenantId = utility.tenant.id;
+  const mandate = await createMandate(environment.context, tenantId, { accountId: household.account.id, bankCode: 'SEEDBANK', bankAccountNo: '6217001234567890123', holderName: '种子户', signedOn: '2026-01-01' }, systemActor('seed'));
+  const { credential } = await issueGovCredential(environment.context, tenantId, '种子平台', systemActor('seed'));
+  await environment.db.withTenant(tenantId, async (sql) => {
+    const now = environment.clock.now();
+    const payment = await recordPayment(sql, tenantId, { accountId: household.account.id, method: 'bank_withholding', amountFen: 200, receivedAt: now, businessDate: '2026-03-02', channelTradeNo: 'SEEDREF1' });
+    const [batch] = await sql.query<{ id: string }>(
+      `INSERT INTO withholding_batches (tenant_id, batch_no, bank_code, adapter_id, utility_code, created_on, status, item_count, total_fen, success_count, success_fen, created_at, created_by, result_imported_at)
+       VALUES ($1, 'SEED0001', 'SEEDBANK', 'shuiwu-generic-v1', 'SEED01', '2026-03-01', 'completed', 1, 200, 1, 200, $2, 'seed', $2) RETURNING id`,
+      [tenantId, now],
+    );
+    await sql.query(
+      "INSERT INTO withholding_items (tenant_id, batch_id, sequence, mandate_id, account_id, amount_fen, bill_ref, status, bank_ref, settled_on, payment_id, resulted_at) VALUES ($1, $2, 1, $3, $4, 200, 'SEED', 'succeeded', 'SEEDREF1', '2026-03-02', $5, $6)",
+      [tenantId, batch?.id, mandate.id, household.account.id, payment.id, now],
+    );
+    const govPayment = await recordPayment(sql, tenantId, { accountId: household.account.id, method: 'gov_app', amountFen: 300, receivedAt: now, businessDate: '2026-03-02', channelTradeNo: 'SEEDGOV001' });
+    await sql.query(
+      "INSERT INTO gov_app_payments (tenant_id, gov_trade_no, app_id, account_id, amount_fen, paid_at, statement_date, payment_id, response, created_at) VALUES ($1, 'SEEDGOV001', $2, $3, 300, $4, '2026-03-02', $5, '{}', $4)",
+      [tenantId, credential.appId, household.account.id, now, govPayment.id],
+    );
+    await sql.query("INSERT INTO gov_app_nonces (tenant_id, app_id, nonce, seen_at) VALUES ($1, $2, 'seed-nonce-0000001', $3)", [tenantId, credential.appId, now]);
+  });
+}
+
+/** A WeChat Pay refund of the seeded payment (from a top-up's prepaid money), and a reconciliation run with a difference. */
+async function seedFinance(utility: Utility, household: CustomerWithAccount): Promise<void> {
+  const tenantId = utility.tenant.id;
+  await environment.db.withTenant(tenantId, async (sql) => {
+    const now = environment.clock.now();
+    const [payment] = await sql.query<{ id: string; out_trade_no: string }>(
+      "SELECT p.id, o.out_trade_no FROM payments p JOIN payment_orders o ON o.id = p.order_id WHERE p.account_id = $1 AND p.channel = 'wechatpay' LIMIT 1",
+      [household.account.id],
+    );
+    const [staff] = await sql.query<{ id: string }>("SELECT staff_id AS id FROM staff_roles WHERE role = 'finance_clerk' LIMIT 1");
+    const journalId = randomUUID();
+    await postJournals(sql, tenantId, [
+      { accountId: household.account.id, entryType: 'prepaid_topup', billId: null, businessDate: '2026-03-02', postedAt: now, description: 'seed', legs: [{ ledgerAccount: 'channel_clearing', debitFen: 100, creditFen: 0 }, { ledgerAccount: 'prepaid', debitFen: 0, creditFen: 100 }] },
+      { journalId, accountId: household.account.id, entryType: 'refund', billId: null, businessDate: '2026-03-02', postedAt: now, description: 'seed', legs: [{ ledgerAccount: 'prepaid', debitFen: 50, creditFen: 0 }, { ledgerAccount: 'channel_clearing', debitFen: 0, creditFen: 50 }] },
+    ]);
+    await sql.query('INSERT INTO prepaid_balances (tenant_id, account_id, balance_fen, updated_at) VALUES ($1, $2, 50, $3) ON CONFLICT (tenant_id, account_id) DO UPDATE SET balance_fen = prepaid_balances.balance_fen + 50', [tenantId, household.account.id, now]);
+    const [refund] = await sql.query<{ id: string }>(
+      `INSERT INTO refunds (tenant_id, refund_no, payment_id, account_id, channel, out_trade_no, amount_fen, reason, status, staff_id, requested_at, business_date, journal_id, completed_at)
+       VALUES ($1, 'TKSEED000001', $2, $3, 'wechatpay', $4, 50, 'seed', 'succeeded', $5, $6, '2026-03-02', $7, $6) RETURNING id`,
+      [tenantId, payment?.id, household.account.id, payment?.out_trade_no, staff?.id, now, journalId],
+    );
+    const [run] = await sql.query<{ id: string }>(
+      `INSERT INTO reconciliation_runs (tenant_id, channel, statement_date, source, has_statement, statement_rows, statement_payment_fen, statement_refund_fen,
+         ledger_rows, ledger_payment_fen, ledger_refund_fen, matched_rows, matched_payment_fen, matched_refund_fen, difference_count, created_by, created_at)
+       VALUES ($1, 'wechatpay', '2026-03-02', 'download', false, 0, 0, 0, 1, 0, 50, 0, 0, 0, 1, $2, $3) RETURNING id`,
+      [tenantId, staff?.id, now],
+    );
+    await sql.query(
+      `INSERT INTO reconciliation_differences (tenant_id, run_id, seq, type, kind, out_trade_no, out_refund_no, ledger_fen, refund_id, description_zh, description_en)
+       VALUES ($1, $2, 1, 'missing_in_statement', 'refund', $3, 'TKSEED000001', 50, $4, 'seed', 'seed')`,
+      [tenantId, run?.id, payment?.out_trade_no, refund?.id],
+    );
   });
 }
 

@@ -9,6 +9,7 @@ import { migrate } from '../platform/db/migrate';
 import { openDatabase } from '../platform/db/open';
 import { isRole, ROLES } from '../platform/permissions';
 import { billRunCommand, startBillingWorker, workPendingBillingRuns } from '../modules/billing';
+import { runDailyCollection } from '../modules/collection';
 import { dispatchQueued, LocalOutboxSmsGateway } from '../modules/notifications';
 import { configuredGateways, createSandboxCredentials, simulatorGateways, sweepOpenOrders, type PaymentGateways, type SandboxCredentials } from '../modules/payments';
 import { importReadingsCommand, startReadingServices } from '../modules/reading';
@@ -115,6 +116,7 @@ const serve: Command = async (args, config) => {
   const sweeper = setInterval(() => {
     void sweepAllOrders(context, payments.gateways).catch((error: unknown) => app.log.error({ err: error }, 'payment order sweep failed'));
     void escalateAll(context).catch((error: unknown) => app.log.error({ err: error }, 'service request escalation failed'));
+    void collectAll(context).catch((error: unknown) => app.log.error({ err: error }, 'daily collection run failed'));
   }, 60_000);
   const stop = async () => {
     clearInterval(dispatcher);
@@ -153,6 +155,14 @@ async function escalateAll(context: ReturnType<typeof createContext>): Promise<v
   for (const tenant of await listTenants(context)) await escalateOverdue(context, tenant.id);
 }
 
+/**
+ * The daily collection run (late fees, dunning notices, reconnection orders) of every utility whose business
+ * day has not run yet: each day runs once per utility, whichever process gets there first.
+ */
+async function collectAll(context: ReturnType<typeof createContext>): Promise<void> {
+  for (const tenant of await listTenants(context)) await runDailyCollection(context, tenant.id);
+}
+
 async function deliverAll(context: ReturnType<typeof createContext>, sms: LocalOutboxSmsGateway): Promise<void> {
   for (const tenant of await listTenants(context)) await dispatchQueued(context, sms, tenant.id);
 }
@@ -170,6 +180,7 @@ const worker: Command = async (_args, config) => {
   while (isRunning) {
     await deliverAll(context, sms);
     await escalateAll(context);
+    await collectAll(context);
     const chunks = await workPendingBillingRuns(context, { concurrency: 2, shouldStop: () => !isRunning, log: console.error });
     if (chunks > 0) console.log(`Billed ${chunks} chunks.`);
     await new Promise((resolve) => setTimeout(resolve, 2000));

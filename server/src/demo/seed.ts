@@ -6,6 +6,7 @@ import { maskIdNumber } from '../platform/masking';
 import type { Role } from '../platform/permissions';
 import { residentIdCheckCharacter } from '../platform/validation';
 import { createBillingRun, getBillingRun, workBillingRun } from '../modules/billing';
+import { maskBankAccount } from '../modules/payments';
 import { seedDemoReading } from '../modules/reading';
 import { seedDemoTariffs } from '../modules/tariffs';
 import { createServiceHall, createTenant, findTenantByCode, hashPassword, type Tenant } from '../modules/tenancy';
@@ -30,6 +31,7 @@ export const DEMO_STAFF: { username: string; displayName: string; roles: Role[] 
   { username: 'connection', displayName: '郑涛（报装）', roles: ['connection_staff'] },
   { username: 'manager', displayName: '黄华（管理）', roles: ['manager'] },
   { username: 'auditor', displayName: '林芳（审计）', roles: ['auditor'] },
+  { username: 'finance', displayName: '何静（财务对账）', roles: ['finance_clerk'] },
 ];
 
 export interface DemoSummary {
@@ -100,7 +102,32 @@ export async function seedDemo(context: PlatformContext, options: { customers?: 
     await workBillingRun(context, tenant.id, run.id);
     summary.bills += (await getBillingRun(context, tenant.id, run.id)).summary?.bills ?? 0;
   }
+  await seedDemoWithholding(context, tenant.id);
   return summary;
+}
+
+/**
+ * Bank withholding mandates (代扣协议) for the first 40 residential accounts of persons, alternating two banks, so
+ * the console can make a withholding batch at once. Bank account numbers are made up from the account number
+ * (deterministic) and stored the way the service stores them: encrypted, blind-indexed and masked.
+ */
+async function seedDemoWithholding(context: PlatformContext, tenantId: string): Promise<void> {
+  await context.db.withTenant(tenantId, async (sql) => {
+    const accounts = await sql.query<{ id: string; account_no: string; name: string }>(
+      `SELECT a.id, a.account_no, c.name FROM accounts a JOIN customers c ON c.id = a.customer_id
+       WHERE c.kind = 'individual' AND a.category = 'residential' AND a.status <> 'closed' ORDER BY a.account_no LIMIT 40`,
+    );
+    const now = context.clock.now();
+    for (const [index, account] of accounts.entries()) {
+      const bankAccountNo = `${index % 2 === 0 ? '6222021' : '6217002'}${account.account_no.replace(/\D/g, '').padStart(12, '0').slice(-12)}`;
+      await sql.query(
+        `INSERT INTO withholding_mandates (tenant_id, account_id, bank_code, bank_account_encrypted, bank_account_blind_index, bank_account_masked, holder_name, signed_on, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, '2025-06-01', $8)`,
+        [tenantId, account.id, index % 2 === 0 ? 'ICBC' : 'CCB', context.cipher.encrypt(bankAccountNo), context.cipher.blindIndex(bankAccountNo), maskBankAccount(bankAccountNo), account.name, now],
+      );
+    }
+    await recordAudit(sql, tenantId, systemActor('demo-seed'), now, { action: 'demo.seed.withholding', objectType: 'tenant', objectId: tenantId, after: { mandates: accounts.length } });
+  });
 }
 
 async function seedStaff(sql: Sql, tenantId: string, passwordHash: string, random: SeededRandom): Promise<void> {

@@ -28,12 +28,21 @@ export const PERMISSIONS = [
   'settings.manage',
   'payment.read',
   'payment.take',
+  'payment.refund',
+  'payment.reconcile',
   'service.read',
   'service.create',
   'service.handle',
   'service.dispatch',
   'service.field',
   'service.supervise',
+  'withholding.manage',
+  // Collection (催欠): arrears lists, visits and promises, cut-offs and reconnections reported done.
+  'collection.work',
+  // Issue and cancel cut-off orders; every route's arrears.
+  'collection.manage',
+  // Cut off a protected household (important customer, special care) with a reason, audited.
+  'collection.override',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -50,6 +59,7 @@ export const ROLES = [
   'connection_staff',
   'manager',
   'auditor',
+  'finance_clerk',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -66,6 +76,7 @@ export const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
   connection_staff: { zh: '报装人员', en: 'Connection staff' },
   manager: { zh: '管理人员', en: 'Manager' },
   auditor: { zh: '审计员', en: 'Auditor' },
+  finance_clerk: { zh: '财务对账员', en: 'Finance clerk' },
 };
 
 // The administrator manages staff but neither reads the audit log nor reveals personal data; the auditor
@@ -78,11 +89,14 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   repair_crew: ['customer.read', 'service.read', 'service.field'],
   meter_reader: ['customer.read', 'route.read', 'reading.read', 'reading.write'],
   reading_supervisor: ['customer.read', 'route.read', 'route.manage', 'reading.read', 'reading.write', 'reading.review', 'reading.import', 'staff.read'],
-  collector: ['customer.read', 'route.read', 'bill.read', 'payment.read'],
-  billing_clerk: ['customer.read', 'account.write', 'tariff.read', 'tariff.write', 'route.read', 'reading.read', 'reading.review', 'billing.run', 'bill.read', 'bill.adjust', 'report.read', 'payment.read'],
+  collector: ['customer.read', 'route.read', 'bill.read', 'payment.read', 'collection.work'],
+  // The billing clerk supervises collection (collection.manage); a protected household's cut-off needs a manager.
+  billing_clerk: ['customer.read', 'account.write', 'tariff.read', 'tariff.write', 'route.read', 'reading.read', 'reading.review', 'billing.run', 'bill.read', 'bill.adjust', 'report.read', 'payment.read', 'collection.work', 'collection.manage'],
   connection_staff: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'meter.write', 'report.read'],
-  manager: ['customer.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read', 'service.read', 'service.supervise'],
+  manager: ['customer.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read', 'service.read', 'service.supervise', 'collection.work', 'collection.manage', 'collection.override'],
   auditor: ['customer.read', 'audit.read', 'outbox.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read', 'service.read'],
+  // Refunds and channel reconciliation; cash refunds are paid out of a cashier's till, never their own.
+  finance_clerk: ['payment.read', 'payment.refund', 'payment.reconcile', 'withholding.manage'],
 };
 
 export function permissionsOf(roles: readonly Role[]): Permission[] {
@@ -98,12 +112,15 @@ export function isRole(value: string): value is Role {
 const WRITE_PERMISSIONS: readonly Permission[] = [
   'customer.write', 'account.write', 'premise.write', 'meter.write', 'staff.manage', 'tariff.write', 'route.manage',
   'reading.write', 'reading.review', 'reading.import', 'billing.run', 'bill.adjust', 'settings.manage', 'payment.take',
-  'service.create', 'service.handle', 'service.dispatch', 'service.field', 'service.supervise',
+  'payment.refund', 'payment.reconcile',
+  'service.create', 'service.handle', 'service.dispatch', 'service.field', 'service.supervise', 'withholding.manage',
+  'collection.work', 'collection.manage', 'collection.override',
 ];
 
 /**
  * Segregation of duties for one person's roles together: whoever reads the audit log may change nothing
- * and reveal nothing, and whoever manages staff may not reveal personal data. Returns the broken rules.
+ * and reveal nothing, whoever manages staff may not reveal personal data, and whoever takes money at the
+ * counter may not also refund it. Returns the broken rules.
  */
 export function segregationConflicts(roles: readonly Role[]): { zh: string; en: string }[] {
   const permissions = new Set(permissionsOf(roles));
@@ -113,6 +130,9 @@ export function segregationConflicts(roles: readonly Role[]): { zh: string; en: 
   }
   if (permissions.has('staff.manage') && permissions.has('customer.reveal')) {
     conflicts.push({ zh: '人员管理员不能同时查看完整个人信息', en: 'whoever manages staff may not also reveal personal data' });
+  }
+  if (permissions.has('payment.take') && permissions.has('payment.refund')) {
+    conflicts.push({ zh: '收费员不能同时办理退款', en: 'whoever takes payments may not also refund them' });
   }
   return conflicts;
 }

@@ -817,6 +817,16 @@ export interface TenantSettings {
   updatedAt: string;
   updatedBy: string | null;
   reading: { rotationTermMonths: number; rotationNoticeDays: number };
+  collection: {
+    /** Per day, in 1/10,000 of the unpaid principal. */
+    lateFeeDailyRate: number;
+    lateFeeGraceDays: number;
+    lateFeeCapPercent: number;
+    lateFeeOnResidential: boolean;
+    dunningScheduleDays: number[];
+    cutoffNoticeHours: number;
+    reconnectionHours: number;
+  };
 }
 
 // ---- payments (收费 · 销账) ----

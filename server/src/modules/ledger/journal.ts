@@ -12,6 +12,8 @@ export const LEDGER_ACCOUNTS = [
   'resource_fee_payable',
   'fixed_charge_revenue',
   'late_fee_revenue',
+  // Late fees owed (滞纳金, migration 0022): kept apart from receivable, which is the bills' principal.
+  'late_fee_receivable',
   'cash',
   'channel_clearing',
   'bank_clearing',

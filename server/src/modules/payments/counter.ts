@@ -33,8 +33,11 @@ export async function todayOf(context: PlatformContext, tenantId: string): Promi
 }
 
 async function totalsOf(sql: Sql, tillId: string): Promise<{ totals: MethodTotals; payments: number }> {
+  // Refunds paid out of the till (refunds.ts) come off what it holds.
   const rows = await sql.query<{ channel: keyof MethodTotals; amount: number; count: number }>(
-    'SELECT channel, sum(amount_fen)::int8 AS amount, count(*)::int AS count FROM payments WHERE till_id = $1 GROUP BY channel',
+    `SELECT channel, sum(amount)::int8 AS amount, count(*) FILTER (WHERE amount > 0)::int AS count FROM (
+       SELECT channel, amount_fen AS amount FROM payments WHERE till_id = $1
+       UNION ALL SELECT channel, -amount_fen FROM refunds WHERE till_id = $1 AND status <> 'failed') AS moves GROUP BY channel`,
     [tillId],
   );
   const totals = emptyTotals();

@@ -1,6 +1,12 @@
 export { registerPaymentRoutes } from './routes';
 export { registerOnlinePaymentRoutes } from './online-routes';
+export { registerFinanceRoutes } from './finance-routes';
+export { sweepProcessingRefunds } from './refunds';
 export { deductPrepaid, recordPayment, settleFromPrepaid, PAYMENT_METHODS, type PaymentMethod } from './settlement';
 export { configuredGateways, createSandboxCredentials, notifyPath, simulatorGateways, SIMULATOR_PREFIX, type PaymentGateways } from './gateways';
 export { creditOrder, sweepOpenOrders } from './orders';
 export { registerPaymentSimulator, type PaymentSimulator, type SandboxCredentials } from './channels';
+export { registerWithholdingRoutes } from './withholding-routes';
+export { registerGovAppRoutes } from './gov-app-routes';
+export { createMandate, maskBankAccount } from './withholding';
+export { govRequestHeaders, issueGovCredential, signGovRequest } from './gov-app';

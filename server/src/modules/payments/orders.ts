@@ -16,6 +16,7 @@ import { todayOf } from './counter';
 import type { OnlineChannel, PaymentGateways } from './gateways';
 import type { NewPaymentOrder, PaymentOrder } from './schemas';
 import { lockAccountMoney, openBills, recordPayment, settleFromPrepaid } from './settlement';
+import { handleWechatRefundNotification } from './refunds';
 import { receiptOf } from './statement';
 
 /** How long an order may be paid. */
@@ -217,6 +218,7 @@ export async function handleWechatPayNotification(context: PlatformContext, gate
   const client = gateways.forTenant(tenant.code).wechatpay;
   const result: WechatPayNotificationResult = client ? client.verifyAndDecryptNotification(headers, body, context.clock.now()) : { ok: false, reason: 'unknown_serial', detail: 'no WeChat Pay merchant for this utility' };
   if (!result.ok) return applyNotification(context, tenant.id, 'wechatpay', { ok: false, reason: result.reason }, { body, remoteAddress });
+  if (result.kind === 'refund') return handleWechatRefundNotification(context, tenant.id, result.refund, { body, remoteAddress });
   if (result.kind !== 'transaction') return applyNotification(context, tenant.id, 'wechatpay', { ok: true, paid: false, outTradeNo: '', amountFen: 0, channelTradeNo: '', paidAt: context.clock.now() }, { body, remoteAddress });
   const transaction = result.transaction;
   return applyNotification(

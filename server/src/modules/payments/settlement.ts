@@ -3,8 +3,13 @@
  * balance (预存), which later settles new bills by itself. Every step is one ledger journal in the caller's
  * transaction:
  *
- *   payment                 debit cash / channel / bank clearing   credit receivable (settled), prepaid (rest)
- *   settlement from prepaid debit prepaid                          credit receivable
+ *   payment                 debit cash / channel / bank clearing   credit receivable (settled), late_fee_receivable, prepaid (rest)
+ *   settlement from prepaid debit prepaid                          credit receivable, late_fee_receivable
+ *
+ * Late fees (滞纳金, module collection) are settled after the principal of every open bill: money goes to the
+ * bills oldest first, then to the late fees owed, then to prepaid. Before the principal changes, the
+ * collection module brings late-fee accrual up to the day before the business day (a payment stops accrual
+ * on what it paid), and after it, checks whether the arrears are paid in full (reconnection orders).
  *
  * The prepaid balance is also kept in prepaid_balances, whose row is locked first by every operation on an
  * account's money: concurrent payments and deductions of one account run one after the other, and the
@@ -16,6 +21,7 @@ import { nextCounterValue } from '../../platform/db/counters';
 import { timeOrderedUuid } from '../../platform/db/ids';
 import { DomainError } from '../../platform/errors';
 import { standingsOf } from '../bills';
+import { accrueBeforePayment, afterArrearsChange, lateFeesOwedFen } from '../collection';
 import { postJournals, type LedgerAccount } from '../ledger';
 
 export const PAYMENT_METHODS = ['wechatpay', 'alipay', 'cash', 'card', 'transfer', 'bank_withholding', 'gov_app'] as const;
@@ -115,6 +121,8 @@ export interface RecordedPayment {
   receiptNo: string;
   allocatedFen: number;
   prepaidFen: number;
+  /** What of the amount settled late fees (included in allocatedFen). */
+  lateFeeFen: number;
   settlements: { billId: string; amountFen: number }[];
 }
 
@@ -134,8 +142,12 @@ export async function recordPayment(sql: Sql, tenantId: string, input: IncomingP
     throw new DomainError('validation', 'validation_failed', '金额必须是正整数分', 'The amount must be a positive whole number of fen', [{ field: 'amountFen', zh: '必须大于 0', en: 'must be more than 0' }]);
   }
   await lockAccountMoney(sql, tenantId, input.accountId, input.receivedAt);
-  const { settlements, restFen } = allocateOldestFirst(await openBills(sql, input.accountId, input.businessDate), input.amountFen);
+  await accrueBeforePayment(sql, tenantId, input.accountId, input.businessDate, input.receivedAt);
+  const { settlements, restFen: afterBills } = allocateOldestFirst(await openBills(sql, input.accountId, input.businessDate), input.amountFen);
+  const lateFeeFen = Math.min(afterBills, await lateFeesOwedFen(sql, input.accountId));
+  const restFen = afterBills - lateFeeFen;
   const allocated = input.amountFen - restFen;
+  const principal = allocated - lateFeeFen;
   const id = timeOrderedUuid();
   const journalId = randomUUID();
   const receiptNo = await nextReceiptNo(sql, tenantId, input.businessDate);
@@ -151,7 +163,8 @@ export async function recordPayment(sql: Sql, tenantId: string, input: IncomingP
       description,
       legs: [
         { ledgerAccount: CLEARING_ACCOUNT[input.method], debitFen: input.amountFen, creditFen: 0 },
-        ...(allocated > 0 ? [{ ledgerAccount: 'receivable' as const, debitFen: 0, creditFen: allocated }] : []),
+        ...(principal > 0 ? [{ ledgerAccount: 'receivable' as const, debitFen: 0, creditFen: principal }] : []),
+        ...(lateFeeFen > 0 ? [{ ledgerAccount: 'late_fee_receivable' as const, debitFen: 0, creditFen: lateFeeFen }] : []),
         ...(restFen > 0 ? [{ ledgerAccount: 'prepaid' as const, debitFen: 0, creditFen: restFen }] : []),
       ],
     },
@@ -163,7 +176,8 @@ export async function recordPayment(sql: Sql, tenantId: string, input: IncomingP
   );
   await insertSettlements(sql, tenantId, settlements, 'payment', id, input.receivedAt, journalId);
   if (restFen > 0) await sql.query('UPDATE prepaid_balances SET balance_fen = balance_fen + $2, updated_at = $3 WHERE account_id = $1', [input.accountId, restFen, input.receivedAt]);
-  return { id, receiptNo, allocatedFen: allocated, prepaidFen: restFen, settlements };
+  await afterArrearsChange(sql, tenantId, input.accountId, input.businessDate, input.receivedAt);
+  return { id, receiptNo, allocatedFen: allocated, prepaidFen: restFen, lateFeeFen, settlements };
 }
 
 async function insertSettlements(sql: Sql, tenantId: string, settlements: readonly { billId: string; amountFen: number }[], source: 'payment' | 'prepaid', paymentId: string | null, at: Date, journalId: string): Promise<void> {
@@ -187,7 +201,10 @@ export async function deductPrepaid(sql: Sql, tenantId: string, accountId: strin
   if (amountFen > balance) {
     throw new DomainError('conflict', 'insufficient_prepaid', `预存余额不足（余额 ${balance} 分）`, `The prepaid balance (${balance} fen) does not cover it`, [{ field: 'amountFen', zh: '超过预存余额', en: 'exceeds the prepaid balance' }]);
   }
-  const { settlements, restFen } = allocateOldestFirst(await openBills(sql, accountId, businessDate), amountFen);
+  await accrueBeforePayment(sql, tenantId, accountId, businessDate, at);
+  const { settlements, restFen: afterBills } = allocateOldestFirst(await openBills(sql, accountId, businessDate), amountFen);
+  const lateFeeFen = Math.min(afterBills, await lateFeesOwedFen(sql, accountId));
+  const restFen = afterBills - lateFeeFen;
   if (restFen > 0) {
     throw new DomainError('conflict', 'nothing_owed', '欠费不足以抵扣该金额', 'Less than that is owed on bills', [{ field: 'amountFen', zh: '超过欠费金额', en: 'exceeds what is owed' }]);
   }
@@ -203,12 +220,14 @@ export async function deductPrepaid(sql: Sql, tenantId: string, accountId: strin
       description: '预存款抵扣水费',
       legs: [
         { ledgerAccount: 'prepaid', debitFen: amountFen, creditFen: 0 },
-        { ledgerAccount: 'receivable', debitFen: 0, creditFen: amountFen },
+        ...(amountFen > lateFeeFen ? [{ ledgerAccount: 'receivable' as const, debitFen: 0, creditFen: amountFen - lateFeeFen }] : []),
+        ...(lateFeeFen > 0 ? [{ ledgerAccount: 'late_fee_receivable' as const, debitFen: 0, creditFen: lateFeeFen }] : []),
       ],
     },
   ]);
   await insertSettlements(sql, tenantId, settlements, 'prepaid', null, at, journalId);
   const rows = await sql.query<{ balance_fen: number }>('UPDATE prepaid_balances SET balance_fen = balance_fen - $2, updated_at = $3 WHERE account_id = $1 RETURNING balance_fen', [accountId, amountFen, at]);
+  await afterArrearsChange(sql, tenantId, accountId, businessDate, at);
   return { balanceFen: rows[0]?.balance_fen ?? 0, settlements };
 }
 
@@ -219,7 +238,8 @@ export async function deductPrepaid(sql: Sql, tenantId: string, accountId: strin
 export async function settleFromPrepaid(sql: Sql, tenantId: string, accountId: string, at: Date, businessDate: string): Promise<number> {
   const balance = await lockAccountMoney(sql, tenantId, accountId, at);
   if (balance === 0) return 0;
-  const owed = await receivableFen(sql, accountId);
+  // Principal on bills and late fees: both are settled from the prepaid balance.
+  const owed = (await receivableFen(sql, accountId)) + (await lateFeesOwedFen(sql, accountId));
   const amount = balance < owed ? balance : owed;
   if (amount === 0) return 0;
   await deductPrepaid(sql, tenantId, accountId, amount, at, businessDate);

@@ -44,10 +44,10 @@ const toSummary = (row: PaymentRow): PaymentSummary => ({
   channelTradeNo: row.channel_trade_no,
 });
 
-/** What the customer owes (positive) or has in credit (negative), from the ledger. */
+/** What the customer owes (positive: principal on bills and late fees) or has in credit (negative), from the ledger. */
 export async function balanceOf(sql: Sql, accountId: string): Promise<number> {
   const rows = await sql.query<{ balance: number }>(
-    "SELECT coalesce(sum(debit_fen - credit_fen), 0)::int8 AS balance FROM ledger_entries WHERE account_id = $1 AND ledger_account IN ('receivable', 'prepaid')",
+    "SELECT coalesce(sum(debit_fen - credit_fen), 0)::int8 AS balance FROM ledger_entries WHERE account_id = $1 AND ledger_account IN ('receivable', 'late_fee_receivable', 'prepaid')",
     [accountId],
   );
   return rows[0]?.balance ?? 0;
@@ -91,7 +91,7 @@ export async function statementOf(sql: Sql, accountId: string, limit: number): P
     `SELECT e.journal_id, min(e.entry_type) AS entry_type, min(e.business_date::text) AS business_date, min(e.posted_at) AS posted_at,
             min(e.description) AS description, sum(e.debit_fen - e.credit_fen)::int8 AS change, min(b.bill_no) AS bill_no
      FROM ledger_entries e LEFT JOIN bills b ON b.id = e.bill_id
-     WHERE e.account_id = $1 AND e.ledger_account IN ('receivable', 'prepaid')
+     WHERE e.account_id = $1 AND e.ledger_account IN ('receivable', 'late_fee_receivable', 'prepaid')
      GROUP BY e.journal_id ORDER BY min(e.posted_at), e.journal_id`,
     [accountId],
   );

@@ -17,30 +17,60 @@ export const readingSettingsSchema = z
   })
   .meta({ id: 'ReadingSettings' });
 
+/** Collection (催欠): late fees (滞纳金), dunning schedule, cut-off notice and reconnection promises. */
+export const collectionSettingsSchema = z
+  .strictObject({
+    lateFeeDailyRate: z.int().min(0).max(100).meta({ description: 'Late fee per day, in 1/10,000 of the unpaid principal (default 5 = 0.05 % a day)' }),
+    lateFeeGraceDays: z.int().min(0).max(365).meta({ description: 'Days after a bill’s due date before late fees accrue (default 0)' }),
+    lateFeeCapPercent: z.int().min(0).max(100).meta({ description: 'Late fees on a bill never exceed this percent of its unpaid principal (default 100)' }),
+    lateFeeOnResidential: z.boolean().meta({ description: 'Whether residential accounts are charged late fees (default true)' }),
+    dunningScheduleDays: z
+      .array(z.int().min(0).max(3650))
+      .min(1)
+      .max(10)
+      .refine((days) => days.every((day, index) => index === 0 || day > (days[index - 1] as number)), 'must be strictly increasing')
+      .meta({ description: 'Days after the due date on which dunning notices go out; the last one is the cut-off notice (default [3, 15, 30])' }),
+    cutoffNoticeHours: z.int().min(24).max(720).meta({ description: 'Least time between the cut-off notice and a cut-off work order, in hours (default 72)' }),
+    reconnectionHours: z.int().min(1).max(168).meta({ description: 'Water is restored within this many hours of the arrears being paid (default 24)' }),
+  })
+  .meta({ id: 'CollectionSettings' });
+
 export const tenantSettingsSchema = z
   .object({
     version: z.int(),
     updatedAt: z.iso.datetime(),
     updatedBy: z.string().nullable(),
     reading: readingSettingsSchema,
+    collection: collectionSettingsSchema,
   })
   .meta({ id: 'TenantSettings' });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 export type ReadingSettings = z.infer<typeof readingSettingsSchema>;
+export type CollectionSettings = z.infer<typeof collectionSettingsSchema>;
 
 export const tenantSettingsPatchSchema = z
   .strictObject({
     version: z.int().min(1),
     reading: readingSettingsSchema.partial().optional(),
+    collection: collectionSettingsSchema.partial().optional(),
   })
   .meta({ id: 'TenantSettingsPatch' });
 export type TenantSettingsPatch = z.infer<typeof tenantSettingsPatchSchema>;
 
-export const DEFAULT_SETTINGS: Pick<TenantSettings, 'reading'> = {
+export const DEFAULT_SETTINGS: Pick<TenantSettings, 'reading' | 'collection'> = {
   reading: { rotationTermMonths: 12, rotationNoticeDays: 30 },
+  collection: {
+    lateFeeDailyRate: 5,
+    lateFeeGraceDays: 0,
+    lateFeeCapPercent: 100,
+    lateFeeOnResidential: true,
+    dunningScheduleDays: [3, 15, 30],
+    cutoffNoticeHours: 72,
+    reconnectionHours: 24,
+  },
 };
 
-type Sections = Pick<TenantSettings, 'reading'>;
+type Sections = Pick<TenantSettings, 'reading' | 'collection'>;
 const SECTIONS = Object.keys(DEFAULT_SETTINGS) as (keyof Sections)[];
 
 interface SettingsRow {

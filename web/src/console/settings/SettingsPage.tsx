@@ -1,4 +1,4 @@
-import { App, Button, Card, Flex, Form, InputNumber, Space, Typography } from 'antd';
+import { App, Button, Card, Flex, Form, InputNumber, Select, Space, Switch, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -9,7 +9,7 @@ import { PageLoading } from '../components/PageLoading';
 import { QueryError } from '../components/QueryError';
 import { applyFieldErrors } from '../utils/errors';
 
-type Values = Pick<TenantSettings, 'reading'>;
+type Values = Pick<TenantSettings, 'reading' | 'collection'>;
 
 /** 参数设置: the utility's own rules, for the administrator. */
 export function SettingsPage() {
@@ -28,7 +28,7 @@ export function SettingsPage() {
     onError: (error) => setUnmatched(applyFieldErrors(form, error, i18n.language)),
   });
   useEffect(() => {
-    if (query.data) form.setFieldsValue({ reading: query.data.reading });
+    if (query.data) form.setFieldsValue({ reading: query.data.reading, collection: query.data.collection });
   }, [form, query.data]);
 
   if (query.isPending) return <PageLoading />;
@@ -49,6 +49,35 @@ export function SettingsPage() {
           </Form.Item>
           <Form.Item name={['reading', 'rotationNoticeDays']} label={t('settings.reading.rotationNoticeDays')} extra={t('settings.reading.rotationNoticeDaysHelp')} rules={[{ required: true }]}>
             <InputNumber min={0} max={180} precision={0} style={{ width: 160 }} />
+          </Form.Item>
+        </Card>
+        <Card title={t('settings.collection.title')} style={{ marginTop: 16 }}>
+          <Form.Item name={['collection', 'lateFeeDailyRate']} label={t('settings.collection.lateFeeDailyRate')} extra={t('settings.collection.lateFeeDailyRateHelp')} rules={[{ required: true }]}>
+            <InputNumber min={0} max={100} precision={0} addonAfter="‱" style={{ width: 180 }} />
+          </Form.Item>
+          <Form.Item name={['collection', 'lateFeeGraceDays']} label={t('settings.collection.lateFeeGraceDays')} rules={[{ required: true }]}>
+            <InputNumber min={0} max={365} precision={0} style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name={['collection', 'lateFeeCapPercent']} label={t('settings.collection.lateFeeCapPercent')} extra={t('settings.collection.lateFeeCapPercentHelp')} rules={[{ required: true }]}>
+            <InputNumber min={0} max={100} precision={0} addonAfter="%" style={{ width: 180 }} />
+          </Form.Item>
+          <Form.Item name={['collection', 'lateFeeOnResidential']} label={t('settings.collection.lateFeeOnResidential')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
+          <Form.Item
+            name={['collection', 'dunningScheduleDays']}
+            label={t('settings.collection.dunningScheduleDays')}
+            extra={t('settings.collection.dunningScheduleDaysHelp')}
+            rules={[{ required: true }]}
+            normalize={(values: (string | number)[]) => [...new Set(values.map(Number).filter((day) => Number.isInteger(day) && day >= 0))].sort((a, b) => a - b)}
+          >
+            <Select mode="tags" style={{ maxWidth: 360 }} tokenSeparators={[',', '，', ' ']} />
+          </Form.Item>
+          <Form.Item name={['collection', 'cutoffNoticeHours']} label={t('settings.collection.cutoffNoticeHours')} rules={[{ required: true }]}>
+            <InputNumber min={24} max={720} precision={0} style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name={['collection', 'reconnectionHours']} label={t('settings.collection.reconnectionHours')} rules={[{ required: true }]}>
+            <InputNumber min={1} max={168} precision={0} style={{ width: 160 }} />
           </Form.Item>
         </Card>
         <div style={{ marginTop: 16 }}>

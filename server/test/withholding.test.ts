@@ -1,0 +1,274 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { decodeGenericBatch, renderGenericWithholdingResult, type WithholdingResult } from '../src/modules/payments/files';
+import { insertRegularBill } from './bill-factory';
+import type { ErrorBody } from './endpoints';
+import { type CustomerWithAccount, givenCustomerWithAccount } from './factories';
+import { type Client, createTestEnvironment, type TestEnvironment, type Utility } from './harness';
+
+interface Mandate {
+  id: string;
+  accountId: string;
+  bankCode: string;
+  bankAccountMasked: string;
+  holderName: string;
+  status: 'active' | 'cancelled';
+  cancelReason: string | null;
+}
+interface Item {
+  sequence: number;
+  accountId: string;
+  accountNo: string;
+  bankAccountMasked: string;
+  amountFen: number;
+  billRef: string;
+  status: 'sent' | 'succeeded' | 'failed';
+  failureCode: string | null;
+  failureReason: string | null;
+  paymentId: string | null;
+  receiptNo: string | null;
+}
+interface Batch {
+  id: string;
+  batchNo: string;
+  utilityCode: string;
+  createdOn: string;
+  status: 'sent' | 'completed';
+  itemCount: number;
+  totalFen: number;
+  successCount: number;
+  successFen: number;
+  failedCount: number;
+  failedFen: number;
+  items: Item[];
+}
+interface ResultImport {
+  batch: Batch;
+  applied: number;
+  unchanged: number;
+}
+
+let environment: TestEnvironment;
+let utility: Utility;
+let finance: Client;
+
+beforeAll(async () => {
+  environment = await createTestEnvironment();
+  utility = await environment.givenUtility('wh');
+  finance = await environment.loginStaff(utility, 'finance_clerk');
+});
+afterAll(() => environment.close());
+
+/** After every test the ledger balances. */
+afterEach(async () => {
+  const unbalanced = await environment.ownerQuery('SELECT journal_id FROM ledger_entries GROUP BY journal_id HAVING sum(debit_fen) <> sum(credit_fen)');
+  expect(unbalanced).toEqual([]);
+});
+
+let bankSerial = 0;
+/** A bank of its own per test, so each test's batches see only its own mandates. */
+const newBank = () => {
+  bankSerial += 1;
+  return `BANK${bankSerial}`;
+};
+
+async function givenBills(home: CustomerWithAccount, periods: string[]): Promise<void> {
+  await environment.db.withTenant(utility.tenant.id, async (sql) => {
+    for (const period of periods) await insertRegularBill(sql, utility.tenant.id, home.account.id, { period, consumptionLitres: 10_000 });
+  });
+}
+
+const sign = (home: CustomerWithAccount, bankCode: string, bankAccountNo: string, holderName = home.customer.name) =>
+  finance.post<Mandate & ErrorBody>('/api/withholding/mandates', { accountId: home.account.id, bankCode, bankAccountNo, holderName, signedOn: '2026-02-15' });
+
+const counts = async () =>
+  (
+    await environment.ownerQuery<{ payments: number; settlements: number; audit: number; items: number; journals: number }>(
+      `SELECT (SELECT count(*) FROM payments)::int AS payments, (SELECT count(*) FROM bill_settlements)::int AS settlements, (SELECT count(*) FROM audit_log)::int AS audit,
+              (SELECT count(*) FROM withholding_items WHERE status <> 'sent')::int AS items, (SELECT count(DISTINCT journal_id) FROM ledger_entries)::int AS journals`,
+    )
+  )[0];
+
+function resultFile(batch: Batch, outcomes: Record<number, 'success' | { code: string; reason: string }>, trailerOverride?: { totalFen?: number }): string {
+  const results: WithholdingResult[] = batch.items.map((item) => {
+    const outcome = outcomes[item.sequence] ?? 'success';
+    return outcome === 'success'
+      ? { sequence: item.sequence, accountNo: item.accountNo, status: 'success', amountFen: item.amountFen, failureCode: null, failureReason: null, bankRef: `REF${batch.batchNo}${item.sequence}`, settledOn: '2026-03-03' }
+      : { sequence: item.sequence, accountNo: item.accountNo, status: 'failed', amountFen: item.amountFen, failureCode: outcome.code, failureReason: outcome.reason, bankRef: null, settledOn: null };
+  });
+  return renderGenericWithholdingResult({ utilityCode: batch.utilityCode, batchNo: batch.batchNo, resultDate: '2026-03-03', encoding: 'GBK', results, ...(trailerOverride ? { trailerOverride } : {}) }).bytes.toString('base64');
+}
+
+describe('withholding mandates', () => {
+  it('keeps the bank account encrypted, shows it masked, reveals it only with an audit entry, and a new mandate supersedes the old', async () => {
+    const home = await givenCustomerWithAccount(environment, utility, { name: '代扣张三' });
+    const bank = newBank();
+    const created = await sign(home, bank, '6222021234567890123');
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ bankCode: bank, bankAccountMasked: '6222 **** **** 0123', holderName: '代扣张三', status: 'active' });
+    expect(JSON.stringify(created.body)).not.toContain('6222021234567890123');
+
+    const [raw] = await environment.ownerQuery<{ encrypted: Buffer; masked: string }>('SELECT bank_account_encrypted AS encrypted, bank_account_masked AS masked FROM withholding_mandates WHERE id = $1', [created.body.id]);
+    expect(raw?.masked).toBe('6222 **** **** 0123');
+    expect(Buffer.from(raw?.encrypted ?? []).toString('latin1')).not.toContain('6222021234567890123');
+    expect(Buffer.from(raw?.encrypted ?? []).toString('hex')).not.toContain(Buffer.from('6222021234567890123').toString('hex'));
+    const [columns] = await environment.ownerQuery<{ text: string }>("SELECT string_agg(t::text, ' ') AS text FROM withholding_mandates t WHERE id = $1", [created.body.id]);
+    expect(columns?.text).not.toContain('6222021234567890123');
+
+    const listed = await finance.get<{ mandates: Mandate[] }>(`/api/withholding/mandates?accountId=${home.account.id}`);
+    expect(listed.body.mandates.map((mandate) => mandate.bankAccountMasked)).toEqual(['6222 **** **** 0123']);
+
+    const auditBefore = (await counts())?.audit ?? 0;
+    const revealed = await finance.post<{ bankAccountNo: string }>(`/api/withholding/mandates/${created.body.id}/reveal`);
+    expect(revealed.body).toEqual({ bankAccountNo: '6222021234567890123' });
+    const [entry] = await environment.ownerQuery<{ action: string; after: Record<string, unknown> }>("SELECT action, after FROM audit_log WHERE object_id = $1 AND action LIKE '%reveal%'", [created.body.id]);
+    expect(entry).toEqual({ action: 'withholding_mandate.reveal.bankAccount', after: { field: 'bankAccountNo', masked: '6222 **** **** 0123' } });
+    expect((await counts())?.audit).toBe(auditBefore + 1);
+
+    // A counter clerk (no withholding.manage) cannot reveal it.
+    const clerk = await environment.loginStaff(utility, 'counter_clerk');
+    expect((await clerk.post(`/api/withholding/mandates/${created.body.id}/reveal`)).status).toBe(403);
+
+    const replaced = await sign(home, bank, '6228481234567890');
+    expect(replaced.status).toBe(201);
+    const both = await finance.get<{ mandates: Mandate[] }>(`/api/withholding/mandates?accountId=${home.account.id}`);
+    expect(both.body.mandates.map((mandate) => [mandate.bankAccountMasked, mandate.status, mandate.cancelReason])).toEqual([
+      ['6228 **** **** 7890', 'active', null],
+      ['6222 **** **** 0123', 'cancelled', 'superseded'],
+    ]);
+    const cancelled = await finance.post<Mandate>(`/api/withholding/mandates/${replaced.body.id}/cancel`, { reason: '客户申请解约' });
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', cancelReason: '客户申请解约' });
+    expect((await finance.post<ErrorBody>(`/api/withholding/mandates/${replaced.body.id}/cancel`, {})).body.code).toBe('mandate_cancelled');
+    const invalid = await finance.post<ErrorBody>('/api/withholding/mandates', { accountId: home.account.id, bankCode: bank, bankAccountNo: '6222-0212', holderName: '代扣张三', signedOn: '2026-02-15' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.fields.map((field) => field.field)).toEqual(['bankAccountNo']);
+  });
+});
+
+describe('withholding batches', () => {
+  it('collects what active mandates owe, encodes the file, imports successes as payments exactly once and keeps failures', async () => {
+    const bank = newBank();
+    const first = await givenCustomerWithAccount(environment, utility, { name: '代扣甲' });
+    const second = await givenCustomerWithAccount(environment, utility, { name: '代扣乙' });
+    const unsigned = await givenCustomerWithAccount(environment, utility, { name: '未签约' });
+    const cancelled = await givenCustomerWithAccount(environment, utility, { name: '已解约' });
+    const paidUp = await givenCustomerWithAccount(environment, utility, { name: '无欠费' });
+    await givenBills(first, ['2025-12', '2026-01']); // 5,000 fen each
+    await givenBills(second, ['2026-01']);
+    await givenBills(unsigned, ['2026-01']);
+    await givenBills(cancelled, ['2026-01']);
+    expect((await sign(first, bank, '6222021234567890123')).status).toBe(201);
+    expect((await sign(second, bank, '6228481234567890')).status).toBe(201);
+    expect((await sign(paidUp, bank, '6217001234567890123')).status).toBe(201);
+    const gone = await sign(cancelled, bank, '6217001234567890999');
+    await finance.post(`/api/withholding/mandates/${gone.body.id}/cancel`, {});
+
+    const created = await finance.post<Batch>('/api/withholding/batches', { bankCode: bank });
+    expect(created.status).toBe(201);
+    const batch = created.body;
+    expect(batch).toMatchObject({ status: 'sent', itemCount: 2, totalFen: 15_000, utilityCode: 'WH', createdOn: '2026-03-02' });
+    expect(batch.batchNo).toMatch(/^WH20260302\d{6}$/);
+    // One item per account, in account-number order (the first household was opened first).
+    expect(batch.items.map((item) => [item.accountId, item.amountFen, item.status, item.bankAccountMasked])).toEqual([
+      [first.account.id, 10_000, 'sent', '6222 **** **** 0123'],
+      [second.account.id, 5_000, 'sent', '6228 **** **** 7890'],
+    ]);
+    expect(batch.items.find((item) => item.accountId === first.account.id)?.billRef).toMatch(/\+1$/);
+
+    // Nothing more to ask for while the batch awaits its result.
+    const again = await finance.post<ErrorBody>('/api/withholding/batches', { bankCode: bank });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('nothing_to_withhold');
+
+    // The bank's file: the full numbers are in it (the bank needs them), and it reads back as the batch.
+    const file = await finance.get(`/api/withholding/batches/${batch.id}/file`);
+    expect(file.status).toBe(200);
+    expect(String(file.headers['content-disposition'])).toContain(`SWDK_WH_${batch.batchNo}_20260302_REQ.txt`);
+    const decoded = decodeGenericBatch(file.rawBody as Buffer);
+    expect(decoded.errors).toEqual([]);
+    expect(decoded.batch?.items.map((item) => [item.accountNo, item.bankAccountNo, item.amountFen])).toEqual(batch.items.map((item) => [item.accountNo, item.accountId === first.account.id ? '6222021234567890123' : '6228481234567890', item.amountFen]));
+    const [download] = await environment.ownerQuery<{ count: number }>("SELECT count(*)::int AS count FROM audit_log WHERE object_id = $1 AND action = 'withholding_batch.download'", [batch.id]);
+    expect(download?.count).toBe(1);
+
+    // The result: the first debited, the second refused for lack of funds.
+    const secondItem = batch.items.find((item) => item.accountId === second.account.id) as Item;
+    const body = { file: resultFile(batch, { [secondItem.sequence]: { code: 'E01', reason: '余额不足' } }) };
+    const before = await counts();
+    const imported = await finance.post<ResultImport>(`/api/withholding/batches/${batch.id}/result`, body);
+    expect(imported.status).toBe(200);
+    expect(imported.body).toMatchObject({ applied: 2, unchanged: 0, batch: { status: 'completed', successCount: 1, successFen: 10_000, failedCount: 1, failedFen: 5_000 } });
+    const items = imported.body.batch.items;
+    expect(items.find((item) => item.accountId === second.account.id)).toMatchObject({ status: 'failed', failureCode: 'E01', failureReason: '余额不足', paymentId: null });
+    const debited = items.find((item) => item.accountId === first.account.id) as Item;
+    expect(debited).toMatchObject({ status: 'succeeded', paymentId: expect.any(String), receiptNo: expect.stringMatching(/^SK/) });
+    const after = await counts();
+    expect(after).toMatchObject({ payments: (before?.payments ?? 0) + 1, settlements: (before?.settlements ?? 0) + 2, items: (before?.items ?? 0) + 2, journals: (before?.journals ?? 0) + 1 });
+    const [payment] = await environment.ownerQuery<{ channel: string; amount_fen: number; allocated_fen: number; channel_trade_no: string }>('SELECT channel, amount_fen, allocated_fen, channel_trade_no FROM payments WHERE id = $1', [debited.paymentId]);
+    expect(payment).toEqual({ channel: 'bank_withholding', amount_fen: 10_000, allocated_fen: 10_000, channel_trade_no: `REF${batch.batchNo}${debited.sequence}` });
+    const money = await finance.get<{ balanceFen: number }>(`/api/accounts/${first.account.id}/money`);
+    expect(money.body.balanceFen).toBe(0);
+
+    // The same file again: nothing changes.
+    const repeat = await finance.post<ResultImport>(`/api/withholding/batches/${batch.id}/result`, body);
+    expect(repeat.status).toBe(200);
+    expect(repeat.body).toMatchObject({ applied: 0, unchanged: 2 });
+    expect(await counts()).toEqual(after);
+
+    // A file that says otherwise about an item already imported is refused, and nothing changes.
+    const contradicting = await finance.post<ErrorBody>(`/api/withholding/batches/${batch.id}/result`, { file: resultFile(batch, {}) });
+    expect(contradicting.status).toBe(409);
+    expect(contradicting.body).toMatchObject({ code: 'result_conflicts', fields: [{ field: `sequence ${secondItem.sequence}` }] });
+    expect(await counts()).toEqual(after);
+
+    // The failed account owes again, so a new batch asks for it.
+    const next = await finance.post<Batch>('/api/withholding/batches', { bankCode: bank });
+    expect(next.body.items.map((item) => [item.accountId, item.amountFen])).toEqual([[second.account.id, 5_000]]);
+
+    const list = await finance.get<{ batches: Batch[] }>('/api/withholding/batches');
+    expect(list.body.batches.slice(0, 2).map((item) => item.id)).toEqual([next.body.id, batch.id]);
+  });
+
+  it('refuses a result file with a wrong trailer total (400, every problem listed) and writes nothing', async () => {
+    const bank = newBank();
+    const home = await givenCustomerWithAccount(environment, utility, { name: '尾行错' });
+    await givenBills(home, ['2026-01']);
+    await sign(home, bank, '6222021234567890123');
+    const batch = (await finance.post<Batch>('/api/withholding/batches', { bankCode: bank })).body;
+    const before = await counts();
+    const wrong = await finance.post<ErrorBody>(`/api/withholding/batches/${batch.id}/result`, { file: resultFile(batch, {}, { totalFen: 4_999 }) });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.code).toBe('result_file_rejected');
+    expect(wrong.body.fields.length).toBeGreaterThan(0);
+    expect(wrong.body.fields.every((field) => field.field.startsWith('row ') && field.zh && field.en)).toBe(true);
+    expect(wrong.body.fields.some((field) => field.field.includes('total_fen'))).toBe(true);
+    expect(await counts()).toEqual(before);
+    const detail = await finance.get<Batch>(`/api/withholding/batches/${batch.id}`);
+    expect(detail.body).toMatchObject({ status: 'sent', successCount: 0, items: [{ status: 'sent' }] });
+    // A file for another batch is refused too.
+    const garbage = await finance.post<ErrorBody>(`/api/withholding/batches/${batch.id}/result`, { file: Buffer.from('H|nonsense\r\n').toString('base64') });
+    expect(garbage.status).toBe(400);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('imports 10 concurrent uploads of one result file as one payment', async () => {
+    const bank = newBank();
+    const home = await givenCustomerWithAccount(environment, utility, { name: '并发导入' });
+    await givenBills(home, ['2026-01']);
+    await sign(home, bank, '6222021234567890123');
+    const batch = (await finance.post<Batch>('/api/withholding/batches', { bankCode: bank })).body;
+    const body = { file: resultFile(batch, {}) };
+    const answers = await Promise.all(Array.from({ length: 10 }, () => finance.post<ResultImport>(`/api/withholding/batches/${batch.id}/result`, body)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 10 }, () => 200));
+    expect(answers.reduce((sum, answer) => sum + answer.body.applied, 0)).toBe(1);
+    const [payments] = await environment.ownerQuery<{ count: number }>("SELECT count(*)::int AS count FROM payments WHERE account_id = $1 AND channel = 'bank_withholding'", [home.account.id]);
+    expect(payments?.count).toBe(1);
+  });
+
+  it('refuses an unknown file format and a batch for a bank with nothing to withhold', async () => {
+    const unknown = await finance.post<ErrorBody>('/api/withholding/batches', { bankCode: 'ICBC', adapterId: 'icbc-v9' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.fields.map((field) => field.field)).toEqual(['adapterId']);
+    const empty = await finance.post<ErrorBody>('/api/withholding/batches', { bankCode: 'NOBANK' });
+    expect(empty.status).toBe(409);
+    expect(empty.body.code).toBe('nothing_to_withhold');
+  });
+});
