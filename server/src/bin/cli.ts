@@ -11,7 +11,7 @@ import { isRole, ROLES } from '../platform/permissions';
 import { billRunCommand, startBillingWorker, workPendingBillingRuns } from '../modules/billing';
 import { runDailyCollection } from '../modules/collection';
 import { dispatchQueued, LocalOutboxSmsGateway } from '../modules/notifications';
-import { configuredGateways, createSandboxCredentials, simulatorGateways, sweepOpenOrders, type PaymentGateways, type SandboxCredentials } from '../modules/payments';
+import { configuredGateways, createSandboxCredentials, simulatorGateways, sweepOpenOrders, sweepProcessingRefunds, type PaymentGateways, type SandboxCredentials } from '../modules/payments';
 import { importReadingsCommand, startReadingServices } from '../modules/reading';
 import { escalateOverdue } from '../modules/service';
 import { createStaff, createTenant, listTenants, requireTenantByCode } from '../modules/tenancy';
@@ -147,7 +147,11 @@ function paymentGatewaysOf(config: Config, origin: () => string): { gateways: Pa
 }
 
 async function sweepAllOrders(context: ReturnType<typeof createContext>, gateways: PaymentGateways): Promise<void> {
-  for (const tenant of await listTenants(context)) await sweepOpenOrders(context, gateways, tenant);
+  for (const tenant of await listTenants(context)) {
+    await sweepOpenOrders(context, gateways, tenant);
+    // Refunds whose outcome the channel left unknown are asked about again.
+    await sweepProcessingRefunds(context, gateways, tenant);
+  }
 }
 
 /** Escalates every utility's overdue service requests (each level once, whichever process runs it). */
