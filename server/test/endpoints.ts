@@ -221,6 +221,7 @@ export const STAFF_ENDPOINTS: readonly StaffEndpoint[] = [
   { method: 'POST', path: '/api/gov-app/credentials', permission: 'settings.manage', success: 201, url: () => '/api/gov-app/credentials', body: () => ({ label: '政务服务平台' }) },
   { method: 'POST', path: '/api/gov-app/credentials/{id}/revoke', permission: 'settings.manage', success: 200, url: (t) => `/api/gov-app/credentials/${t.govCredentialId}/revoke` },
   { method: 'GET', path: '/api/service-categories', permission: 'service.read', success: 200, url: () => '/api/service-categories' },
+  { method: 'GET', path: '/api/service-crews', permission: 'service.dispatch', success: 200, url: () => '/api/service-crews' },
   {
     method: 'POST', path: '/api/service-requests', permission: 'service.create', success: 201, url: () => '/api/service-requests',
     body: (t) => ({ categoryId: t.serviceCategoryId, channel: 'hotline', accountId: t.accountId, description: `咨询 ${unique()}` }),

@@ -370,3 +370,16 @@ export async function escalateOverdue(context: PlatformContext, tenantId: string
     return { level1: first.length, level2: second.length };
   });
 }
+
+/** The repair crew a dispatcher may give a request to: active staff with the repair_crew role, with their open work. */
+export async function listCrews(context: PlatformContext, tenantId: string): Promise<{ id: string; name: string; openRequests: number }[]> {
+  return context.db.withTenant(tenantId, async (sql) => {
+    const rows = await sql.query<{ id: string; display_name: string; open: number }>(
+      `SELECT s.id, s.display_name,
+              (SELECT count(*) FROM service_requests r WHERE r.assignee_staff_id = s.id AND r.state NOT IN ('closed', 'cancelled'))::int AS open
+       FROM staff s WHERE s.is_active AND EXISTS (SELECT 1 FROM staff_roles x WHERE x.staff_id = s.id AND x.role = 'repair_crew')
+       ORDER BY s.display_name`,
+    );
+    return rows.map((row) => ({ id: row.id, name: row.display_name, openRequests: row.open }));
+  });
+}

@@ -4,7 +4,7 @@ import { errorResponseSchema } from '../../platform/http/errors';
 import { portalActor, portalGuard, portalUserOf, staffActor, staffGuard, staffOf } from '../../platform/http/guards';
 import type { App } from '../../platform/http/server';
 import { uuidParamsSchema } from '../../platform/validation';
-import { createRequest, getRequest, listCategories, listRequests, takeStep } from './requests';
+import { createRequest, getRequest, listCategories, listCrews, listRequests, takeStep } from './requests';
 import {
   newServiceRequestSchema,
   portalNewServiceRequestSchema,
@@ -30,6 +30,20 @@ export function registerServiceRoutes(app: App, context: PlatformContext): void 
       schema: { tags: ['service'], summary: 'Request categories with their time limits (minutes; clock or working time)', security: staffRead, response: { 200: z.object({ categories: z.array(serviceCategorySchema) }), ...errors } },
     },
     async (request) => ({ categories: await listCategories(context, staffOf(request).tenantId) }),
+  );
+
+  app.get(
+    '/api/service-crews',
+    {
+      preValidation: staffGuard(context, 'service.dispatch'),
+      schema: {
+        tags: ['service'],
+        summary: 'Repair crew members a request may be dispatched to, with their open requests',
+        security: staffRead,
+        response: { 200: z.object({ crews: z.array(z.object({ id: z.uuid(), name: z.string(), openRequests: z.int() })) }), ...errors },
+      },
+    },
+    async (request) => ({ crews: await listCrews(context, staffOf(request).tenantId) }),
   );
 
   app.post(
