@@ -111,7 +111,7 @@ const [counts] = await db.asOwner((sql) =>
 if (!counts || counts.bills !== run.summary.bills) throw new Error('bill count does not match the summary');
 
 // ---- the floor: COPY of the same rows into the same (emptied) tables, as the owner ----
-const TRUNCATE = 'BEGIN; SET LOCAL session_replication_role = replica; TRUNCATE ledger_entries, bill_lines, bills; COMMIT';
+const TRUNCATE = 'BEGIN; SET LOCAL session_replication_role = replica; TRUNCATE ledger_entries, bill_lines, bills CASCADE; COMMIT';
 let floorSeconds: number;
 if (engine === 'pg') {
   const directory = path.resolve('.tmp/bench-billing');

@@ -8,7 +8,7 @@
  *     columns and indexes (no validation, no RLS);
  *   - MQTT: messages from remote meters published to the broker and stored through the subscriber.
  *
- *   npm run bench -- ingest [--readings 2000000] [--file-rows 250000] [--mqtt 20000]
+ *   npm run bench -- ingest [--readings 2000000] [--file-rows 250000] [--mqtt 20000] [--mqtt-connections 64]
  *
  * PostgreSQL at DATABASE_URL or TEST_DATABASE_URL (a superuser: the database shuiwu_bench_ingest is dropped
  * and created); MQTT at SHUIWU_TEST_MQTT_URL (default mqtt://127.0.0.1:1883; --mqtt 0 skips it).
@@ -34,11 +34,13 @@ const { values } = parseArgs({
     readings: { type: 'string', default: '2000000' },
     'file-rows': { type: 'string', default: '250000' },
     mqtt: { type: 'string', default: '20000' },
+    'mqtt-connections': { type: 'string', default: '64' },
   },
 });
 const total = Number(values.readings);
 const fileRows = Number(values['file-rows']);
 const mqttMessages = Number(values.mqtt);
+const mqttConnections = Number(values['mqtt-connections']);
 const accounts = Math.ceil(total / 2);
 const MONTHS = ['2026-09-05', '2026-10-05'];
 const FIRST_NO = 3_000_000_000;
@@ -163,7 +165,7 @@ if (mqttMessages > 0) {
   // Fresh statistics, as autovacuum would have them, so small batches plan index lookups.
   await db.execAsOwner('ANALYZE readings');
   const brokerUrl = process.env.SHUIWU_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
-  const subscriber = await startReadingSubscriber(context, brokerUrl, { batchSize: 2000, flushMs: 50, shareGroup: null });
+  const subscriber = await startReadingSubscriber(context, brokerUrl, { batchSize: 2000, flushMs: 50, shareGroup: null, connections: mqttConnections });
   const publisher = await mqtt.connectAsync(brokerUrl);
   const count = Math.min(mqttMessages, accounts);
   started = performance.now();
@@ -204,6 +206,6 @@ console.log('| path | readings | seconds | per second |');
 console.log('|---|---:|---:|---:|');
 console.log(`| import path: CSV → validate + de-duplicate → insert (${files.length} files, all-or-nothing each) | ${imported.toLocaleString('en')} | ${importSeconds.toFixed(1)} | ${perSecond.toLocaleString('en')} |`);
 console.log(`| floor: raw COPY FROM STDIN, owner, same indexes, no checks | ${copyLines.length.toLocaleString('en')} | ${floorSeconds.toFixed(1)} | ${floorPerSecond.toLocaleString('en')} |`);
-if (mqttPerSecond !== null) console.log(`| MQTT: publish → Mosquitto → subscriber → table | ${Math.min(mqttMessages, accounts).toLocaleString('en')} | | ${mqttPerSecond.toLocaleString('en')} |`);
+if (mqttPerSecond !== null) console.log(`| MQTT: publish → Mosquitto → subscriber (${mqttConnections} connections, acknowledged after commit) → table | ${Math.min(mqttMessages, accounts).toLocaleString('en')} | | ${mqttPerSecond.toLocaleString('en')} |`);
 console.log(`\n${duplicates.toLocaleString('en')} duplicate rows ignored, ${suspect.toLocaleString('en')} readings sent to review.`);
 console.log(JSON.stringify({ bench: 'ingest', readings: imported, per_second: perSecond, floor_per_second: floorPerSecond, ...(mqttPerSecond !== null ? { mqtt_per_second: mqttPerSecond } : {}) }));

@@ -7,6 +7,18 @@ import { postJournalsBulk, type Journal } from '../ledger';
 import { loadTariffBook } from '../tariffs';
 import { billAccounts, billJournal, periodRange, type AccountInput, type ChunkTotals } from './compute';
 
+const PROFILE = process.env.SHUIWU_BILLING_PROFILE === '1';
+/** With SHUIWU_BILLING_PROFILE=1, each phase's milliseconds on stderr (bench/billing.ts). */
+function phases(label: string): (name: string) => void {
+  let mark = performance.now();
+  return (name) => {
+    if (!PROFILE) return;
+    const now = performance.now();
+    console.error(`[chunk ${label}] ${name} ${(now - mark).toFixed(0)} ms`);
+    mark = now;
+  };
+}
+
 /** Days from issue to due date (constant for now; a tenant setting later). */
 export const BILL_DUE_DAYS = 30;
 
@@ -92,14 +104,18 @@ export async function processNextChunk(context: PlatformContext, tenantId: strin
     const chunk = chunks[0];
     if (!chunk) return null;
     claimed.chunkNo = chunk.chunk_no;
+    const phase = phases(String(chunk.chunk_no));
+    phase('claim');
     // The chunk's statements are costed high (large tables), so PostgreSQL would JIT-compile them: measured
     // at 1.6 s of a 2.4 s input query for 5,000 accounts. Set-based and index-driven, they never gain from it.
     if (context.db.kind === 'server') await sql.query('SET LOCAL jit = off');
     const period = periodRange(chunk.period);
     const inputs = await sql.query<AccountInput>(CHUNK_INPUTS, [chunk.account_ids, period.start, period.end, period.period, period.yearStart]);
+    phase('inputs');
     const book = await loadTariffBook(sql, period.start, period.end);
     const billing = billAccounts(inputs, book, period);
-    await writeBills(context, sql, tenantId, runId, chunk.issued_on, period.period, period.start, period.end, billing.bills);
+    phase('tariff engine');
+    await writeBills(context, sql, tenantId, runId, chunk.issued_on, period.period, period.start, period.end, billing.bills, phase);
 
     const finishedAt = context.clock.now();
     await sql.query(
@@ -111,6 +127,7 @@ export async function processNextChunk(context: PlatformContext, tenantId: strin
     if (options.pauseBeforeCommitMs) await new Promise((resolve) => setTimeout(resolve, options.pauseBeforeCommitMs));
     // Last, so concurrent workers wait on the run's row only for the moment of each other's commit.
     await sql.query("UPDATE billing_runs SET done_chunks = done_chunks + 1, status = 'running' WHERE id = $1", [runId]);
+    phase('chunk and run rows');
     return { chunkNo: chunk.chunk_no, bills: billing.bills.length };
   });
 }
@@ -125,6 +142,7 @@ async function writeBills(
   periodStart: string,
   periodEnd: string,
   bills: ReturnType<typeof billAccounts>['bills'],
+  phase: (name: string) => void = () => undefined,
 ): Promise<void> {
   if (bills.length === 0) return;
   const { db } = context;
@@ -132,6 +150,7 @@ async function writeBills(
   // lock is not held while the chunk writes (PGlite has one connection, and one worker: take it inline).
   const take = (s: Sql) => takeCounterBlock(s, tenantId, 'bill_no', 0, bills.length);
   const firstNo = db.kind === 'server' ? await db.withTenant(tenantId, take) : await take(sql);
+  phase('bill numbers');
   const now = context.clock.now();
   const dueOn = addDays(issuedOn, BILL_DUE_DAYS);
   const billRows: unknown[][] = [];
@@ -150,7 +169,11 @@ async function writeBills(
     const journal = billJournal({ id, billNo: number, accountId: bill.accountId, totalFen: bill.totalFen, lines: bill.lines }, issuedOn, now);
     if (journal) journals.push(journal);
   });
+  phase('rows');
   await copyRows(db, sql, 'bills', BILL_COLUMNS, billRows);
+  phase('bills');
   await copyRows(db, sql, 'bill_lines', LINE_COLUMNS, lineRows);
+  phase('lines');
   await postJournalsBulk(db, sql, tenantId, journals);
+  phase('ledger');
 }

@@ -82,14 +82,17 @@ export async function loadMeterStates(
 ): Promise<Map<string, MeterState>> {
   const states = new Map<string, MeterState>();
   if (meters.length === 0) return states;
-  const ids = meters.map((meter) => meter.id);
+  // Distinct ids, given as a plain unnest(): the planner then knows how many there are (a DISTINCT over
+  // them was estimated at 200 rows, so a 250,000-meter import probed every monthly partition's index per
+  // meter: 7 s instead of a hash join's fraction of a second).
+  const ids = [...new Set(meters.map((meter) => meter.id))];
   let earliest = '9999-12-31';
   for (const date of asOf.values()) if (date < earliest) earliest = date;
   const windowStart = addDays(earliest, -WINDOW_DAYS);
 
   // Recent readings that matter: everything since the last accepted one, and the last few actual registers.
   const recent = await sql.query<HistoryRow>(
-    `WITH wanted AS (SELECT DISTINCT w AS meter_id FROM unnest($1::uuid[]) AS w),
+    `WITH wanted AS (SELECT w AS meter_id FROM unnest($1::uuid[]) AS w),
      h AS (
        SELECT r.meter_id, r.read_on, r.created_at, r.id, r.register_litres, r.consumption_litres, r.status,
          max(r.read_on) FILTER (WHERE r.status = 'accepted') OVER (PARTITION BY r.meter_id) AS last_accepted_on,
@@ -114,7 +117,7 @@ export async function loadMeterStates(
   const olderRows = new Map<string, HistoryRow[]>();
   if (older.length > 0) {
     const rows = await sql.query<HistoryRow>(
-      `WITH wanted AS (SELECT DISTINCT w AS meter_id FROM unnest($1::uuid[]) AS w),
+      `WITH wanted AS (SELECT w AS meter_id FROM unnest($1::uuid[]) AS w),
        h AS (
          SELECT r.meter_id, r.read_on, r.created_at, r.id, r.register_litres, r.consumption_litres, r.status,
            max(r.read_on) FILTER (WHERE r.status = 'accepted') OVER (PARTITION BY r.meter_id) AS last_accepted_on

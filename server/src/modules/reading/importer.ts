@@ -8,6 +8,7 @@
  */
 import { recordAudit, type Actor } from '../../platform/audit/audit';
 import type { PlatformContext } from '../../platform/context';
+import type { Sql } from '../../platform/db/database';
 import { DomainError } from '../../platform/errors';
 import { businessDate } from '../customers';
 import { ingestReadings, type IngestOutcome, type ReadingInput } from './ingest';
@@ -265,46 +266,49 @@ export interface HeadEndReading {
 
 /** A remote-reading head-end's batch: per-item results, duplicates (same external id) ignored. */
 export async function ingestHeadEndBatch(context: PlatformContext, tenantId: string, readings: HeadEndReading[], actor: Actor, source: 'api' | 'mqtt' = 'api') {
-  return context.db.withTenant(tenantId, async (sql) => {
-    const zone = await sql.query<{ time_zone: string }>('SELECT time_zone FROM tenants WHERE id = current_tenant_id()');
-    const timeZone = zone[0]?.time_zone ?? 'Asia/Shanghai';
-    const today = await tenantToday(context, sql);
-    const inputs: ReadingInput[] = readings.map((reading, index) => {
-      const readAt = new Date(reading.readAt);
-      return {
-        row: index,
-        meterSerial: reading.meterSerial,
-        readOn: Number.isNaN(readAt.getTime()) ? 'invalid' : businessDate(readAt, timeZone),
-        readAt: Number.isNaN(readAt.getTime()) ? null : readAt,
-        registerLitres: reading.registerLitres,
-        source,
-        externalId: reading.externalId,
-      };
-    });
-    const outcome = await ingestReadings(sql, tenantId, inputs, { mode: 'per_item', today, fields: { meter: 'meterSerial', readOn: 'readAt', register: 'registerLitres' }, db: context.db });
-    if (outcome.created > 0) {
-      await recordAudit(sql, tenantId, actor, context.clock.now(), {
-        action: `reading.${source}_batch`,
-        objectType: 'reading_batch',
-        objectId: readings[0]?.externalId.slice(0, 100) ?? 'empty',
-        after: { items: readings.length, created: outcome.created, duplicates: outcome.duplicates, failed: outcome.items.filter((item) => item.outcome === 'error').length, suspect: outcome.suspect },
-      });
-    }
+  return context.db.withTenant(tenantId, (sql) => ingestHeadEndBatchIn(context, sql, tenantId, readings, actor, source));
+}
+
+/** ingestHeadEndBatch in the caller's tenant transaction (MQTT writes its dead letters in the same one). */
+export async function ingestHeadEndBatchIn(context: PlatformContext, sql: Sql, tenantId: string, readings: HeadEndReading[], actor: Actor, source: 'api' | 'mqtt' = 'api') {
+  const zone = await sql.query<{ time_zone: string }>('SELECT time_zone FROM tenants WHERE id = current_tenant_id()');
+  const timeZone = zone[0]?.time_zone ?? 'Asia/Shanghai';
+  const today = await tenantToday(context, sql);
+  const inputs: ReadingInput[] = readings.map((reading, index) => {
+    const readAt = new Date(reading.readAt);
     return {
-      created: outcome.created,
-      duplicates: outcome.duplicates,
-      failed: outcome.items.filter((item) => item.outcome === 'error').length,
-      results: outcome.items.map((item) => ({
-        index: item.row,
-        externalId: readings[item.row]?.externalId ?? '',
-        outcome: item.outcome,
-        readingId: item.readingId,
-        status: item.status,
-        anomalies: item.anomalies,
-        errors: item.errors.map(({ field, zh, en }) => ({ field, zh, en })),
-      })),
+      row: index,
+      meterSerial: reading.meterSerial,
+      readOn: Number.isNaN(readAt.getTime()) ? 'invalid' : businessDate(readAt, timeZone),
+      readAt: Number.isNaN(readAt.getTime()) ? null : readAt,
+      registerLitres: reading.registerLitres,
+      source,
+      externalId: reading.externalId,
     };
   });
+  const outcome = await ingestReadings(sql, tenantId, inputs, { mode: 'per_item', today, fields: { meter: 'meterSerial', readOn: 'readAt', register: 'registerLitres' }, db: context.db });
+  if (outcome.created > 0) {
+    await recordAudit(sql, tenantId, actor, context.clock.now(), {
+      action: `reading.${source}_batch`,
+      objectType: 'reading_batch',
+      objectId: readings[0]?.externalId.slice(0, 100) ?? 'empty',
+      after: { items: readings.length, created: outcome.created, duplicates: outcome.duplicates, failed: outcome.items.filter((item) => item.outcome === 'error').length, suspect: outcome.suspect },
+    });
+  }
+  return {
+    created: outcome.created,
+    duplicates: outcome.duplicates,
+    failed: outcome.items.filter((item) => item.outcome === 'error').length,
+    results: outcome.items.map((item) => ({
+      index: item.row,
+      externalId: readings[item.row]?.externalId ?? '',
+      outcome: item.outcome,
+      readingId: item.readingId,
+      status: item.status,
+      anomalies: item.anomalies,
+      errors: item.errors.map(({ field, zh, en }) => ({ field, zh, en })),
+    })),
+  };
 }
 
 export async function listDeadLetters(context: PlatformContext, tenantId: string, limit: number) {

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContext } from '../src/app';
+import { createBillingRun, workPendingBillingRuns } from '../src/modules/billing';
+import { seedDemoTariffs } from '../src/modules/tariffs';
+import { createTenant } from '../src/modules/tenancy';
+import { systemActor } from '../src/platform/audit/audit';
+import { ManualClock } from '../src/platform/clock';
+import { loadConfig } from '../src/platform/config';
+import { openEmbeddedDatabase, type Database } from '../src/platform/db/database';
+import { migrate } from '../src/platform/db/migrate';
+import { generateTown } from './billing-town';
+import { createTestEnvironment, TEST_SECRET_KEY, type TestEnvironment } from './harness';
+
+// ADR 0006: bills, bill lines, ledger entries and readings check their parents once per statement (a
+// transition table anti-joined to the parent) instead of a foreign key per row; the parents are never
+// deleted or re-keyed. The same migrations, the same answers, on PostgreSQL and on PGlite.
+
+interface Fixture {
+  db: Database;
+  tenantId: string;
+  otherTenantId: string;
+  bill: { id: string; accountId: string; runId: string };
+  meterId: string;
+  tariffVersionId: string;
+  close(): Promise<void>;
+}
+
+const MISSING = '00000000-0000-4000-8000-00000000dead';
+
+async function fixture(db: Database, close: () => Promise<void>): Promise<Fixture> {
+  const context = createContext({ config: loadConfig({ SHUIWU_SECRET_KEY: TEST_SECRET_KEY }), db, clock: new ManualClock('2026-02-02T02:00:00Z') });
+  const tenantId = (await createTenant(context, { code: 'refs-a', name: '甲', nameEn: 'A', hotline: null })).id;
+  const otherTenantId = (await createTenant(context, { code: 'refs-b', name: '乙', nameEn: 'B', hotline: null })).id;
+  for (const [tenant, firstAccountNo] of [[tenantId, 2_000_000_000], [otherTenantId, 2_100_000_000]] as const) {
+    await db.withTenant(tenant, async (sql) => {
+      await generateTown(sql, { tenantId: tenant, accounts: 3, months: ['2026-01'], perRoute: 10, firstAccountNo });
+      await seedDemoTariffs(context, sql, tenant);
+    });
+  }
+  await createBillingRun(context, tenantId, { period: '2026-01' }, systemActor('test'));
+  await workPendingBillingRuns(context);
+  const [row] = await db.withTenant(tenantId, (sql) =>
+    sql.query<{ id: string; account_id: string; run_id: string; meter_id: string; tariff_version_id: string }>(
+      `SELECT b.id, b.account_id, b.run_id, (SELECT id FROM meters LIMIT 1) AS meter_id,
+         (SELECT tariff_version_id FROM bill_lines WHERE tariff_version_id IS NOT NULL LIMIT 1) AS tariff_version_id
+       FROM bills b LIMIT 1`,
+    ),
+  );
+  if (!row) throw new Error('the billing run wrote no bill');
+  return { db, tenantId, otherTenantId, bill: { id: row.id, accountId: row.account_id, runId: row.run_id }, meterId: row.meter_id, tariffVersionId: row.tariff_version_id, close };
+}
+
+/** The error's SQLSTATE and constraint, or 'ok'. */
+async function outcome(work: Promise<unknown>): Promise<string> {
+  try {
+    await work;
+    return 'ok';
+  } catch (error) {
+    const { code, constraint } = error as { code?: string; constraint?: string };
+    return constraint ? `${code} ${constraint}` : `${code}`;
+  }
+}
+
+// A period of its own per call, so the one-regular-bill-per-period rule never answers first.
+let periods = 0;
+const billInsert = (accountId: string, runId: string | null, adjusts: string | null = null) => ({
+  text: `INSERT INTO bills (tenant_id, bill_no, kind, account_id, period, period_start, period_end, run_id, adjusts_bill_id, reason,
+           consumption_litres, total_fen, issued_on, due_on, created_at)
+         VALUES (current_tenant_id(), 'T-' || gen_random_uuid(), $3, $1, $6, ($6 || '-01')::date, ($6 || '-28')::date, $2, $4, $5, 0, 0, '2026-02-01', '2026-03-01', now())`,
+  params: [accountId, runId, adjusts ? 'credit_note' : 'regular', adjusts, adjusts ? 'meter_error' : null, `2025-${String((periods += 1)).padStart(2, '0')}`],
+});
+
+function describeChecks(engine: string, open: () => Promise<Fixture>) {
+  describe(`reference checks on ${engine}`, () => {
+    let f: Fixture;
+    beforeAll(async () => {
+      f = await open();
+    }, 120_000);
+    afterAll(() => f?.close());
+
+    const asApp = (text: string, params: unknown[] = [], tenant?: string) => outcome(f.db.withTenant(tenant ?? f.tenantId, (sql) => sql.query(text, params)));
+    const asOwner = (text: string, params: unknown[] = []) => outcome(f.db.asOwner((sql) => sql.query(text, params)));
+
+    it('refuses a bill whose account, run or adjusted bill is missing (23503, named constraint)', async () => {
+      const noAccount = billInsert(MISSING, f.bill.runId);
+      expect(await asApp(noAccount.text, noAccount.params)).toBe('23503 bills_tenant_id_account_id_fkey');
+      const noRun = billInsert(f.bill.accountId, MISSING);
+      expect(await asApp(noRun.text, noRun.params)).toBe('23503 bills_tenant_id_run_id_fkey');
+      const noBill = billInsert(f.bill.accountId, null, MISSING);
+      expect(await asApp(noBill.text, noBill.params)).toBe('23503 bills_tenant_id_adjusts_bill_id_fkey');
+      const note = billInsert(f.bill.accountId, null, f.bill.id);
+      expect(await asApp(note.text, note.params)).toBe('ok');
+    });
+
+    it('refuses bill lines and ledger entries whose bill, tariff version or account is missing', async () => {
+      const line = `INSERT INTO bill_lines (tenant_id, bill_id, line_no, line_type, amount_fen, tariff_version_id, description) VALUES (current_tenant_id(), $1, 99, 'adjustment', 0, $2, 'test')`;
+      expect(await asApp(line, [MISSING, null])).toBe('23503 bill_lines_tenant_id_bill_id_fkey');
+      expect(await asApp(line, [f.bill.id, MISSING])).toBe('23503 bill_lines_tenant_id_tariff_version_id_fkey');
+      const entry = `INSERT INTO ledger_entries (tenant_id, journal_id, account_id, ledger_account, entry_type, debit_fen, bill_id, business_date, posted_at, description)
+                     VALUES (current_tenant_id(), gen_random_uuid(), $1, 'adjustment', 'adjustment', 1, $2, '2026-02-01', now(), 'test')`;
+      expect(await asApp(entry, [f.bill.accountId, MISSING])).toBe('23503 ledger_entries_tenant_id_bill_id_fkey');
+      expect(await asApp(entry, [MISSING, f.bill.id])).toBe('23503 ledger_entries_tenant_id_account_id_fkey');
+      // The owner is held to the same rules (a trigger, not a privilege).
+      expect(await asOwner(line.replaceAll('current_tenant_id()', `'${f.tenantId}'::uuid`), [MISSING, null])).toBe('23503 bill_lines_tenant_id_bill_id_fkey');
+    });
+
+    it('refuses readings (a partitioned table) whose account or meter is missing', async () => {
+      const reading = `INSERT INTO readings (tenant_id, account_id, meter_id, read_on, read_at, register_litres, source, status)
+                       VALUES (current_tenant_id(), $1, $2, '2026-01-20', now(), 1000, 'api', 'accepted')`;
+      expect(await asApp(reading, [f.bill.accountId, MISSING])).toBe('23503 readings_tenant_id_meter_id_fkey');
+      expect(await asApp(reading, [MISSING, f.meterId])).toBe('23503 readings_tenant_id_account_id_fkey');
+    });
+
+    it("refuses a row pointing at another utility's parent, and a whole statement for one bad row", async () => {
+      const line = `INSERT INTO bill_lines (tenant_id, bill_id, line_no, line_type, amount_fen, description) VALUES (current_tenant_id(), $1, 98, 'adjustment', 0, 'test')`;
+      expect(await asApp(line, [f.bill.id], f.otherTenantId)).toBe('23503 bill_lines_tenant_id_bill_id_fkey');
+      const many = `INSERT INTO bill_lines (tenant_id, bill_id, line_no, line_type, amount_fen, description)
+                    SELECT current_tenant_id(), CASE WHEN n = 500 THEN $2::uuid ELSE $1::uuid END, 100 + n, 'adjustment', 0, 'test' FROM generate_series(1, 1000) AS n`;
+      expect(await asApp(many, [f.bill.id, MISSING])).toBe('23503 bill_lines_tenant_id_bill_id_fkey');
+      const [count] = await f.db.withTenant(f.tenantId, (sql) => sql.query<{ n: number }>('SELECT count(*)::int AS n FROM bill_lines WHERE line_no > 97'));
+      expect(count?.n).toBe(0);
+    });
+
+    it('refuses to delete, truncate or re-key accounts, meters, billing runs and tariff versions', async () => {
+      // 42501, like the schema's other refusals (append-only tables, kept tariff versions).
+      expect(await asApp('DELETE FROM accounts WHERE id = $1', [f.bill.accountId])).toBe('42501');
+      expect(await asOwner('DELETE FROM accounts WHERE id = $1', [f.bill.accountId])).toBe('42501');
+      expect(await asOwner('DELETE FROM meters WHERE id = $1', [f.meterId])).toBe('42501');
+      expect(await asOwner('DELETE FROM billing_runs WHERE id = $1', [f.bill.runId])).toBe('42501');
+      expect(await asOwner('DELETE FROM tariff_versions WHERE id = $1', [f.tariffVersionId])).toBe('42501');
+      expect(await asOwner('UPDATE accounts SET id = gen_random_uuid() WHERE id = $1', [f.bill.accountId])).toBe('42501');
+      expect(await asOwner('UPDATE meters SET id = gen_random_uuid() WHERE id = $1', [f.meterId])).toBe('42501');
+      expect(await asOwner('UPDATE readings SET meter_id = gen_random_uuid() WHERE account_id = $1', [f.bill.accountId])).toBe('42501');
+      for (const table of ['accounts', 'meters', 'billing_runs', 'tariff_versions']) expect(await asOwner(`TRUNCATE ${table} CASCADE`)).not.toBe('ok');
+      // Ordinary changes still go through.
+      expect(await asApp("UPDATE accounts SET household_size = household_size WHERE id = $1", [f.bill.accountId])).toBe('ok');
+    });
+  });
+}
+
+describeChecks('PostgreSQL', async () => {
+  const environment: TestEnvironment = await createTestEnvironment();
+  return fixture(environment.db, () => environment.close());
+});
+
+describeChecks('PGlite', async () => {
+  const db = await openEmbeddedDatabase(undefined);
+  await migrate(db);
+  return fixture(db, () => db.close());
+});
