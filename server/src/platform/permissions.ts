@@ -96,7 +96,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   manager: ['customer.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read', 'service.read', 'service.supervise', 'collection.work', 'collection.manage', 'collection.override'],
   auditor: ['customer.read', 'audit.read', 'outbox.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read', 'service.read'],
   // Refunds and channel reconciliation; cash refunds are paid out of a cashier's till, never their own.
-  finance_clerk: ['payment.read', 'payment.refund', 'payment.reconcile', 'withholding.manage'],
+  finance_clerk: ['customer.read', 'payment.read', 'payment.refund', 'payment.reconcile', 'withholding.manage'],
 };
 
 export function permissionsOf(roles: readonly Role[]): Permission[] {
