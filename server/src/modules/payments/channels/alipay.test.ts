@@ -18,7 +18,7 @@ import {
   type RunningPaymentSimulator,
   type SandboxCredentials,
 } from './simulator';
-import { readZip } from './statement-files';
+import { readZip } from '../files/zip';
 import { startNotifyReceiver, strangerKeyPair, type NotifyReceiver } from './test-support';
 
 let credentials: SandboxCredentials;
@@ -150,7 +150,7 @@ describe('Alipay client against the simulator', () => {
     expect(names.some((name) => name.endsWith('_业务明细.csv'))).toBe(true);
     expect(names.some((name) => name.endsWith('_业务明细(汇总).csv'))).toBe(true);
     // The bytes really are GBK: 水 is 0xCB 0xAE there, and the UTF-8 bytes of 水 (E6 B0 B4) are absent.
-    const raw = readZip(statement?.zip ?? Buffer.alloc(0)).find((entry) => entry.name.endsWith('_业务明细.csv'))?.data ?? Buffer.alloc(0);
+    const raw = readZip(statement?.zip ?? Buffer.alloc(0)).find((entry) => entry.name.endsWith('_业务明细.csv'))?.bytes ?? Buffer.alloc(0);
     expect(raw.includes(Buffer.from([0xcb, 0xae]))).toBe(true);
     expect(raw.includes(Buffer.from('水', 'utf8'))).toBe(false);
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PaymentChannelError } from './errors';
 import { fenToYuan, parseYuan } from './money';
 import { loadPrivateKey, loadPublicKey, shanghaiDateTime, signSha256WithRsa, verifySha256WithRsa } from './signing';
-import { decodeGbk, readZip } from './statement-files';
+import { readZip } from '../files/zip';
 
 /**
  * Alipay open platform (开放平台) through its gateway with RSA2 keys (公钥模式): requests signed with the app
@@ -500,7 +500,7 @@ export function createAlipayClient(config: AlipayConfig): AlipayClient {
       }
       let files: AlipayStatement['files'];
       try {
-        files = readZip(zip).map((entry) => ({ name: entry.name, text: decodeGbk(entry.data) }));
+        files = readZip(zip).map((entry) => ({ name: entry.name, text: new TextDecoder('gbk').decode(entry.bytes) }));
       } catch (error) {
         throw new PaymentChannelError('alipay', 'BAD_RESPONSE', `statement ${billDate}: ${String(error)}`);
       }

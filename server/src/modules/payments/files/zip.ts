@@ -5,6 +5,7 @@
  * entry's CRC-32. No ZIP64, no encryption, no multi-disk archives: channel files need none of them.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { encodeGbk } from './encoding';
 
 export interface ZipEntry {
   name: string;
@@ -105,20 +106,29 @@ export function readZip(input: Uint8Array): ZipEntry[] {
   return entries;
 }
 
-/** Writes a ZIP of deflated entries with UTF-8 names (for simulators and tests; channels produce their own). */
-export function writeZip(entries: { name: string; bytes: Uint8Array }[]): Buffer {
+/**
+ * Writes a ZIP of deflated entries: names in UTF-8 (flag bit 11 set), or in GBK with the flag clear when
+ * `gbkNames`, as Alipay writes its statements (for the payment simulator and tests).
+ */
+export function writeZip(entries: { name: string; bytes: Uint8Array }[], options: { gbkNames?: boolean; date?: Date } = {}): Buffer {
+  const date = options.date ?? new Date();
+  const dosTime = (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | Math.floor(date.getUTCSeconds() / 2);
+  const dosDate = ((date.getUTCFullYear() - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate();
+  const flags = options.gbkNames ? 0 : UTF8_NAME_FLAG;
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
-    const name = Buffer.from(entry.name, 'utf8');
+    const name = options.gbkNames ? encodeGbk(entry.name) : Buffer.from(entry.name, 'utf8');
     const compressed = deflateRawSync(entry.bytes);
     const crc = crc32(entry.bytes);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_HEADER, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(UTF8_NAME_FLAG, 6);
+    local.writeUInt16LE(flags, 6);
     local.writeUInt16LE(8, 8);
+    local.writeUInt16LE(dosTime, 10);
+    local.writeUInt16LE(dosDate, 12);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(compressed.length, 18);
     local.writeUInt32LE(entry.bytes.length, 22);
@@ -127,8 +137,10 @@ export function writeZip(entries: { name: string; bytes: Uint8Array }[]): Buffer
     central.writeUInt32LE(CENTRAL_HEADER, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(UTF8_NAME_FLAG, 8);
+    central.writeUInt16LE(flags, 8);
     central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(dosTime, 12);
+    central.writeUInt16LE(dosDate, 14);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(compressed.length, 20);
     central.writeUInt32LE(entry.bytes.length, 24);

@@ -1,6 +1,7 @@
 import { fenToYuan } from '../money';
 import { shanghaiDateTime, shanghaiDay } from '../signing';
-import { encodeGbk, writeZip } from '../statement-files';
+import { encodeGbk } from '../../files/encoding';
+import { writeZip } from '../../files/zip';
 import type { SimulatedAlipayOrder, SimulatedWechatPayOrder } from './orders';
 
 /**
@@ -134,8 +135,8 @@ export function alipayStatementZip(orders: SimulatedAlipayOrder[], sellerId: str
   const stem = `${sellerId}_${billDate.replace(/-/g, '')}`;
   const zip = writeZip(
     [
-      { name: `${stem}_业务明细.csv`, data: encodeGbk(detail) },
-      { name: `${stem}_业务明细(汇总).csv`, data: encodeGbk(summary) },
+      { name: `${stem}_业务明细.csv`, bytes: encodeGbk(detail) },
+      { name: `${stem}_业务明细(汇总).csv`, bytes: encodeGbk(summary) },
     ],
     { gbkNames: true, date: now },
   );
