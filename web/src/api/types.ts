@@ -920,3 +920,455 @@ export interface PaymentOrder {
   paidAt: string | null;
   receipt: Receipt | null;
 }
+
+// ---- finance: refunds, channel reconciliation (对账), bank withholding (银行代扣) ----
+export type RefundStatus = 'processing' | 'succeeded' | 'failed';
+export interface Refund {
+  id: string;
+  refundNo: string;
+  paymentId: string;
+  receiptNo: string;
+  accountId: string;
+  method: PaymentMethod;
+  methodName: { zh: string; en: string };
+  amountFen: number;
+  reason: string;
+  /** processing: the channel has not confirmed it yet (the money stays reserved). */
+  status: RefundStatus;
+  channelStatus: string | null;
+  channelRefundNo: string | null;
+  tillId: string | null;
+  requestedBy: string;
+  requestedAt: string;
+  completedAt: string | null;
+  failureReason: string | null;
+}
+export interface NewRefund {
+  amountFen: number;
+  reason: string;
+  tillId?: string;
+}
+
+export type DifferenceType = 'missing_in_ledger' | 'missing_in_statement' | 'amount_mismatch' | 'duplicate_in_statement' | 'duplicate_in_ledger';
+export type DifferenceResolution = 'credited' | 'written_off' | 'channel_error' | 'explained';
+export interface ReconciliationSide {
+  rows: number;
+  paymentFen: number;
+  refundFen: number;
+}
+export interface ReconciliationSummary {
+  id: string;
+  channel: OnlineChannel;
+  statementDate: string;
+  source: 'download' | 'import';
+  /** False when the channel had no statement for the day. */
+  hasStatement: boolean;
+  fileName: string | null;
+  fileSha256: string | null;
+  statement: ReconciliationSide;
+  ledger: ReconciliationSide;
+  matched: ReconciliationSide;
+  skippedLines: number;
+  differenceCount: number;
+  openDifferenceCount: number;
+  counts: Record<DifferenceType, number>;
+  createdBy: string;
+  createdAt: string;
+}
+export interface ReconciliationDifference {
+  id: string;
+  seq: number;
+  type: DifferenceType;
+  kind: 'payment' | 'refund';
+  outTradeNo: string;
+  outRefundNo: string | null;
+  statementLine: number | null;
+  statementFen: number | null;
+  ledgerFen: number | null;
+  channelTradeNo: string | null;
+  tradeTime: string | null;
+  paymentId: string | null;
+  refundId: string | null;
+  description: { zh: string; en: string };
+  /** A payment of a known order that the ledger lacks: may be resolved as credited. */
+  canCredit: boolean;
+  resolution: DifferenceResolution | null;
+  note: string | null;
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+  resolutionPaymentId: string | null;
+}
+export interface Reconciliation {
+  id: string;
+  channel: OnlineChannel;
+  statementDate: string;
+  source: 'download' | 'import';
+  hasStatement: boolean;
+  fileName: string | null;
+  fileSha256: string | null;
+  statement: ReconciliationSide;
+  ledger: ReconciliationSide;
+  matched: ReconciliationSide;
+  skippedLines: number;
+  differenceCount: number;
+  openDifferenceCount: number;
+  counts: Record<DifferenceType, number>;
+  createdBy: string;
+  createdAt: string;
+  differences: ReconciliationDifference[];
+}
+
+export type MandateStatus = 'active' | 'cancelled';
+export interface WithholdingMandate {
+  id: string;
+  accountId: string;
+  accountNo: string;
+  bankCode: string;
+  /** First and last four digits only; the full number only through the audited reveal. */
+  bankAccountMasked: string;
+  holderName: string;
+  signedOn: string;
+  status: MandateStatus;
+  createdAt: string;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+}
+export interface NewWithholdingMandate {
+  accountId: string;
+  bankCode: string;
+  bankAccountNo: string;
+  holderName: string;
+  signedOn: string;
+}
+export type WithholdingBatchStatus = 'sent' | 'completed';
+export interface WithholdingBatchSummary {
+  id: string;
+  batchNo: string;
+  bankCode: string;
+  adapterId: string;
+  utilityCode: string;
+  createdOn: string;
+  status: WithholdingBatchStatus;
+  itemCount: number;
+  totalFen: number;
+  successCount: number;
+  successFen: number;
+  failedCount: number;
+  failedFen: number;
+  createdAt: string;
+  createdBy: string;
+  resultImportedAt: string | null;
+}
+export type WithholdingItemStatus = 'sent' | 'succeeded' | 'failed';
+export interface WithholdingBatchItem {
+  sequence: number;
+  mandateId: string;
+  accountId: string;
+  accountNo: string;
+  holderName: string;
+  bankAccountMasked: string;
+  amountFen: number;
+  billRef: string;
+  status: WithholdingItemStatus;
+  failureCode: string | null;
+  failureReason: string | null;
+  bankRef: string | null;
+  settledOn: string | null;
+  paymentId: string | null;
+  receiptNo: string | null;
+}
+export interface WithholdingBatchDetail {
+  id: string;
+  batchNo: string;
+  bankCode: string;
+  adapterId: string;
+  utilityCode: string;
+  createdOn: string;
+  status: WithholdingBatchStatus;
+  itemCount: number;
+  totalFen: number;
+  successCount: number;
+  successFen: number;
+  failedCount: number;
+  failedFen: number;
+  createdAt: string;
+  createdBy: string;
+  resultImportedAt: string | null;
+  items: WithholdingBatchItem[];
+}
+/** The batch is a WithholdingBatchDetail. */
+export interface WithholdingResultImport {
+  batch: WithholdingBatchDetail;
+  applied: number;
+  unchanged: number;
+}
+
+// ---- collection (催缴 · 欠费 · 停水 / 复水) ----
+export type AgeBucket = '0_30' | '31_90' | '91_180' | 'over_180';
+export type ArrearsAging = Record<AgeBucket, number>;
+export interface ArrearsQuery {
+  routeId?: string | undefined;
+  minAgeDays?: number | undefined;
+  minAmountFen?: number | undefined;
+}
+export interface ArrearsRouteRef {
+  id: string;
+  code: string;
+  name: string;
+}
+export interface ArrearsAccount {
+  accountId: string;
+  accountNo: string;
+  customerId: string;
+  /** Masked for individuals. */
+  holderName: string;
+  phoneMasked: string | null;
+  fullAddress: string;
+  category: 'residential' | 'non_residential' | 'special';
+  /** Principal still owed on bills plus late fees owed. */
+  owedFen: number;
+  principalFen: number;
+  /** Principal owed on bills past their due date. */
+  overdueFen: number;
+  lateFeeFen: number;
+  oldestDueOn: string | null;
+  ageDays: number | null;
+  bucket: AgeBucket | null;
+  aging: ArrearsAging;
+  route: ArrearsRouteRef | null;
+  collector: { id: string; displayName: string } | null;
+  isImportant: boolean;
+  isSpecialCare: boolean;
+  isDisputed: boolean;
+  isCutOff: boolean;
+}
+export interface ArrearsRouteSummary {
+  route: ArrearsRouteRef | null;
+  accounts: number;
+  owedFen: number;
+  lateFeeFen: number;
+  buckets: { bucket: AgeBucket; accounts: number; overdueFen: number }[];
+}
+export interface ArrearsReport {
+  asOf: string;
+  accounts: ArrearsAccount[];
+  summary: ArrearsRouteSummary[];
+  total: { accounts: number; owedFen: number; lateFeeFen: number };
+}
+export type NoticeChannel = 'sms' | 'wechat' | 'letter';
+export interface DunningNotice {
+  id: string;
+  billId: string;
+  billNo: string;
+  accountId: string;
+  accountNo: string;
+  stepDays: number;
+  kind: 'reminder' | 'cutoff_notice';
+  channel: NoticeChannel;
+  /** wechat notices wait for a WeChat gateway, which does not exist yet. */
+  status: 'queued' | 'awaiting_gateway' | 'to_print';
+  amountFen: number;
+  body: string;
+  businessDate: string;
+  createdAt: string;
+  holderName: string;
+  fullAddress: string;
+}
+export type CollectionNoteKind = 'visit' | 'promise_to_pay' | 'note';
+export interface CollectionNoteInput {
+  kind: CollectionNoteKind;
+  note: string;
+  promisedOn?: string;
+  promisedFen?: number;
+}
+export interface CollectionNote {
+  id: string;
+  kind: CollectionNoteKind;
+  note: string;
+  promisedOn: string | null;
+  promisedFen: number | null;
+  staffName: string;
+  createdAt: string;
+}
+export interface BillDispute {
+  id: string;
+  billId: string;
+  billNo: string;
+  accountId: string;
+  status: 'open' | 'closed';
+  reason: string;
+  openedBy: string;
+  openedAt: string;
+  resolution: string | null;
+  closedBy: string | null;
+  closedAt: string | null;
+}
+export interface CutoffInput {
+  /** Cut off a protected household: needs collection.override and a reason. */
+  override?: boolean;
+  reason?: string;
+}
+export type CutoffStatus = 'issued' | 'done' | 'cancelled';
+export interface CutoffOrder {
+  id: string;
+  accountId: string;
+  accountNo: string;
+  status: CutoffStatus;
+  noticeId: string;
+  owedFen: number;
+  isOverride: boolean;
+  overrideReason: string | null;
+  issuedBy: string;
+  issuedAt: string;
+  doneBy: string | null;
+  doneAt: string | null;
+  cancelledBy: string | null;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+}
+export interface ReconnectionOrder {
+  id: string;
+  cutoffOrderId: string;
+  accountId: string;
+  accountNo: string;
+  status: 'due' | 'done';
+  /** Still not done after its deadline. */
+  isOverdue: boolean;
+  createdAt: string;
+  dueAt: string;
+  doneBy: string | null;
+  doneAt: string | null;
+}
+export interface LateFeeBill {
+  billId: string;
+  billNo: string;
+  dueOn: string;
+  accruedThrough: string;
+  capBaseFen: number;
+  /** Late fee charged on the bill so far. */
+  postedFen: number;
+}
+export interface CollectionCase {
+  accountId: string;
+  accountNo: string;
+  principalFen: number;
+  overdueFen: number;
+  lateFeeFen: number;
+  isProtected: boolean;
+  lateFees: LateFeeBill[];
+  notices: DunningNotice[];
+  notes: CollectionNote[];
+  disputes: BillDispute[];
+  cutoffOrders: CutoffOrder[];
+  reconnectionOrders: ReconnectionOrder[];
+}
+
+// ---- service requests (工单: 报修、投诉、咨询) ----
+export type ServiceRequestKind = 'inquiry' | 'complaint' | 'praise' | 'suggestion' | 'repair';
+export type ServiceRequestState =
+  | 'submitted'
+  | 'accepted'
+  | 'responded'
+  | 'dispatched'
+  | 'en_route'
+  | 'arrived'
+  | 'controlled'
+  | 'restored'
+  | 'closed'
+  | 'cancelled';
+export type ServiceChannel = 'portal' | 'hotline' | 'counter' | 'wechat' | 'city_12345' | 'open311';
+/** The channels staff record a request from (the portal and Open311 create their own). */
+export type StaffServiceChannel = Exclude<ServiceChannel, 'portal' | 'open311'>;
+export type ServiceTimeLimit = 'accept' | 'respond' | 'close' | 'dispatch' | 'arrive' | 'control' | 'restore';
+export type ServiceStep = 'accept' | 'respond' | 'dispatch' | 'depart' | 'arrive' | 'control' | 'restore' | 'close' | 'cancel' | 'reopen';
+
+export interface ServiceCategory {
+  id: string;
+  code: string;
+  name: string;
+  nameEn: string;
+  kind: ServiceRequestKind;
+  timeBasis: 'clock' | 'working';
+  /** Minutes per time limit. */
+  limits: Record<string, number>;
+  alertLevel: number;
+  isActive: boolean;
+}
+export interface NewServiceRequest {
+  categoryId: string;
+  channel: StaffServiceChannel;
+  accountId?: string;
+  premiseId?: string;
+  address?: string;
+  latitude?: number;
+  longitude?: number;
+  description: string;
+  contactName?: string;
+  contactPhone?: string;
+}
+export interface PortalNewServiceRequest {
+  categoryId: string;
+  accountId?: string;
+  address?: string;
+  latitude?: number;
+  longitude?: number;
+  description: string;
+  contactName?: string;
+}
+export interface ServiceDeadline {
+  timeLimit: ServiceTimeLimit;
+  dueAt: string;
+  metAt: string | null;
+  isOverdue: boolean;
+  escalationLevel: number;
+}
+export interface ServiceRequest {
+  id: string;
+  requestNo: string;
+  category: { id: string; code: string; name: string; nameEn: string };
+  kind: ServiceRequestKind;
+  channel: ServiceChannel;
+  state: ServiceRequestState;
+  stateName: string;
+  accountId: string | null;
+  customerId: string | null;
+  premiseId: string | null;
+  address: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  description: string;
+  contactName: string | null;
+  contactPhoneMasked: string | null;
+  alertLevel: number;
+  assignee: { id: string; name: string } | null;
+  createdAt: string;
+  closedAt: string | null;
+  deadlines: ServiceDeadline[];
+  nextDeadline: ServiceDeadline | null;
+  version: number;
+}
+export interface ServiceEvent {
+  /** A step, or 'submit' / 'escalate'. */
+  step: string;
+  fromState: string | null;
+  toState: string | null;
+  actor: string;
+  at: string;
+  note: string | null;
+}
+export interface ServiceRequestDetail extends ServiceRequest {
+  events: ServiceEvent[];
+  nextSteps: ServiceStep[];
+}
+export interface ServiceStepRequest {
+  step: ServiceStep;
+  version: number;
+  note?: string;
+  /** With dispatch: the crew member who takes the request. */
+  assigneeStaffId?: string;
+}
+export interface ServiceCrew {
+  id: string;
+  name: string;
+  openRequests: number;
+}

@@ -4,12 +4,16 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes } from 'react-router';
 import { BillingRunsPage } from './billing/BillingRunsPage';
 import { ZeroUsePage } from './bills/ZeroUsePage';
+import { ArrearsPage } from './collection/ArrearsPage';
+import { OrdersPage } from './collection/OrdersPage';
 import { AppLayout } from './components/AppLayout';
 import { PageLoading } from './components/PageLoading';
 import { QueryError } from './components/QueryError';
 import { RequirePermission } from './components/RequirePermission';
 import { AuditPage } from './pages/AuditPage';
 import { Customer360Page } from './pages/Customer360Page';
+import { ReconciliationsPage } from './finance/ReconciliationsPage';
+import { WithholdingPage } from './finance/WithholdingPage';
 import { CustomerSearchPage } from './pages/CustomerSearchPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -17,6 +21,8 @@ import { OutboxPage } from './pages/OutboxPage';
 import { CounterPage } from './payments/CounterPage';
 import { TillsPage } from './payments/TillsPage';
 import { ReadingRoutes } from './reading/ReadingRoutes';
+import { isCrewOnly } from './service/menu';
+import { ServiceRoutes } from './service/ServiceRoutes';
 import { SessionContext, sessionValue } from './session/session';
 import { SettingsPage } from './settings/SettingsPage';
 import { TariffCategoryPage } from './tariffs/TariffCategoryPage';
@@ -50,7 +56,12 @@ export function ConsoleRoot() {
     <SessionContext.Provider value={value}>
       <AppLayout>
         <Routes>
-          <Route index element={isReaderOnly(value) ? <Navigate to="/reading/my-routes" replace /> : <CustomerSearchPage />} />
+          <Route
+            index
+            element={
+              isReaderOnly(value) ? <Navigate to="/reading/my-routes" replace /> : isCrewOnly(value.can) ? <Navigate to="/service/mine" replace /> : <CustomerSearchPage />
+            }
+          />
           <Route path="customers" element={<Navigate to="/" replace />} />
           <Route path="customers/:id" element={<Customer360Page />} />
           <Route
@@ -94,6 +105,22 @@ export function ConsoleRoot() {
             }
           />
           <Route
+            path="finance/reconciliations"
+            element={
+              <RequirePermission permission="payment.read">
+                <ReconciliationsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="finance/withholding"
+            element={
+              <RequirePermission permission="withholding.manage">
+                <WithholdingPage />
+              </RequirePermission>
+            }
+          />
+          <Route
             path="reports/zero-use"
             element={
               <RequirePermission permission="report.read">
@@ -125,7 +152,25 @@ export function ConsoleRoot() {
               </RequirePermission>
             }
           />
+          <Route
+            path="collection/arrears"
+            element={
+              <RequirePermission permission="collection.work">
+                <ArrearsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="collection/orders"
+            element={
+              <RequirePermission permission="collection.work">
+                <OrdersPage />
+              </RequirePermission>
+            }
+          />
+          <Route path="collection" element={<Navigate to="/collection/arrears" replace />} />
           <Route path="reading/*" element={<ReadingRoutes />} />
+          <Route path="service/*" element={<ServiceRoutes />} />
           <Route path="login" element={<Navigate to="/" replace />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>

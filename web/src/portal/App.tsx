@@ -23,6 +23,9 @@ import { PayPage } from './pages/PayPage';
 import { PayResultPage } from './pages/PayResultPage';
 import { ReceiptPage } from './pages/ReceiptPage';
 import { SelfReadingPage } from './pages/SelfReadingPage';
+import { ServiceDetailPage } from './pages/ServiceDetailPage';
+import { ServiceListPage } from './pages/ServiceListPage';
+import { ServiceNewPage } from './pages/ServiceNewPage';
 import { UsagePage } from './pages/UsagePage';
 import { endSession, useSession } from './session';
 
@@ -91,6 +94,9 @@ export function App(): ReactElement {
               <Route path="/accounts/:id/payments" element={<PaymentsPage />} />
               <Route path="/pay/result/:orderId" element={<PayResultPage />} />
               <Route path="/payments/:id" element={<ReceiptPage />} />
+              <Route path="/service" element={<ServiceListPage />} />
+              <Route path="/service/new" element={<ServiceNewPage />} />
+              <Route path="/service/:id" element={<ServiceDetailPage />} />
             </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

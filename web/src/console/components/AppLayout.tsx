@@ -1,4 +1,4 @@
-import { AccountBookOutlined, AuditOutlined, CalculatorOutlined, LogoutOutlined, MailOutlined, SettingOutlined, ShopOutlined, TeamOutlined, UserOutlined, WalletOutlined, WarningOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, AlertOutlined, AuditOutlined, BankOutlined, ReconciliationOutlined, CalculatorOutlined, LogoutOutlined, ToolOutlined, MailOutlined, SettingOutlined, ShopOutlined, TeamOutlined, UserOutlined, WalletOutlined, WarningOutlined } from '@ant-design/icons';
 import { App, Button, Flex, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { FieldShell } from '../reading/FieldShell';
 import { isFieldPage, readingMenuItems, readingSelectedKey } from '../reading/menu';
+import { isServiceFieldPage, serviceMenuItems, serviceSelectedKey } from '../service/menu';
 import { useSession } from '../session/session';
 import { useLogout } from '../session/useSessionQueries';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -30,19 +31,36 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const items: NonNullable<MenuProps['items']> = [
     { key: '/', icon: <TeamOutlined />, label: t('layout.customers') },
     ...readingMenuItems(t, can),
+    ...serviceMenuItems(t, can),
     ...(can('billing.run') || can('bill.read') ? [{ key: '/billing', icon: <CalculatorOutlined />, label: t('billing.menu') }] : []),
     ...(can('payment.take') ? [{ key: '/counter', icon: <ShopOutlined />, label: t('payments.menu') }] : []),
     ...(can('payment.read') && !can('payment.take') ? [{ key: '/counter/tills', icon: <WalletOutlined />, label: t('payments.tills.menu') }] : []),
+    ...(can('payment.reconcile') ? [{ key: '/finance/reconciliations', icon: <ReconciliationOutlined />, label: t('finance.recon.menu') }] : []),
+    ...(can('withholding.manage') ? [{ key: '/finance/withholding', icon: <BankOutlined />, label: t('finance.withholding.menu') }] : []),
+    ...(can('collection.work')
+      ? [
+          { key: '/collection/arrears', icon: <AlertOutlined />, label: t('collection.menu.arrears') },
+          { key: '/collection/orders', icon: <ToolOutlined />, label: t('collection.menu.orders') },
+        ]
+      : []),
     ...(can('report.read') ? [{ key: '/reports/zero-use', icon: <WarningOutlined />, label: t('zeroUse.menu') }] : []),
     ...(can('tariff.read') ? [{ key: '/tariffs', icon: <AccountBookOutlined />, label: t('tariff.menu') }] : []),
     ...(can('audit.read') ? [{ key: '/audit', icon: <AuditOutlined />, label: t('layout.audit') }] : []),
     ...(can('outbox.read') ? [{ key: '/outbox', icon: <MailOutlined />, label: t('layout.outbox') }] : []),
     ...(can('settings.manage') ? [{ key: '/settings', icon: <SettingOutlined />, label: t('settings.menu') }] : []),
   ];
-  const selected = readingSelectedKey(location.pathname) ?? (location.pathname.startsWith('/tariffs')
+  const selected = readingSelectedKey(location.pathname) ?? serviceSelectedKey(location.pathname) ?? (location.pathname.startsWith('/tariffs')
     ? '/tariffs'
     : location.pathname.startsWith('/billing')
     ? '/billing'
+    : location.pathname.startsWith('/finance/reconciliations')
+    ? '/finance/reconciliations'
+    : location.pathname.startsWith('/finance/withholding')
+    ? '/finance/withholding'
+    : location.pathname.startsWith('/collection/orders')
+    ? '/collection/orders'
+    : location.pathname.startsWith('/collection')
+    ? '/collection/arrears'
     : location.pathname.startsWith('/reports/zero-use')
     ? '/reports/zero-use'
     : location.pathname.startsWith('/audit')
@@ -59,7 +77,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
 
   const tenantName = english ? session.tenant.nameEn : session.tenant.name;
   // The reader's pages are made for a phone: no side menu there.
-  if (isFieldPage(location.pathname)) return <FieldShell>{children}</FieldShell>;
+  if (isFieldPage(location.pathname) || isServiceFieldPage(location.pathname)) return <FieldShell>{children}</FieldShell>;
 
   return (
     <Layout style={{ minHeight: '100vh' }}>

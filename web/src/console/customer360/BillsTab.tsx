@@ -1,4 +1,4 @@
-import { Card, Empty, Flex, Segmented, Space, Table, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Segmented, Space, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +8,9 @@ import { BillDrawer } from '../bills/BillDrawer';
 import { BillKindTag, BillStatusTag, EstimatedTag } from '../bills/BillTags';
 import { useAccountBills } from '../bills/hooks';
 import { UsageCard } from '../bills/UsageCard';
+import { DisputeModal } from '../collection/forms';
 import { QueryError } from '../components/QueryError';
+import { useSession } from '../session/session';
 import { formatDate } from '../utils/format';
 
 const PAGE_SIZE = 12;
@@ -19,6 +21,9 @@ export function BillsTab({ accounts }: { accounts: Account[] }) {
   const [accountId, setAccountId] = useState<string | undefined>(() => (accounts.find((account) => account.status !== 'closed') ?? accounts[0])?.id);
   const [page, setPage] = useState(1);
   const [openBill, setOpenBill] = useState<string | null>(null);
+  const [disputing, setDisputing] = useState<Bill | null>(null);
+  const { can } = useSession();
+  const canDispute = can('customer.write');
   const bills = useAccountBills(accountId, page, PAGE_SIZE);
 
   if (!accountId) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('account.empty')} />;
@@ -51,6 +56,28 @@ export function BillsTab({ accounts }: { accounts: Account[] }) {
     },
     { key: 'status', title: t('bills.columns.status'), width: 100, render: (_, bill) => (bill.status ? <BillStatusTag status={bill.status} /> : null) },
     { key: 'dueOn', title: t('bills.columns.dueOn'), width: 110, render: (_, bill) => (bill.kind === 'credit_note' ? '—' : formatDate(bill.dueOn)) },
+    ...(canDispute
+      ? [
+          {
+            key: 'dispute',
+            width: 80,
+            render: (_: unknown, bill: Bill) =>
+              bill.kind === 'regular' ? (
+                <Button
+                  type="link"
+                  size="small"
+                  onClick={(event) => {
+                    event.stopPropagation();
+                    setDisputing(bill);
+                  }}
+                  data-testid="bill-dispute"
+                >
+                  {t('collection.dispute.action')}
+                </Button>
+              ) : null,
+          },
+        ]
+      : []),
   ];
 
   const balance = bills.data?.balanceFen ?? 0;
@@ -105,6 +132,7 @@ export function BillsTab({ accounts }: { accounts: Account[] }) {
         )}
       </Card>
       <BillDrawer billId={openBill} onClose={() => setOpenBill(null)} onOpen={setOpenBill} />
+      {canDispute ? <DisputeModal bill={disputing} onClose={() => setDisputing(null)} /> : null}
     </Space>
   );
 }

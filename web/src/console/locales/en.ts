@@ -1,8 +1,11 @@
 import { billingEn } from '../billing/locales';
 import { settingsEn } from '../settings/locales';
 import { billsEn, zeroUseEn } from '../bills/locales';
+import { collectionEn } from '../collection/locales';
+import { financeEn } from '../finance/locales';
 import { paymentsEn } from '../payments/locales';
 import { readingEn } from '../reading/locales';
+import { serviceEn } from '../service/locales';
 import { tariffEn } from '../tariffs/locales';
 import type { ConsoleTranslations } from './zh';
 
@@ -371,6 +374,9 @@ export const en: ConsoleTranslations = {
   tariff: tariffEn,
   reading: readingEn,
   payments: paymentsEn,
+  collection: collectionEn,
+  finance: financeEn,
+  service: serviceEn,
   outbox: {
     title: 'Message outbox',
     autoRefresh: 'Refreshes every 5 s',

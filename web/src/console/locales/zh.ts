@@ -1,8 +1,11 @@
 import { billingZh } from '../billing/locales';
 import { settingsZh } from '../settings/locales';
 import { billsZh, zeroUseZh } from '../bills/locales';
+import { collectionZh } from '../collection/locales';
+import { financeZh } from '../finance/locales';
 import { paymentsZh } from '../payments/locales';
 import { readingZh } from '../reading/locales';
+import { serviceZh } from '../service/locales';
 import { tariffZh } from '../tariffs/locales';
 
 /** Simplified Chinese strings of the staff console: the default language. en.ts must have the same keys. */
@@ -370,6 +373,9 @@ export const zh = {
   tariff: tariffZh,
   reading: readingZh,
   payments: paymentsZh,
+  collection: collectionZh,
+  finance: financeZh,
+  service: serviceZh,
   outbox: {
     title: '消息发件箱',
     autoRefresh: '每 5 秒自动刷新',

@@ -10,6 +10,7 @@ import { QueryError } from '../components/QueryError';
 import { AccountFormModal } from '../customer360/AccountFormModal';
 import { AccountsTab } from '../customer360/AccountsTab';
 import { BillsTab } from '../customer360/BillsTab';
+import { CollectionTab } from '../customer360/CollectionTab';
 import { ContactFormModal } from '../customer360/ContactFormModal';
 import { ContactsTab } from '../customer360/ContactsTab';
 import { CustomerHeaderCard } from '../customer360/CustomerHeaderCard';
@@ -24,7 +25,7 @@ import { useSession } from '../session/session';
 import { isStatus } from '../utils/errors';
 
 const NEW = 'new';
-const TABS = ['accounts', 'bills', 'payments', 'premises', 'meters', 'contacts', 'history'] as const;
+const TABS = ['accounts', 'bills', 'payments', 'collection', 'premises', 'meters', 'contacts', 'history'] as const;
 type TabKey = (typeof TABS)[number];
 
 function isTab(value: string | null): value is TabKey {
@@ -43,7 +44,7 @@ export function Customer360Page() {
   const [params, setParams] = useSearchParams();
   const tabParam = params.get('tab');
   const tab: TabKey =
-    isTab(tabParam) && (tabParam !== 'bills' || can('bill.read')) && (tabParam !== 'payments' || can('payment.read')) ? tabParam : 'accounts';
+    isTab(tabParam) && (tabParam !== 'bills' || can('bill.read')) && (tabParam !== 'payments' || can('payment.read')) && (tabParam !== 'collection' || can('collection.work')) ? tabParam : 'accounts';
 
   const [editingCustomer, setEditingCustomer] = useState(false);
   // Open forms remember ids, not records, so that a reload after a 409 hands them the latest version.
@@ -130,6 +131,7 @@ export function Customer360Page() {
             },
             ...(can('bill.read') ? [{ key: 'bills', label: t('bills.tab'), children: <BillsTab key={customer.id} accounts={accounts} /> }] : []),
             ...(can('payment.read') ? [{ key: 'payments', label: t('payments.tab'), children: <PaymentsTab key={customer.id} accounts={accounts} /> }] : []),
+            ...(can('collection.work') ? [{ key: 'collection', label: t('collection.tab'), children: <CollectionTab key={customer.id} accounts={accounts} /> }] : []),
             {
               key: 'premises',
               label: count(t('tabs.premises'), premises.length),

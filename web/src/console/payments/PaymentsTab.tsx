@@ -1,4 +1,4 @@
-import { PrinterOutlined, SwapOutlined } from '@ant-design/icons';
+import { PrinterOutlined, RollbackOutlined, SwapOutlined } from '@ant-design/icons';
 import { App, Button, Card, Col, Empty, Flex, Popconfirm, Row, Segmented, Space, Statistic, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { Account, AccountMoney, OpenBill, PaymentSummary, StatementLine } from '../../api/types';
 import { formatYuan } from '../../shared/money';
 import { MutationErrorAlert } from '../components/MutationErrorAlert';
+import { isRefundable, RefundModal } from '../finance/RefundModal';
 import { QueryError } from '../components/QueryError';
 import { useSession } from '../session/session';
 import { formatDate, formatDateTime } from '../utils/format';
@@ -148,10 +149,13 @@ function StatementCard({ accountId }: { accountId: string }) {
   );
 }
 
-function PaymentsCard({ accountId, onReceipt }: { accountId: string; onReceipt: (paymentId: string) => void }) {
+function PaymentsCard({ accountId, prepaidFen, onReceipt }: { accountId: string; prepaidFen: number; onReceipt: (paymentId: string) => void }) {
   const { t, i18n } = useTranslation();
+  const { can } = useSession();
+  const canRefund = can('payment.refund');
   const english = i18n.language.startsWith('en');
   const payments = useAccountPayments(accountId);
+  const [refunding, setRefunding] = useState<PaymentSummary | null>(null);
   const columns: TableColumnsType<PaymentSummary> = [
     { key: 'receivedAt', title: t('payments.list.receivedAt'), width: 170, render: (_, row) => formatDateTime(row.receivedAt) },
     { key: 'receiptNo', title: t('payments.list.receiptNo'), width: 170, render: (_, row) => <span className="sw-code">{row.receiptNo}</span> },
@@ -162,11 +166,18 @@ function PaymentsCard({ accountId, onReceipt }: { accountId: string; onReceipt: 
     { key: 'cashier', title: t('payments.list.cashier'), ellipsis: true, render: (_, row) => row.cashier ?? '—' },
     {
       key: 'actions',
-      width: 90,
+      width: canRefund ? 170 : 90,
       render: (_, row) => (
-        <Button type="link" size="small" icon={<PrinterOutlined />} onClick={() => onReceipt(row.id)} data-testid="payment-receipt">
-          {t('payments.list.reprint')}
-        </Button>
+        <Space size={0}>
+          <Button type="link" size="small" icon={<PrinterOutlined />} onClick={() => onReceipt(row.id)} data-testid="payment-receipt">
+            {t('payments.list.reprint')}
+          </Button>
+          {canRefund && isRefundable(row.method) ? (
+            <Button type="link" size="small" danger icon={<RollbackOutlined />} onClick={() => setRefunding(row)} data-testid="payment-refund">
+              {t('finance.refund.action')}
+            </Button>
+          ) : null}
+        </Space>
       ),
     },
   ];
@@ -186,6 +197,7 @@ function PaymentsCard({ accountId, onReceipt }: { accountId: string; onReceipt: 
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('payments.list.empty')} /> }}
         />
       )}
+      {canRefund ? <RefundModal payment={refunding} prepaidFen={prepaidFen} onClose={() => setRefunding(null)} /> : null}
     </Card>
   );
 }
@@ -232,7 +244,7 @@ export function PaymentsTab({ accounts }: { accounts: Account[] }) {
       )}
       {!canTake ? <Typography.Text type="secondary">{t('payments.take.readOnly')}</Typography.Text> : null}
       <StatementCard key={`statement-${accountId}`} accountId={accountId} />
-      <PaymentsCard accountId={accountId} onReceipt={(paymentId) => setReceipt({ paymentId, fresh: false })} />
+      <PaymentsCard accountId={accountId} prepaidFen={moneyQuery.data?.prepaidFen ?? 0} onReceipt={(paymentId) => setReceipt({ paymentId, fresh: false })} />
       <ReceiptModal
         paymentId={receipt?.paymentId ?? null}
         title={receipt?.fresh ? t('payments.receipt.modalTitle') : undefined}

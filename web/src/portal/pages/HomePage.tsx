@@ -11,6 +11,7 @@ import { CardSkeleton, EmptyState, ErrorState } from '../components/states';
 import { PlusIcon } from '../icons';
 import { tenantName, useSession } from '../session';
 import { AccountPayStrip } from './PayParts';
+import { ServiceEntries } from './ServiceEntries';
 
 export function HomePage(): ReactElement {
   const { t, i18n } = useTranslation();
@@ -65,7 +66,10 @@ export function HomePage(): ReactElement {
         refreshingText={t('home.refreshing')}
         completeText={t('home.refreshed')}
       >
-        <div className="portal-content">{body}</div>
+        <div className="portal-content">
+          <ServiceEntries />
+          {body}
+        </div>
       </PullToRefresh>
     </Page>
   );

@@ -1,0 +1,24 @@
+import { Route, Routes } from 'react-router';
+import type { Permission } from '../../api/types';
+import { RequirePermission } from '../components/RequirePermission';
+import { NotFoundPage } from '../pages/NotFoundPage';
+import { CrewPage } from './CrewPage';
+import { ServiceDetailPage } from './ServiceDetailPage';
+import { ServiceListPage } from './ServiceListPage';
+import { ServiceNewPage } from './ServiceNewPage';
+import './service.css';
+
+const guarded = (permission: Permission, element: React.ReactNode) => <RequirePermission permission={permission}>{element}</RequirePermission>;
+
+/** The pages under /console/service. */
+export function ServiceRoutes() {
+  return (
+    <Routes>
+      <Route index element={guarded('service.read', <ServiceListPage />)} />
+      <Route path="new" element={guarded('service.create', <ServiceNewPage />)} />
+      <Route path="mine" element={guarded('service.field', <CrewPage />)} />
+      <Route path=":id" element={guarded('service.read', <ServiceDetailPage />)} />
+      <Route path="*" element={<NotFoundPage />} />
+    </Routes>
+  );
+}

@@ -1,0 +1,27 @@
+import { CustomerServiceOutlined, PhoneOutlined, ToolOutlined } from '@ant-design/icons';
+import type { MenuProps } from 'antd';
+import type { TFunction } from 'i18next';
+import type { Permission } from '../../api/types';
+
+/** The service entries of the console menu, by permission. */
+export function serviceMenuItems(t: TFunction, can: (permission: Permission) => boolean): NonNullable<MenuProps['items']> {
+  const items: NonNullable<MenuProps['items']> = [];
+  if (can('service.field')) items.push({ key: '/service/mine', icon: <ToolOutlined />, label: t('service.menu.mine') });
+  if (can('service.read') && !isCrewOnly(can)) items.push({ key: '/service', icon: <CustomerServiceOutlined />, label: t('service.menu.list') });
+  if (can('service.create')) items.push({ key: '/service/new', icon: <PhoneOutlined />, label: t('service.menu.new') });
+  return items;
+}
+
+/** The menu key of a service page, or null for other pages. */
+export function serviceSelectedKey(pathname: string): string | null {
+  if (pathname.startsWith('/service/mine')) return '/service/mine';
+  if (pathname.startsWith('/service/new')) return '/service/new';
+  if (pathname === '/service' || pathname.startsWith('/service/')) return '/service';
+  return null;
+}
+
+/** A repair crew member (who takes field steps but neither dispatches nor takes calls) works from the phone page. */
+export const isCrewOnly = (can: (permission: Permission) => boolean): boolean => can('service.field') && !can('service.dispatch') && !can('service.create');
+
+/** The crew's phone page: shown in the field shell, without the desktop side menu. */
+export const isServiceFieldPage = (pathname: string): boolean => pathname.startsWith('/service/mine');
