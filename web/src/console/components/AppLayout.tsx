@@ -49,31 +49,15 @@ export function AppLayout({ children }: { children: ReactNode }) {
     ...(can('outbox.read') ? [{ key: '/outbox', icon: <MailOutlined />, label: t('layout.outbox') }] : []),
     ...(can('settings.manage') ? [{ key: '/settings', icon: <SettingOutlined />, label: t('settings.menu') }] : []),
   ];
-  const selected = readingSelectedKey(location.pathname) ?? serviceSelectedKey(location.pathname) ?? (location.pathname.startsWith('/tariffs')
-    ? '/tariffs'
-    : location.pathname.startsWith('/billing')
-    ? '/billing'
-    : location.pathname.startsWith('/finance/reconciliations')
-    ? '/finance/reconciliations'
-    : location.pathname.startsWith('/finance/withholding')
-    ? '/finance/withholding'
-    : location.pathname.startsWith('/collection/orders')
-    ? '/collection/orders'
-    : location.pathname.startsWith('/collection')
-    ? '/collection/arrears'
-    : location.pathname.startsWith('/reports/zero-use')
-    ? '/reports/zero-use'
-    : location.pathname.startsWith('/audit')
-    ? '/audit'
-    : location.pathname.startsWith('/outbox')
-      ? '/outbox'
-    : location.pathname.startsWith('/settings')
-      ? '/settings'
-    : location.pathname.startsWith('/counter/tills') && !can('payment.take')
-      ? '/counter/tills'
-    : location.pathname.startsWith('/counter')
-      ? '/counter'
-      : '/');
+  // The menu entry of the page: the longest entry path the current path starts with (a page below an
+  // entry, such as /tariffs/:id, lights its entry); reading and service pages have their own rules.
+  const entryKeys = items.flatMap((item) => (item && 'key' in item && typeof item.key === 'string' ? [item.key] : []));
+  const within = (key: string) => key !== '/' && (location.pathname === key || location.pathname.startsWith(`${key}/`));
+  const selected =
+    readingSelectedKey(location.pathname) ??
+    serviceSelectedKey(location.pathname) ??
+    entryKeys.filter(within).sort((a, b) => b.length - a.length)[0] ??
+    '/';
 
   const tenantName = english ? session.tenant.nameEn : session.tenant.name;
   // The reader's pages are made for a phone: no side menu there.
