@@ -67,6 +67,12 @@ class ServerDatabase implements Database {
       },
     };
     this.pool = new pg.Pool({ connectionString: url, max: maxConnections, types: types as pg.CustomTypesConfig });
+    // An idle connection the server ends (a restart, an administrator, a dropped test database) is an
+    // 'error' event on the pool; unheard it would end the process. The pool replaces the connection, and
+    // a query that needs one reports its own error.
+    this.pool.on('error', (error: Error & { code?: string }) => {
+      if (error.code !== '57P01') console.error(`database: an idle connection was lost (${error.message})`);
+    });
   }
 
   private async transaction<T>(prepare: (sql: Sql) => Promise<void>, work: (sql: Sql) => Promise<T>): Promise<T> {
