@@ -107,7 +107,8 @@ export async function seedDemo(context: PlatformContext, options: { customers?: 
 }
 
 /**
- * Bank withholding mandates (代扣协议) for the first 40 residential accounts of persons, alternating two banks, so
+ * Bank withholding mandates (代扣协议) for the first 40 residential accounts of persons (not the portal's demo
+ * customer), alternating two banks, so
  * the console can make a withholding batch at once. Bank account numbers are made up from the account number
  * (deterministic) and stored the way the service stores them: encrypted, blind-indexed and masked.
  */
@@ -115,7 +116,9 @@ async function seedDemoWithholding(context: PlatformContext, tenantId: string): 
   await context.db.withTenant(tenantId, async (sql) => {
     const accounts = await sql.query<{ id: string; account_no: string; name: string }>(
       `SELECT a.id, a.account_no, c.name FROM accounts a JOIN customers c ON c.id = a.customer_id
-       WHERE c.kind = 'individual' AND a.category = 'residential' AND a.status <> 'closed' ORDER BY a.account_no LIMIT 40`,
+       WHERE c.kind = 'individual' AND a.category = 'residential' AND a.status <> 'closed' AND a.account_no <> $1 ORDER BY a.account_no LIMIT 40`,
+      // The portal's demo customer pays online: a withholding batch must not settle their bills first.
+      [DEMO_CUSTOMER.accountNo],
     );
     const now = context.clock.now();
     for (const [index, account] of accounts.entries()) {
