@@ -7,6 +7,7 @@
 // fresh demo database (global-setup.ts makes one); it fails early, saying so, on a server where the demo
 // customer's account has already been read this month.
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { apiLogin, getJson } from './support.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -31,9 +32,6 @@ const WECHAT_UA =
 const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const;
 const DESKTOP = { viewport: { width: 1440, height: 1200 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const;
 
-interface Session {
-  csrfToken: string;
-}
 interface RouteSummary {
   id: string;
   code: string;
@@ -129,18 +127,6 @@ function previousMonth(period: string): string {
 /** A mobile number no earlier run used (137…, so never one of portal.spec's 139… numbers). */
 function freshPhone(): string {
   return `137${String(Date.now() % 100_000_000).padStart(8, '0')}`;
-}
-
-async function apiLogin(request: APIRequestContext, username: string): Promise<Session> {
-  const res = await request.post('/api/staff/login', { data: { tenant: DEMO.tenant, username, password: DEMO.password } });
-  expect(res.status(), `API login of ${username}`).toBe(200);
-  return (await res.json()) as Session;
-}
-
-async function getJson<T>(request: APIRequestContext, url: string, params?: Record<string, string | number>): Promise<T> {
-  const res = await request.get(url, params ? { params } : undefined);
-  expect(res.status(), `GET ${url}`).toBe(200);
-  return (await res.json()) as T;
 }
 
 async function shot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {

@@ -8,6 +8,7 @@
 // and reaches the collection file through the customer 360's 催缴 tab instead. On a database with overdue
 // bills it goes through the list. Screenshots go to e2e/screenshots/collection-*.png.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { getJson } from './support.js';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -59,12 +60,6 @@ interface Picked {
 async function apiLogin(request: APIRequestContext, username: string): Promise<void> {
   const res = await request.post('/api/staff/login', { data: { tenant: DEMO.tenant, username, password: DEMO.password } });
   expect(res.status(), `API login of ${username}`).toBe(200);
-}
-
-async function getJson<T>(request: APIRequestContext, url: string, params?: Record<string, string | number>): Promise<T> {
-  const res = await request.get(url, params ? { params } : undefined);
-  expect(res.status(), `GET ${url}`).toBe(200);
-  return (await res.json()) as T;
 }
 
 async function shot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {

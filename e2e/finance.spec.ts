@@ -3,6 +3,7 @@
 // bank's result file built from it (every item debited, shuiwu-generic-v1 as docs/BANK-FILES.md describes)
 // and uploaded, and every item of the batch shown paid. Screenshots go to e2e/screenshots/finance-*.png.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { getJson } from './support.js';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -74,12 +75,6 @@ function businessToday(): string {
 async function apiLogin(request: APIRequestContext, username: string): Promise<void> {
   const res = await request.post('/api/staff/login', { data: { tenant: DEMO.tenant, username, password: DEMO.password } });
   expect(res.status(), `API login of ${username}`).toBe(200);
-}
-
-async function getJson<T>(request: APIRequestContext, url: string, params?: Record<string, string | number>): Promise<T> {
-  const res = await request.get(url, params ? { params } : undefined);
-  expect(res.status(), `GET ${url}`).toBe(200);
-  return (await res.json()) as T;
 }
 
 async function shot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {

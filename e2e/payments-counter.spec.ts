@@ -4,6 +4,7 @@
 // one. The manager then finds the day's till with its totals. Amounts are checked to the fen against the API.
 // Screenshots go to e2e/screenshots/counter-*.png.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { apiLogin, getJson } from './support.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -21,9 +22,6 @@ const DEMO = {
   timeZone: 'Asia/Shanghai',
 };
 
-interface Session {
-  csrfToken: string;
-}
 interface SearchResponse {
   results: { customerId: string; name: string; accounts: { id: string; accountNo: string; status: string }[] }[];
 }
@@ -78,18 +76,6 @@ function plainYuan(fen: number): string {
 /** Today in the utility's time zone, YYYY-MM-DD: the server's business date. */
 function businessToday(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: DEMO.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
-
-async function apiLogin(request: APIRequestContext, username: string): Promise<Session> {
-  const res = await request.post('/api/staff/login', { data: { tenant: DEMO.tenant, username, password: DEMO.password } });
-  expect(res.status(), `API login of ${username}`).toBe(200);
-  return (await res.json()) as Session;
-}
-
-async function getJson<T>(request: APIRequestContext, url: string, params?: Record<string, string | number>): Promise<T> {
-  const res = await request.get(url, params ? { params } : undefined);
-  expect(res.status(), `GET ${url}`).toBe(200);
-  return (await res.json()) as T;
 }
 
 async function shot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
