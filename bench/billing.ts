@@ -47,16 +47,17 @@ const chunkSize = values.chunk ? Number(values.chunk) : DEFAULT_CHUNK_SIZE;
 const seconds = (from: number) => (performance.now() - from) / 1000;
 const log = (message: string) => console.error(`[bench billing] ${message}`);
 
-// Each table's rows of the run, split between the writers by account (as the run's chunks split them).
-// In the order the run wrote them (its ids are time-ordered), the floor's best case.
+// Each table's rows of the run, split between the writers by account (as the run's chunks split them; a
+// chunk journal's revenue legs, which name no account, by journal). In the order the run wrote them (its ids
+// are time-ordered), the floor's best case.
 const TABLES = [
-  { table: 'bills', from: 'bills b', order: 'b.id' },
-  { table: 'bill_lines', from: 'bill_lines x JOIN bills b ON b.tenant_id = x.tenant_id AND b.id = x.bill_id', order: 'x.bill_id, x.line_no' },
-  { table: 'ledger_entries', from: 'ledger_entries x JOIN bills b ON b.tenant_id = x.tenant_id AND b.id = x.bill_id', order: 'x.id' },
+  { table: 'bills', from: 'bills b', order: 'b.id', where: (runId: string) => `b.run_id = '${runId}'`, key: 'b.account_id' },
+  { table: 'bill_lines', from: 'bill_lines x JOIN bills b ON b.tenant_id = x.tenant_id AND b.id = x.bill_id', order: 'x.bill_id, x.line_no', where: (runId: string) => `b.run_id = '${runId}'`, key: 'b.account_id' },
+  { table: 'ledger_entries', from: 'ledger_entries x', order: 'x.id', where: () => "x.entry_type = 'bill'", key: 'coalesce(x.account_id, x.journal_id)' },
 ] as const;
 const selectOf = (table: (typeof TABLES)[number], columns: string, runId: string, part: number, parts: number) =>
   `SELECT ${columns.split(', ').map((column) => `${table.from.startsWith('bills') ? 'b' : 'x'}.${column}`).join(', ')} FROM ${table.from}
-   WHERE b.run_id = '${runId}' AND abs(hashtext(b.account_id::text)) % ${parts} = ${part} ORDER BY ${table.order}`;
+   WHERE ${table.where(runId)} AND abs(hashtext(${table.key}::text)) % ${parts} = ${part} ORDER BY ${table.order}`;
 
 async function columnsOf(query: (text: string) => Promise<{ name: string }[]>, table: string): Promise<string> {
   const rows = await query(`SELECT attname AS name FROM pg_attribute WHERE attrelid = '${table}'::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum`);

@@ -1,12 +1,13 @@
-// Collection (催缴), in Chromium: the collector opens the arrears list (欠费清单), filters it, opens an account's
-// collection file and records a visit; the billing clerk tries to cut off the water of an account whose
-// cut-off notice is not yet old enough (or which owes nothing overdue) and sees the server's refusal field by
-// field; the counter clerk disputes a bill (申诉), which then shows in the account's collection file.
+// Collection (催缴), in Chromium: the collector opens the arrears list (欠费清单), filters it by age, opens an
+// account's collection file (its dunning notices, late fees) and records a visit, and sees the cut-off and
+// reconnection orders and the letters to print; the billing clerk issues a cut-off order (停水单) for an
+// account whose cut-off notice is more than 72 h old, and is refused for a protected household; the collector
+// records the water cut off. The counter clerk disputes a bill (申诉), which then shows in the collection file.
 //
-// The demo (`serve --seed-demo`) bills 2026-07..09 on the day it is seeded, due 30 days later, so on a
-// freshly seeded demo no bill is overdue: the arrears list is then empty and the spec asserts the empty state
-// and reaches the collection file through the customer 360's 催缴 tab instead. On a database with overdue
-// bills it goes through the list. Screenshots go to e2e/screenshots/collection-*.png.
+// The demo (`serve --seed-demo`, server/src/demo/history.ts) bills three months of history 125, 95 and 65 days
+// before the day it is seeded, on every third route, and leaves about 7 % of those accounts in arrears (aged
+// 95, 65 and 35 days) with cut-off notices sent 5 days before: a freshly seeded demo has overdue bills on the
+// collector's routes, and a cut-off order can be issued at once. Screenshots go to e2e/screenshots/collection-*.png.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { getJson } from './support.js';
 import { mkdirSync } from 'node:fs';
@@ -33,8 +34,8 @@ interface SearchResponse {
   results: { customerId: string; name: string; accounts: { id: string; accountNo: string; status: string }[] }[];
 }
 interface ArrearsReport {
-  total: { accounts: number };
-  accounts: { accountId: string; accountNo: string; customerId: string }[];
+  total: { accounts: number; lateFeeFen: number };
+  accounts: { accountId: string; accountNo: string; customerId: string; overdueFen: number; isImportant: boolean; isSpecialCare: boolean; isDisputed: boolean; isCutOff: boolean }[];
 }
 interface ApiErrorBody {
   code: string;
@@ -43,9 +44,11 @@ interface ApiErrorBody {
 }
 interface CollectionCase {
   accountNo: string;
+  lateFeeFen: number;
+  notices: { kind: string }[];
   notes: { kind: string; note: string; staffName: string }[];
   disputes: { billNo: string; reason: string; status: string }[];
-  cutoffOrders: unknown[];
+  cutoffOrders: { status: string }[];
 }
 interface BillPage {
   bills: { id: string; billNo: string; kind: string }[];
@@ -101,90 +104,69 @@ test.beforeAll(() => {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
 });
 
-test('collector and billing clerk: arrears list, the collection file with a visit note, and a refused cut-off', async ({ page, playwright, baseURL }) => {
+test('collector and billing clerk: the arrears list, a collection file with a visit, a cut-off order after the notice, a refusal', async ({ page, playwright, baseURL }) => {
   test.setTimeout(900_000);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   const collectorApi = await playwright.request.newContext({ baseURL });
+  const billingApi = await playwright.request.newContext({ baseURL });
   try {
     await apiLogin(collectorApi, DEMO.collector);
+    await apiLogin(billingApi, DEMO.billing);
     let target: Picked | null = null;
 
-    await test.step('the collector opens 欠费清单 from the menu', async () => {
+    await test.step('the collector opens 欠费清单 from the menu: overdue accounts of their own routes', async () => {
       await consoleLogin(page, DEMO.collector);
       await page.getByRole('menuitem', { name: '欠费催缴' }).click();
       await expect(page).toHaveURL(/\/console\/collection\/arrears$/);
       await expect(page.getByRole('heading', { name: '欠费清单' })).toBeVisible();
       await expect(page.getByTestId('arrears-page')).toContainText('您只看到自己今天负责催收的抄表本');
+      const table = page.getByTestId('arrears-table');
+      await expect(table.locator('tbody tr.ant-table-row').first()).toBeVisible({ timeout: ARREARS_TIMEOUT });
+      await expect(page.getByTestId('arrears-totals')).toBeVisible();
+      await expect(page.getByTestId('aging-chart')).toBeVisible();
+      await expect(table.locator('thead'), 'a collector sees only their own routes: no collector column').not.toContainText('催收员');
+      const all = await getJson<ArrearsReport>(collectorApi, '/api/arrears');
+      expect(all.total.accounts, 'the demo history leaves accounts in arrears on the collector’s routes').toBeGreaterThan(0);
+      expect(all.total.lateFeeFen, 'late fees were assessed on them').toBeGreaterThan(0);
+      await shot(page, 'arrears');
     });
 
-    const table = page.getByTestId('arrears-table');
-    const empty = page.getByTestId('arrears-empty');
-    await expect(table.or(empty)).toBeVisible({ timeout: ARREARS_TIMEOUT });
-    const hasArrears = await table.isVisible();
+    await test.step('filtering by age (at least 91 days) shows what the server counts', async () => {
+      const answered = page.waitForResponse((res) => res.url().includes('/api/arrears?') && res.url().includes('minAgeDays=91'), { timeout: ARREARS_TIMEOUT });
+      await page.getByTestId('arrears-min-age').click();
+      await page.getByTitle('91 天').click();
+      await page.getByTestId('arrears-apply').click();
+      const response = await answered;
+      expect(response.status()).toBe(200);
+      const report = (await response.json()) as ArrearsReport;
+      expect(report.total.accounts, 'the oldest history bills are 95 days overdue').toBeGreaterThan(0);
+      await expect(page.getByTestId('arrears-as-of')).toContainText(`共 ${report.total.accounts} 户`);
+      await expect(page.getByTestId('arrears-total-accounts')).toContainText(String(report.total.accounts));
+      await expect(page.getByTestId('arrears-export')).toHaveAttribute('href', '/api/arrears.csv?minAgeDays=91');
+      await shot(page, 'arrears-filtered');
+      // An account the water can be cut off of: not protected, not disputed, not cut off, no order issued yet.
+      for (const row of report.accounts) {
+        if (row.isImportant || row.isSpecialCare || row.isDisputed || row.isCutOff) continue;
+        const file = await getJson<CollectionCase>(collectorApi, `/api/accounts/${row.accountId}/collection`);
+        if (file.cutoffOrders.some((order) => order.status === 'issued') || !file.notices.some((notice) => notice.kind === 'cutoff_notice')) continue;
+        target = { customerId: row.customerId, accountId: row.accountId, accountNo: row.accountNo };
+        expect(file.lateFeeFen, `late fees of ${row.accountNo}`).toBeGreaterThan(0);
+        break;
+      }
+      if (!target) throw new Error('no account overdue 91 days or more on the collector’s routes can be cut off');
+    });
 
-    if (!hasArrears) {
-      await test.step('no bill of the demo is overdue yet: the list says so', async () => {
-        await expect(empty).toContainText('目前没有逾期欠费的账户');
-        await expect(page.getByTestId('arrears-as-of')).toContainText('共 0 户');
-        await expect(page.getByTestId('arrears-export')).toHaveAttribute('aria-disabled', 'true');
-        await shot(page, 'arrears-empty');
-      });
-      await test.step('a filter (overdue at least 91 days, at least ¥100) is sent to the server and stays empty', async () => {
-        const answered = page.waitForResponse((res) => res.url().includes('/api/arrears?') && res.url().includes('minAgeDays=91') && res.url().includes('minAmountFen=10000'), { timeout: ARREARS_TIMEOUT });
-        await page.getByTestId('arrears-min-age').click();
-        await page.getByTitle('91 天').click();
-        await page.getByTestId('arrears-min-amount').fill('100');
-        await page.getByTestId('arrears-apply').click();
-        const response = await answered;
-        expect(response.status()).toBe(200);
-        expect(((await response.json()) as ArrearsReport).total.accounts).toBe(0);
-        await expect(empty).toContainText('没有符合条件的欠费账户');
-      });
-      const [picked] = await pickAccounts(collectorApi, 1);
-      target = picked ?? null;
-      await test.step('the collector opens the account’s collection file on the customer 360’s 催缴 tab', async () => {
-        if (!target) throw new Error('no account picked');
-        await page.goto(`/console/customers/${target.customerId}?tab=collection`);
-        await expect(page.getByRole('tab', { name: '催缴' })).toHaveAttribute('aria-selected', 'true');
-        await expect(page.getByTestId('collection-file')).toBeVisible();
-        await expect(page.getByTestId('collection-file')).toContainText('还没有发出催缴通知');
-      });
-    } else {
-      await test.step('the list shows totals, the chart by age and the accounts on the collector’s routes', async () => {
-        await expect(page.getByTestId('arrears-totals')).toBeVisible();
-        await expect(page.getByTestId('aging-chart')).toBeVisible();
-        await expect(table.locator('tbody tr.ant-table-row').first()).toBeVisible();
-        await shot(page, 'arrears');
-      });
-      await test.step('filtering by age (at least 91 days) shows what the server counts', async () => {
-        const answered = page.waitForResponse((res) => res.url().includes('/api/arrears?') && res.url().includes('minAgeDays=91'), { timeout: ARREARS_TIMEOUT });
-        await page.getByTestId('arrears-min-age').click();
-        await page.getByTitle('91 天').click();
-        await page.getByTestId('arrears-apply').click();
-        const response = await answered;
-        expect(response.status()).toBe(200);
-        const report = (await response.json()) as ArrearsReport;
-        await expect(page.getByTestId('arrears-as-of')).toContainText(`共 ${report.total.accounts} 户`);
-        await expect(page.getByTestId('arrears-total-accounts')).toContainText(String(report.total.accounts));
-        await expect(page.getByTestId('arrears-export')).toHaveAttribute('href', '/api/arrears.csv?minAgeDays=91');
-        await shot(page, 'arrears-filtered');
-        const first = report.accounts[0];
-        if (!first) throw new Error('no account overdue 91 days or more on the collector’s routes');
-        target = { customerId: first.customerId, accountId: first.accountId, accountNo: first.accountNo };
-      });
-      await test.step('a row opens the account’s collection file in a drawer', async () => {
-        if (!target) throw new Error('no account picked');
-        await table.getByTestId('arrears-account').filter({ hasText: target.accountNo }).first().click();
-        const drawer = page.getByTestId('collection-drawer');
-        await expect(drawer).toBeVisible();
-        await expect(drawer).toContainText(`催缴档案 · ${target.accountNo}`);
-        await expect(drawer.getByTestId('collection-notices')).toBeVisible();
-        await expect(drawer.getByTestId('cutoff-open'), 'a collector does not issue cut-offs').toHaveCount(0);
-        await expect(table.locator('thead'), 'a collector sees only their own routes: no collector column').not.toContainText('催收员');
-        await shot(page, 'file-drawer');
-      });
-    }
+    await test.step('a row opens the account’s collection file in a drawer, with its dunning notices', async () => {
+      if (!target) throw new Error('no account picked');
+      await page.getByTestId('arrears-table').getByTestId('arrears-account').filter({ hasText: target.accountNo }).first().click();
+      const drawer = page.getByTestId('collection-drawer');
+      await expect(drawer).toBeVisible();
+      await expect(drawer).toContainText(`催缴档案 · ${target.accountNo}`);
+      await expect(drawer.getByTestId('collection-notices')).toContainText('停水通知');
+      await expect(drawer.getByTestId('cutoff-open'), 'a collector does not issue cut-offs').toHaveCount(0);
+      await shot(page, 'file-drawer');
+    });
 
     await test.step('the collector records a visit', async () => {
       if (!target) throw new Error('no account picked');
@@ -207,15 +189,18 @@ test('collector and billing clerk: arrears list, the collection file with a visi
     });
 
     await test.step('the collector sees the cut-off and reconnection orders and the letters to print', async () => {
-      if (hasArrears) {
-        await page.keyboard.press('Escape');
-        await expect(page.getByTestId('collection-drawer')).toBeHidden();
-      }
+      await page.keyboard.press('Escape');
+      await expect(page.getByTestId('collection-drawer')).toBeHidden();
       await page.getByRole('menuitem', { name: '停水 / 复水' }).click();
       await expect(page).toHaveURL(/\/console\/collection\/orders$/);
-      await expect(page.getByTestId('cutoff-orders')).toBeVisible();
+      // The demo's own: one order carried out (water off) and one issued, and a reconnection done.
+      await expect(page.getByTestId('cutoff-orders').locator('tbody tr.ant-table-row').filter({ hasText: '待执行' }).first()).toBeVisible();
+      await page.getByTestId('cutoff-status').getByText('已停水').click();
+      await expect(page.getByTestId('cutoff-orders').locator('tbody tr.ant-table-row').filter({ hasText: '已停水' }).first()).toBeVisible();
+      await shot(page, 'orders');
       await page.getByRole('tab', { name: '复水单' }).click();
-      await expect(page.getByTestId('reconnection-orders')).toBeVisible();
+      await page.getByTestId('reconnection-status').getByText('全部').click();
+      await expect(page.getByTestId('reconnection-orders').locator('tbody tr.ant-table-row').first()).toBeVisible();
       await page.getByRole('tab', { name: '催缴函打印' }).click();
       await expect(page.getByTestId('letters')).toBeVisible();
       await expect(page.getByTestId('letters').locator('.ant-spin-spinning')).toHaveCount(0, { timeout: 30_000 });
@@ -232,7 +217,7 @@ test('collector and billing clerk: arrears list, the collection file with a visi
       }
     });
 
-    await test.step('the billing clerk tries a cut-off and sees the refusal', async () => {
+    await test.step('the billing clerk issues a cut-off order: the cut-off notice is more than 72 h old', async () => {
       if (!target) throw new Error('no account picked');
       await page.context().clearCookies();
       await consoleLogin(page, DEMO.billing);
@@ -242,25 +227,56 @@ test('collector and billing clerk: arrears list, the collection file with a visi
       const modal = page.getByTestId('cutoff-modal');
       await expect(modal).toBeVisible();
       await expect(modal.getByTestId('cutoff-override'), 'only collection.override holders may override a protection').toHaveCount(0);
+      await shot(page, 'cutoff-modal');
       const answered = page.waitForResponse((res) => res.url().endsWith(`/api/accounts/${target?.accountId}/cutoff-orders`) && res.request().method() === 'POST');
       await page.getByTestId('cutoff-submit').click();
       const response = await answered;
-      expect(response.status(), 'the server refuses the cut-off').toBe(409);
+      expect(response.status(), 'the server issues the cut-off order').toBe(201);
+      await expect(page.getByText('已开停水单')).toBeVisible();
+      await expect(page.getByTestId('collection-orders')).toContainText('待执行');
+      const file = await getJson<CollectionCase>(billingApi, `/api/accounts/${target.accountId}/collection`);
+      expect(file.cutoffOrders.map((order) => order.status), 'one order, issued').toContain('issued');
+      await shot(page, 'cutoff-issued');
+    });
+
+    await test.step('a protected household in arrears is refused a cut-off without an authorised override', async () => {
+      const all = await getJson<ArrearsReport>(billingApi, '/api/arrears');
+      const protectedRow = all.accounts.find((row) => (row.isSpecialCare || row.isImportant) && !row.isDisputed && !row.isCutOff && row.overdueFen > 0);
+      if (!protectedRow) throw new Error('the demo history leaves a special-care household in arrears');
+      await page.goto(`/console/customers/${protectedRow.customerId}?tab=collection`);
+      await expect(page.getByTestId('collection-file')).toBeVisible();
+      await page.getByTestId('cutoff-open').click();
+      const answered = page.waitForResponse((res) => res.url().endsWith(`/api/accounts/${protectedRow.accountId}/cutoff-orders`) && res.request().method() === 'POST');
+      await page.getByTestId('cutoff-submit').click();
+      const response = await answered;
+      expect(response.status()).toBe(409);
       const body = (await response.json()) as ApiErrorBody;
-      // Before a cut-off notice is 72 h old (or with nothing overdue) the water stays on.
-      expect(['cutoff_notice_too_recent', 'no_cutoff_notice', 'no_arrears']).toContain(body.code);
+      expect(body.code).toBe('protected_household');
       const refusal = page.getByTestId('cutoff-refusal');
       await expect(refusal).toContainText(body.message.zh);
       for (const field of body.fields) await expect(refusal).toContainText(field.zh);
       await shot(page, 'cutoff-refused');
       await page.getByRole('button', { name: /取\s*消/ }).click();
+    });
+
+    await test.step('the collector records the water cut off', async () => {
+      if (!target) throw new Error('no account picked');
+      await page.context().clearCookies();
+      await consoleLogin(page, DEMO.collector);
+      await page.goto(`/console/customers/${target.customerId}?tab=collection`);
+      await expect(page.getByTestId('collection-file')).toBeVisible();
+      await page.getByTestId('collection-orders').getByTestId('cutoff-complete').click();
+      await page.getByRole('button', { name: /确\s*定|OK/ }).click();
+      await expect(page.getByText('已记录停水')).toBeVisible();
       const file = await getJson<CollectionCase>(collectorApi, `/api/accounts/${target.accountId}/collection`);
-      expect(file.cutoffOrders, 'no order was made').toHaveLength(0);
+      expect(file.cutoffOrders.map((order) => order.status)).toContain('done');
+      await shot(page, 'cutoff-done');
     });
 
     expect(errors, 'no uncaught errors in the page').toEqual([]);
   } finally {
     await collectorApi.dispose();
+    await billingApi.dispose();
   }
 });
 

@@ -115,7 +115,9 @@ async function pickCustomer(request: APIRequestContext): Promise<Picked> {
         const [account] = result.accounts;
         if (result.accounts.length !== 1 || !account || account.status !== 'active' || account.accountNo === DEMO.reservedAccountNo) continue;
         const money = await getJson<AccountMoney>(request, `/api/accounts/${account.id}/money`);
-        if (money.openBills.length > 0 && money.balanceFen > 0 && money.prepaidFen === 0) {
+        // Owing only on bills (an account in arrears also owes late fees, paid after them: not this journey).
+        const onBills = money.openBills.reduce((sum, bill) => sum + bill.openFen, 0) === money.balanceFen;
+        if (money.openBills.length > 0 && money.balanceFen > 0 && money.prepaidFen === 0 && onBills) {
           return { customerId: result.customerId, customerName: result.name, accountId: account.id, accountNo: account.accountNo, money };
         }
       }

@@ -70,6 +70,33 @@ async function staffPage(browser: Browser, username: string, options: Parameters
 
 let auditor: APIRequestContext;
 const pageErrors: string[] = [];
+/** The leak the first journey reports (the service-desk journey finds it as a duplicate). */
+let leakRequestNo: string | undefined;
+
+/** The portal asks first when the same problem was reported at the address within a day (a rerun on the same database): send anyway. */
+async function sendPastDuplicate(page: Page): Promise<void> {
+  const dialog = page.getByTestId('service-duplicate-dialog');
+  await expect(page.getByTestId('service-detail-page').or(dialog)).toBeVisible();
+  if (await dialog.isVisible()) await page.getByText('这是另一个问题，继续提交', { exact: true }).click();
+}
+
+/** The rating link the closed request's SMS carries (the demo keeps messages in the outbox). */
+async function ratingLink(staff: APIRequestContext, phone: string): Promise<string> {
+  let link: string | null = null;
+  await expect
+    .poll(
+      async () => {
+        const res = await staff.get('/api/outbox', { params: { recipient: phone, limit: 5 } });
+        const body = (await res.json()) as { messages: { template: string; body: string }[] };
+        const message = body.messages.find((item) => item.template === 'service_rating');
+        link = message ? (/\/portal\/rate\/[a-z0-9-]+\/\d{24}/.exec(message.body)?.[0] ?? null) : null;
+        return link;
+      },
+      { message: `a rating SMS for ${phone} in the outbox`, timeout: 10_000 },
+    )
+    .not.toBeNull();
+  return link ?? '';
+}
 
 test.beforeAll(async ({ baseURL }) => {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -120,6 +147,7 @@ test('a leak reported on the portal goes through hotline, dispatch and the crew,
   await resident.getByLabel('问题描述').fill(description);
   await screenshot(resident, 'portal-new', 375);
   await resident.getByTestId('service-submit').click();
+  await sendPastDuplicate(resident);
 
   await expect(resident.getByTestId('service-detail-page')).toBeVisible();
   const requestNo = (await resident.getByTestId('service-request-no').textContent())?.trim() ?? '';
@@ -244,5 +272,292 @@ test('a leak reported on the portal goes through hotline, dispatch and the crew,
   await expect(resident.getByTestId('service-now')).toHaveCount(0);
   await screenshot(resident, 'portal-closed', 375);
 
+  // ---- the resident rates it through the SMS link (no login), which works once ----
+  const link = await ratingLink(auditor, phone);
+  const rater = await (await browser.newContext({ ...PHONE, userAgent: WECHAT_UA })).newPage();
+  rater.on('pageerror', (error) => pageErrors.push(`rater: ${error.message}`));
+  await rater.goto(link);
+  await expect(rater.getByTestId('rate-request')).toContainText(requestNo);
+  await rater.getByTestId('rate-submit').click();
+  await expect(rater.getByText('请先选择评分')).toBeVisible();
+  await rater.getByRole('radio', { name: '5', exact: true }).tap(); // antd-mobile's Rate answers touch
+  await rater.getByRole('textbox').fill('维修师傅来得很快，处理得很干净');
+  await screenshot(rater, 'portal-rate-link', 375);
+  await rater.getByTestId('rate-submit').click();
+  await expect(rater.getByTestId('rate-done')).toContainText('感谢您的评价');
+  await screenshot(rater, 'portal-rate-thanks', 375);
+  await rater.reload();
+  await expect(rater.getByTestId('rate-used')).toBeVisible();
+  // The portal shows the rating on the request.
+  await resident.reload();
+  await expect(resident.getByTestId('service-rating-given')).toContainText('维修师傅来得很快');
+  await screenshot(resident, 'portal-rated', 375);
+  leakRequestNo = requestNo;
+
+  expect(pageErrors, 'uncaught errors on the pages').toEqual([]);
+});
+
+/** A phone-camera-like JPEG (1600×1200, a gradient with a mark), drawn by the browser itself. */
+async function cameraPhoto(page: Page, label: string): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+  const dataUrl = await page.evaluate((text) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 1600;
+    canvas.height = 1200;
+    const g = canvas.getContext('2d') as CanvasRenderingContext2D;
+    const gradient = g.createLinearGradient(0, 0, 1600, 1200);
+    gradient.addColorStop(0, '#3d6b8f');
+    gradient.addColorStop(1, '#a7c4d8');
+    g.fillStyle = gradient;
+    g.fillRect(0, 0, 1600, 1200);
+    g.fillStyle = '#fff';
+    g.font = 'bold 120px sans-serif';
+    g.fillText(text, 120, 640);
+    return canvas.toDataURL('image/jpeg', 0.92);
+  }, label);
+  return { name: `IMG_${label}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(dataUrl.split(',')[1] ?? '', 'base64') };
+}
+
+test('photos and location from the 375 px portal, site photos and materials from the crew phone, all shown in the console', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const description = `井盖旁边一直冒水 ${Date.now() % 100_000}`;
+  const place = { latitude: 30.507312, longitude: 114.413968 };
+
+  // ---- the resident (no account bound): photos and the phone's location ----
+  const residentContext = await browser.newContext({ ...PHONE, userAgent: WECHAT_UA, geolocation: { ...place, accuracy: 18 }, permissions: ['geolocation'] });
+  const resident = await residentContext.newPage();
+  resident.on('pageerror', (error) => pageErrors.push(`resident: ${error.message}`));
+  const phone = freshPhone();
+  await resident.goto('/portal/');
+  await resident.getByLabel('手机号').fill(phone);
+  await resident.getByTestId('get-code').click();
+  await expect(resident.getByTestId('login-notice')).toBeVisible();
+  await resident.getByLabel('验证码').fill(await latestCode(auditor, phone));
+  await resident.getByRole('checkbox').check();
+  await resident.getByRole('button', { name: /^登\s*录$/ }).click();
+  await expect(resident.getByTestId('home-page')).toBeVisible();
+  await resident.getByTestId('service-entry-new').click();
+  await expect(resident.getByTestId('service-new-page')).toBeVisible();
+  await resident.getByTestId('service-categories').getByText('漏水报修', { exact: true }).click();
+  await resident.getByLabel('问题描述').fill(description);
+  // Neither an address nor a location: the form says either will do.
+  await resident.getByTestId('service-submit').click();
+  await expect(resident.getByText('请填写地址（至少 2 个字），或使用当前位置')).toBeVisible();
+
+  // Three photos from the album, one removed again: two thumbnails remain.
+  await resident.getByTestId('service-photo-album').setInputFiles([await cameraPhoto(resident, 'A'), await cameraPhoto(resident, 'B'), await cameraPhoto(resident, 'C')]);
+  const tiles = resident.getByTestId('service-photo-tile');
+  await expect(tiles).toHaveCount(3);
+  await tiles.nth(2).getByRole('button', { name: '删除这张照片' }).click();
+  await expect(tiles).toHaveCount(2);
+  // The add tile offers the camera or the album.
+  await resident.getByTestId('service-photo-add').click();
+  await expect(resident.getByText('拍照', { exact: true })).toBeVisible();
+  await expect(resident.getByText('从相册选择', { exact: true })).toBeVisible();
+  await resident.getByText('取消', { exact: true }).click();
+
+  await resident.getByTestId('service-use-location').click();
+  await expect(resident.getByTestId('service-location-found')).toContainText('30.507312, 114.413968');
+  await expect(resident.getByText('请填写地址（至少 2 个字），或使用当前位置')).toHaveCount(0);
+  await screenshot(resident, 'portal-photos-location', 375);
+  await resident.getByTestId('service-submit').click();
+
+  await expect(resident.getByTestId('service-detail-page')).toBeVisible({ timeout: 20_000 });
+  const requestNo = (await resident.getByTestId('service-request-no').textContent())?.trim() ?? '';
+  expect(requestNo).toMatch(/^GD\d{13}$/);
+  await expect(resident.getByTestId('service-summary')).toContainText('30.507312, 114.413968');
+  const reported = resident.getByTestId('service-photos-submit').getByTestId('service-photo');
+  await expect(reported).toHaveCount(2);
+  // The photos really load (made small on the phone: at most 1600 px, JPEG).
+  await expect.poll(() => reported.first().locator('img').evaluate((image: HTMLImageElement) => image.naturalWidth)).toBeGreaterThan(0);
+  await screenshot(resident, 'portal-photos-submitted', 375);
+
+  // ---- the dispatcher accepts and dispatches; the console shows the photos and the location ----
+  const dispatcher = await staffPage(browser, DEMO.dispatcher);
+  await dispatcher.goto('/console/service?kind=repair');
+  await dispatcher.getByTestId('service-row').filter({ hasText: requestNo }).getByTestId('service-request-no').click();
+  await expect(dispatcher.getByTestId('service-detail-page')).toBeVisible();
+  await expect(dispatcher.getByTestId('service-location')).toContainText('30.507312, 114.413968');
+  await expect(dispatcher.getByTestId('service-events').getByTestId('service-photo')).toHaveCount(2);
+  await dispatcher.getByTestId('step-accept').click();
+  await expect(dispatcher.getByTestId('service-state')).toHaveText('已受理');
+  await dispatcher.getByTestId('step-dispatch').click();
+  const dialog = dispatcher.getByRole('dialog');
+  await dialog.getByTestId('dispatch-crew').click();
+  await dispatcher.locator('.ant-select-dropdown').getByText(DEMO.repair.displayName).click();
+  await dialog.getByRole('button', { name: /^派\s*单$/ }).click();
+  await expect(dispatcher.getByTestId('service-state')).toHaveText('已派单');
+
+  // ---- the crew member on the phone: arrives, photographs the site, records the pipe used ----
+  const crew = await staffPage(browser, DEMO.repair.username, PHONE);
+  await expect(crew.getByTestId('crew-page')).toBeVisible();
+  const job = crew.getByTestId('crew-request').filter({ hasText: requestNo });
+  await expect(job).toHaveCount(1);
+  // A single job opens by itself once its detail has loaded; with several, a tap opens it.
+  const depart = job.getByTestId('step-depart');
+  await expect(async () => {
+    if (!(await depart.isVisible())) await job.getByText(requestNo).click();
+    await expect(depart).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 20_000 });
+  await depart.click();
+  await expect(job.getByTestId('service-state')).toHaveText('已出发');
+  await job.getByTestId('step-arrive').click();
+  await expect(job.getByTestId('service-state')).toHaveText('已到场');
+  await job.getByTestId('photo-input-arrive').setInputFiles([await cameraPhoto(crew, 'SITE')]);
+  await expect(job.getByTestId('crew-photos-arrive').getByTestId('service-photo')).toHaveCount(1);
+  await job.getByTestId('service-material-open').click();
+  await job.getByTestId('service-material-select').click();
+  await crew.locator('.ant-select-dropdown').getByText('球墨铸铁管 DN100', { exact: true }).click();
+  await job.getByTestId('service-material-quantity-input').fill('2.5');
+  await job.getByTestId('service-material-add').click();
+  await expect(job.getByTestId('service-material-quantity')).toHaveText('2.5 米');
+  await screenshot(crew, 'crew-photo-materials', 375);
+
+  // ---- the console shows the site photo on the history, under its step, and the materials ----
+  await dispatcher.reload();
+  await expect(dispatcher.getByTestId('service-state')).toHaveText('已到场');
+  const arrival = dispatcher.getByTestId('service-event').filter({ hasText: '到场' }).last();
+  await expect(arrival.getByTestId('service-photo')).toHaveCount(1);
+  await expect(dispatcher.getByTestId('service-events').getByTestId('service-photo')).toHaveCount(3);
+  await expect(dispatcher.getByTestId('service-materials')).toContainText('球墨铸铁管 DN100');
+  await expect(dispatcher.getByTestId('service-material-quantity')).toHaveText('2.5 米');
+  await screenshot(dispatcher, 'console-photos-materials');
+  // A thumbnail opens the photo full size.
+  await arrival.getByTestId('service-photo').first().click();
+  await expect(dispatcher.locator('.ant-image-preview')).toBeVisible();
+  await screenshot(dispatcher, 'console-photo-preview');
+  await dispatcher.keyboard.press('Escape');
+
+  // ---- the resident sees the crew's photo and the materials ----
+  await resident.reload();
+  await expect(resident.getByTestId('service-photos-arrive').getByTestId('service-photo')).toHaveCount(1);
+  await expect(resident.getByTestId('service-materials')).toContainText('2.5 米');
+  await screenshot(resident, 'portal-photos-site', 375);
+
+  expect(pageErrors, 'uncaught errors on the pages').toEqual([]);
+});
+
+test('the hotline answers from the knowledge base at first contact, attaches a repeat caller to the open leak, and works its call-backs', async ({ browser }) => {
+  test.setTimeout(180_000);
+  expect(leakRequestNo, 'the first journey reports the leak this one finds as a duplicate').toBeTruthy();
+  const suffix = String(Date.now() % 100_000);
+
+  // ---- the manager publishes a standard answer ----
+  const manager = await staffPage(browser, 'manager');
+  await manager.goto('/console/service/knowledge');
+  await expect(manager.getByTestId('kb-articles')).toContainText('水费缴纳方式'); // the demo's answers
+  await manager.getByTestId('kb-new').click();
+  const title = `营业厅办公时间（${suffix}）`;
+  await manager.getByTestId('kb-title').fill(title);
+  await manager.getByTestId('kb-body').fill('江城水务营业大厅周一至周日 8:30–17:30 办公，周二、周四延时至 20:00；市民之家水务窗口工作日 9:00–17:00。');
+  await manager.getByTestId('kb-keywords').click();
+  for (const word of ['几点', '上班', '营业时间']) {
+    await manager.keyboard.type(word);
+    await manager.keyboard.press('Enter');
+  }
+  await manager.keyboard.press('Escape');
+  await manager.getByTestId('kb-publish').click();
+  await expect(manager.locator('.ant-drawer').getByTestId('kb-status')).toHaveText('已发布');
+  await screenshot(manager, 'console-knowledge-edit');
+  await manager.locator('.ant-drawer-close').click();
+  await expect(manager.getByTestId('kb-articles')).toContainText(title);
+  await screenshot(manager, 'console-knowledge');
+
+  // ---- the agent logs the call and takes it at the intake page: answered from the knowledge base ----
+  const hotline = await staffPage(browser, DEMO.hotline);
+  await hotline.goto('/console/service/calls');
+  await expect(hotline.getByTestId('calls-page')).toBeVisible();
+  await hotline.getByTestId('calls-log').click();
+  await hotline.getByTestId('calls-number').fill('13800001111');
+  await hotline.getByRole('dialog').getByRole('button', { name: /^登\s*记$/ }).click();
+  await expect(hotline.getByTestId('service-new-page')).toBeVisible();
+  await expect(hotline.getByTestId('intake-call')).toContainText('138****1111');
+  await hotline.getByTestId('service-category').click();
+  await hotline.keyboard.type('业务咨询');
+  await hotline.locator('.ant-select-dropdown').getByText('业务咨询', { exact: true }).click();
+  await hotline.getByLabel('地址', { exact: true }).fill(`江岸区沿江大道 ${suffix} 号`);
+  await hotline.getByLabel('诉求内容').fill('请问营业厅几点上班');
+  const hit = hotline.getByTestId('kb-hit').filter({ hasText: title });
+  await expect(hit).toBeVisible();
+  await hit.getByTestId('kb-quote').click();
+  await expect(hotline.getByTestId('intake-resolve')).toBeChecked();
+  await expect(hotline.getByTestId('intake-answer')).toHaveValue(/8:30–17:30/);
+  await screenshot(hotline, 'console-intake-knowledge');
+  await hotline.getByRole('button', { name: /^提交工单$/ }).click();
+  await expect(hotline.getByTestId('service-detail-page')).toBeVisible();
+  await expect(hotline.getByTestId('service-state')).toHaveText('已办结');
+  await expect(hotline.getByTestId('desk-fcr')).toBeVisible();
+  await expect(hotline.getByTestId('desk-panel')).toContainText(title);
+  await expect(hotline.getByTestId('desk-panel')).toContainText('138****1111');
+  await screenshot(hotline, 'console-first-contact');
+
+  // ---- a second caller about the leak: the intake page warns of the duplicate; the agent attaches them ----
+  await hotline.goto('/console/service/new');
+  await hotline.getByTestId('service-category').click();
+  await hotline.keyboard.type('漏水');
+  await hotline.locator('.ant-select-dropdown').getByText('漏水报修', { exact: true }).click();
+  await hotline.getByTestId('service-account').click();
+  await hotline.keyboard.type(DEMO.account.accountNo);
+  await hotline.locator('.ant-select-dropdown').getByText(`${DEMO.account.accountNo} · ${DEMO.account.holderName}`).click();
+  const duplicates = hotline.getByTestId('intake-duplicates');
+  await expect(duplicates).toContainText(leakRequestNo ?? '');
+  await hotline.getByLabel('联系人').fill('楼上邻居');
+  await hotline.getByLabel('诉求内容').fill('楼道里也在冒水');
+  await screenshot(hotline, 'console-intake-duplicate');
+  // Saving anyway asks first.
+  await hotline.getByRole('button', { name: /^提交工单$/ }).click();
+  const confirm = hotline.locator('.ant-modal-confirm');
+  await expect(confirm.locator('.ant-modal-confirm-title')).toHaveText('确认不是重复工单？');
+  await expect(confirm).toContainText(leakRequestNo ?? '');
+  await confirm.getByRole('button', { name: /^取\s*消$/ }).click();
+  await duplicates.getByTestId('intake-duplicate').filter({ hasText: leakRequestNo ?? '' }).getByTestId('intake-attach').click();
+  await expect(hotline.getByTestId('service-detail-no')).toHaveText(leakRequestNo ?? '');
+  await expect(hotline.getByTestId('service-events')).toContainText('又一次来电反映此问题（楼上邻居）：楼道里也在冒水');
+  await screenshot(hotline, 'console-attached');
+
+  // ---- a missed call becomes a call-back task, worked from the calls page ----
+  await hotline.goto('/console/service/calls');
+  await hotline.getByTestId('calls-log').click();
+  await hotline.getByTestId('calls-number').fill('13800002222');
+  await hotline.getByTestId('calls-outcome').getByText('未接', { exact: true }).click();
+  await hotline.getByRole('dialog').getByRole('button', { name: /^登\s*记$/ }).click();
+  const task = hotline.getByTestId('callbacks').locator('tr').filter({ hasText: '138****2222' });
+  await expect(task).toHaveCount(1);
+  await task.getByTestId('callback-reveal').click();
+  await expect(hotline.getByTestId('callback-number')).toContainText('13800002222');
+  await hotline.getByRole('button', { name: /^(知道了|OK|确\s*定)$/ }).click();
+  await screenshot(hotline, 'console-callbacks');
+  await task.getByTestId('callback-attempt').click();
+  await hotline.getByRole('dialog').getByRole('button', { name: /^保\s*存$/ }).click();
+  await expect(task).toHaveCount(0);
+  await hotline.getByRole('tab', { name: '通话记录' }).click();
+  await expect(hotline.getByTestId('calls')).toContainText('138****1111');
+  await screenshot(hotline, 'console-calls');
+
+  // ---- the follow-up of the leak is done, with the resident's five stars ----
+  await hotline.goto('/console/service/followups');
+  await hotline.getByText('已完成', { exact: true }).click();
+  const done = hotline.getByTestId('followups').locator('tr').filter({ hasText: leakRequestNo ?? '' });
+  await expect(done).toContainText('维修师傅来得很快');
+  await screenshot(hotline, 'console-followups');
+
+  expect(pageErrors, 'uncaught errors on the pages').toEqual([]);
+});
+
+test('the working calendar in the settings holds the 2026 national holidays and adjusted working days', async ({ browser }) => {
+  const admin = await staffPage(browser, 'admin');
+  await admin.goto('/console/settings');
+  const calendar = admin.getByTestId('settings-calendar');
+  await expect(calendar).toBeVisible();
+  await calendar.getByTestId('settings-calendar-year').getByText('2026 年', { exact: true }).click();
+  await expect(calendar.getByTestId('settings-calendar-holidays')).toContainText('10-01 周四');
+  await expect(calendar.getByTestId('settings-calendar-holidays')).toContainText('02-15 周日');
+  await expect(calendar.getByTestId('settings-calendar-workdays')).toContainText('10-10 周六');
+  await expect(calendar).toContainText('法定节假日（放假） · 33 天');
+  await expect(calendar).toContainText('调休上班日 · 6 天');
+  await calendar.scrollIntoViewIfNeeded();
+  await screenshot(admin, 'settings-calendar');
+  // 2027's arrangement is not published yet: nothing is set for it.
+  await calendar.getByTestId('settings-calendar-year').getByText('2027 年', { exact: true }).click();
+  await expect(calendar.getByTestId('settings-calendar-holidays')).toContainText('2027 年尚无安排');
   expect(pageErrors, 'uncaught errors on the pages').toEqual([]);
 });

@@ -21,6 +21,8 @@ import { registerMeterRoutes } from './modules/meters';
 import { registerNotificationRoutes, type SmsGateway } from './modules/notifications';
 import { registerReadingRoutes } from './modules/reading';
 import { registerServiceRoutes } from './modules/service';
+import { registerOpen311Routes } from './modules/open311';
+import { registerCity12345Routes } from './modules/city12345';
 import { registerTariffRoutes } from './modules/tariffs';
 import { registerTenancyRoutes } from './modules/tenancy';
 
@@ -40,6 +42,8 @@ export interface AppOptions {
   payments: PaymentGateways;
   /** Mount the payment simulator under /sim with these keys (demo and tests, when no real merchant is configured). */
   paymentSimulator?: { credentials: SandboxCredentials; publicBaseUrl?: string; timeScale?: number; fetch?: typeof fetch; now?: () => Date };
+  /** Mount the city 12345 platform's reply simulator under /sim/city12345 (default: when the payment simulator is mounted). */
+  city12345Simulator?: boolean;
 }
 
 export function createContext(options: { config: Config; db: Database; clock: Clock }): PlatformContext {
@@ -76,7 +80,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; context
   registerTenancyRoutes(app, context);
   registerIdentityRoutes(app, context, {
     sms: options.sms,
-    ...(options.loginRateLimitPerMinute ? { loginRateLimitPerMinute: options.loginRateLimitPerMinute } : {}),
+    loginRateLimitPerMinute: options.loginRateLimitPerMinute ?? options.config.loginRateLimitPerMinute,
   });
   registerCustomerRoutes(app, context);
   registerMeterRoutes(app, context);
@@ -112,6 +116,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; context
   registerReadingRoutes(app, context);
   registerCollectionRoutes(app, context);
   registerServiceRoutes(app, context);
+  registerOpen311Routes(app, context);
+  registerCity12345Routes(app, context, { simulator: options.city12345Simulator ?? options.paymentSimulator !== undefined });
   registerAuditRoutes(app, context);
 
   if (options.serveWeb !== false && existsSync(path.join(WEB_DIST, 'console', 'index.html'))) {

@@ -94,6 +94,15 @@ describe('a billing run', () => {
     );
     expect(byAccount.map((row) => row.ledger_account)).toEqual(expect.arrayContaining(['resource_fee_payable', 'sewage_fee_payable', 'water_revenue']));
     for (const row of byAccount) expect(row.credit, row.ledger_account).toBe(row.lines);
+    // The customer's side is per account and bill; the utility's revenue is posted once per chunk.
+    const [shape] = await query<{ customer_legs_without_account: number; revenue_legs: number; revenue_legs_with_account: number; chunks: number }>(
+      `SELECT (SELECT count(*)::int FROM ledger_entries WHERE ledger_account = 'receivable' AND (account_id IS NULL OR bill_id IS NULL)) AS customer_legs_without_account,
+              (SELECT count(*)::int FROM ledger_entries WHERE ledger_account <> 'receivable') AS revenue_legs,
+              (SELECT count(*)::int FROM ledger_entries WHERE ledger_account <> 'receivable' AND (account_id IS NOT NULL OR bill_id IS NOT NULL)) AS revenue_legs_with_account,
+              (SELECT count(*)::int FROM billing_run_chunks WHERE bills_created > 0) AS chunks`,
+    );
+    expect(shape).toMatchObject({ customer_legs_without_account: 0, revenue_legs_with_account: 0 });
+    expect(shape?.revenue_legs).toBeLessThanOrEqual((shape?.chunks ?? 0) * 5);
 
     // Yearly tiers count the year's earlier bills: someone's December is dearer per m³ than their January.
     const tiers = await query<{ tier: number }>("SELECT DISTINCT l.tier FROM bill_lines l WHERE l.line_type = 'water' AND l.tier IS NOT NULL ORDER BY 1");

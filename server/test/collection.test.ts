@@ -118,6 +118,66 @@ describe('late fees (滞纳金)', () => {
   });
 });
 
+describe('late-fee accrual follows the principal day by day', () => {
+  const run = async (utility: Utility) => (await runDailyCollection(environment.context, utility.tenant.id))?.lateFeeFen;
+
+  it('charges the days before a credit or debit note on the old amount, even when no run came between', async () => {
+    const utility = await environment.givenUtility('note');
+    const home = await givenCustomerWithAccount(environment, utility, { name: '冲减户' });
+    const owed = await bill(utility, home, '2025-12', day(-10)); // 5,000 fen
+    expect(await run(utility)).toBe(23); // 9 days × 5,000 × 5 = 225,000
+    environment.clock.advance(5 * DAY);
+    // Day 5: a credit note of 3,000 (2,000 left); day 7: a debit note of 1,000 (3,000). No run meanwhile.
+    const credit = await (await environment.loginStaff(utility, 'billing_clerk')).post(`/api/bills/${owed.id}/adjustments`, { kind: 'credit_note', reason: 'wrong_reading', note: '读数有误', amountFen: 3_000 });
+    expect(credit.status).toBe(201);
+    environment.clock.advance(2 * DAY);
+    const debit = await (await environment.loginStaff(utility, 'billing_clerk')).post(`/api/bills/${owed.id}/adjustments`, { kind: 'debit_note', reason: 'other', note: '补收', amountFen: 1_000 });
+    expect(debit.status).toBe(201);
+    environment.clock.advance(3 * DAY);
+    // Days 0–4 on 5,000 (125,000), 5–6 on 2,000 (20,000), 7–9 on 3,000 (45,000): 415,000 → 41.5 → 42.
+    const clerk = await environment.loginStaff(utility, 'counter_clerk');
+    const before = await clerk.get<{ lateFeeFen: number }>(`/api/accounts/${home.account.id}/money`);
+    expect(before.body.lateFeeFen).toBe(42);
+    expect(await run(utility)).toBe(42 - 23);
+    expect(await ledgerOf(utility, home)).toMatchObject({ principal: 3_000, fees: 42 });
+  });
+
+  it('charges nothing for the days a bill is disputed, and resumes the day after the dispute is closed', async () => {
+    const utility = await environment.givenUtility('dsp');
+    const home = await givenCustomerWithAccount(environment, utility, { name: '异议户' });
+    const disputed = await bill(utility, home, '2025-12', day(-10)); // 5,000 fen
+    const other = await bill(utility, home, '2026-01', day(-10)); // another bill of the account, not disputed
+    expect(await run(utility)).toBe(46); // 9 days on each: 23 + 23
+    environment.clock.advance(2 * DAY); // day 2: the customer disputes one bill
+    const opened = await (await environment.loginStaff(utility, 'counter_clerk')).post<{ id: string }>(`/api/bills/${disputed.id}/disputes`, { reason: '水量异常偏高' });
+    expect(opened.status).toBe(201);
+    environment.clock.advance(2 * DAY); // day 4: days 0–1 on each (50,000 each), days 2–3 only on the other
+    expect(await run(utility)).toBe(5 + 10);
+    environment.clock.advance(2 * DAY); // day 6: the dispute is closed (the bill stands)
+    expect((await (await environment.loginStaff(utility, 'billing_clerk')).post(`/api/bill-disputes/${opened.body.id}/close`, { resolution: '复核读数无误' })).status).toBe(200);
+    environment.clock.advance(4 * DAY); // day 10: days 4–6 disputed, 7–9 charged (75,000 → 350,000 → 35)
+    expect(await run(utility)).toBe(7 + 15);
+    const file = await (await environment.loginStaff(utility, 'collector')).get<{ lateFees: { billId: string; postedFen: number }[] }>(`/api/accounts/${home.account.id}/collection`);
+    expect(Object.fromEntries(file.body.lateFees.map((fee) => [fee.billId, fee.postedFen]))).toEqual({ [disputed.id]: 35, [other.id]: 48 });
+  });
+
+  it('a payment of everything shown today leaves no late fee behind, also when the daily run has not run for days', async () => {
+    const utility = await environment.givenUtility('all');
+    const home = await givenCustomerWithAccount(environment, utility, { name: '全缴户' });
+    await bill(utility, home, '2025-12', day(-10));
+    expect(await run(utility)).toBe(23);
+    environment.clock.advance(6 * DAY); // six days no run: 6 × 25,000 more → 375,000 → 38
+    const money = await (await environment.loginStaff(utility, 'counter_clerk')).get<{ balanceFen: number; lateFeeFen: number; openBills: unknown[] }>(`/api/accounts/${home.account.id}/money`);
+    expect(money.body).toMatchObject({ balanceFen: 5_038, lateFeeFen: 38 });
+    const paid = await pay(utility, home, money.body.balanceFen);
+    expect(paid).toMatchObject({ allocatedFen: 5_038, lateFeeFen: 38, prepaidFen: 0 });
+    expect(await ledgerOf(utility, home)).toMatchObject({ principal: 0, fees: 0, revenue: 38 });
+    environment.clock.advance(3 * DAY);
+    expect(await run(utility)).toBe(0);
+    expect((await ledgerOf(utility, home)).fees).toBe(0);
+  });
+});
+
 describe('dunning notices (催缴通知)', () => {
   it('queues each step once per bill through the outbox, with the account number masked, and only the latest step after a gap', async () => {
     const utility = await environment.givenUtility('dun');
@@ -154,9 +214,24 @@ describe('dunning notices (催缴通知)', () => {
     environment.clock.advance(11 * DAY); // home: 15 days late
     expect((await collect()).notices).toEqual({ sms: 1, wechat: 0, letter: 0 });
     expect((await collect()).notices).toEqual({ sms: 0, wechat: 0, letter: 0 });
+    // The collector collects on the route of the long-unpaid account only; the other account's route is someone else's.
+    await environment.db.withTenant(utility.tenant.id, async (sql) => {
+      const [mine, theirs] = await sql.query<{ id: string }>("INSERT INTO reading_routes (tenant_id, code, name) VALUES ($1, 'D01', '催缴一本'), ($1, 'D02', '催缴二本') RETURNING id", [utility.tenant.id]);
+      await sql.query('INSERT INTO route_accounts (tenant_id, route_id, account_id, walk_order) VALUES ($1, $2, $3, 1), ($1, $4, $5, 1)', [utility.tenant.id, mine?.id, late.account.id, theirs?.id, home.account.id]);
+      await sql.query("INSERT INTO route_assignments (tenant_id, route_id, staff_id, duty, starts_on) VALUES ($1, $2, $3, 'collector', '2025-01-01')", [utility.tenant.id, mine?.id, utility.staff.collector.id]);
+    });
     const collector = await environment.loginStaff(utility, 'collector');
     const letters = await collector.get<{ notices: { accountNo: string; kind: string }[] }>('/api/collection-notices?channel=letter');
     expect(letters.body.notices.map((notice) => [notice.accountNo, notice.kind])).toEqual([[late.account.accountNo, 'cutoff_notice']]);
+    type Notices = { notices: { accountNo: string }[] };
+    const accountsIn = (answer: { body: Notices }) => [...new Set(answer.body.notices.map((notice) => notice.accountNo))].sort();
+    // Every channel: the collector sees only the notices of their own route; a supervisor sees every route.
+    expect(accountsIn(await collector.get<Notices>('/api/collection-notices'))).toEqual([late.account.accountNo]);
+    const supervisor = await environment.loginStaff(utility, 'billing_clerk');
+    expect(accountsIn(await supervisor.get<Notices>('/api/collection-notices'))).toEqual([home.account.accountNo, late.account.accountNo].sort());
+    // Once the route is handed to another collector, the first one sees none of its notices.
+    await environment.db.withTenant(utility.tenant.id, (sql) => sql.query("UPDATE route_assignments SET ends_on = $2::date - 1 WHERE staff_id = $1 AND duty = 'collector'", [utility.staff.collector.id, day()]));
+    expect((await (await environment.loginStaff(utility, 'collector')).get<Notices>('/api/collection-notices')).body.notices).toEqual([]);
   });
 });
 
@@ -238,9 +313,14 @@ describe('cut-off (停水单) and reconnection (复水单)', () => {
     expect([allowed.status, allowed.body.isOverride]).toEqual([201, true]);
     const audit = await environment.db.withTenant(utility.tenant.id, (sql) => sql.query<{ action: string; after: { reason: string } }>("SELECT action, after FROM audit_log WHERE object_id = $1", [allowed.body.id]));
     expect(audit).toEqual([{ action: 'cutoff_order.issue_override', after: expect.objectContaining({ override: true, reason: '经走访确认有能力缴费，多次催缴无果' }) }]);
-    // Paying in full before the crew goes cancels the issued order.
+    // Paying in full before the crew goes cancels the issued order. In full means with the late fees of
+    // the three days since the last run too: what the account's money shows today.
     const owed = await ledgerOf(utility, home);
-    await pay(utility, home, owed.principal + owed.fees);
+    const today = await (await as('counter_clerk')).get<{ balanceFen: number; lateFeeFen: number }>(`/api/accounts/${home.account.id}/money`);
+    expect(today.body.lateFeeFen).toBeGreaterThan(owed.fees);
+    expect(today.body.balanceFen).toBe(owed.principal + today.body.lateFeeFen);
+    await pay(utility, home, today.body.balanceFen);
+    expect(await ledgerOf(utility, home)).toMatchObject({ principal: 0, fees: 0 });
     const after = await (await as(manager)).get<{ orders: { id: string; status: string }[] }>('/api/cutoff-orders');
     expect(after.body.orders.find((item) => item.id === allowed.body.id)?.status).toBe('cancelled');
   });

@@ -25,6 +25,19 @@ describe('the embedded database', () => {
     expect(second).toEqual({ applied: [], alreadyApplied: first.applied.length });
   });
 
+  it('analyses a table once it has changed past autovacuum\'s threshold, which PGlite does not run on its own', async () => {
+    await db.execAsOwner('CREATE TABLE stats_probe (n int); ANALYZE stats_probe');
+    expect(await db.analyzeStale()).not.toContain('stats_probe');
+    await db.asOwner((sql) => sql.query('INSERT INTO stats_probe SELECT generate_series(1, 30)'));
+    expect(await db.analyzeStale()).not.toContain('stats_probe'); // 30 rows: under 50 + 10 %
+    await db.asOwner((sql) => sql.query('INSERT INTO stats_probe SELECT generate_series(1, 5000)'));
+    expect(await db.analyzeStale()).toContain('stats_probe');
+    const [stats] = await db.asOwner((sql) => sql.query<{ reltuples: number }>("SELECT reltuples::int8 AS reltuples FROM pg_class WHERE relname = 'stats_probe'"));
+    expect(stats?.reltuples).toBe(5030);
+    expect(await db.analyzeStale()).not.toContain('stats_probe');
+    await db.execAsOwner('DROP TABLE stats_probe');
+  });
+
   it('filters by tenant: requests run as the application role, never the superuser', async () => {
     const [a] = await db.asOwner((sql) => sql.query<{ id: string }>("INSERT INTO tenants (code, name, name_en) VALUES ('emb-a', 'A', 'A') RETURNING id"));
     const [b] = await db.asOwner((sql) => sql.query<{ id: string }>("INSERT INTO tenants (code, name, name_en) VALUES ('emb-b', 'B', 'B') RETURNING id"));

@@ -7,8 +7,11 @@ import type { CustomerWithAccount } from './factories';
 import { renderWechatTradeBill } from '../src/modules/payments/files';
 import { ensureMoneyTarget, type MoneyTarget } from './payment-factory';
 import { ensureServiceTarget, type ServiceTarget } from './service-factory';
+import { ensureServiceDeskTarget, type ServiceDeskTarget } from './service-desk-factory';
+import { ensureServiceMediaTarget, type ServiceMediaTarget } from './service-media-factory';
 import { ensureReadingTarget, type ReadingTarget, TINY_PNG_BASE64 } from './reading-factory';
 import { ensureWithholdingTarget, TEST_BANK_CODE, type WithholdingTarget } from './withholding-factory';
+import { ensureIntegrationTarget, type IntegrationTarget } from './integration-factory';
 import { type Response, TEST_PASSWORD, type TestEnvironment, type Utility } from './harness';
 
 /**
@@ -20,7 +23,7 @@ import { type Response, TEST_PASSWORD, type TestEnvironment, type Utility } from
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** The records the endpoints act on: one household of one utility, as it stands now. */
-export interface Target extends ReadingTarget, MoneyTarget, WithholdingTarget, ServiceTarget, CollectionTarget {
+export interface Target extends ReadingTarget, MoneyTarget, WithholdingTarget, ServiceTarget, ServiceDeskTarget, ServiceMediaTarget, CollectionTarget, IntegrationTarget {
   tenantCode: string;
   customerId: string;
   customerVersion: number;
@@ -186,6 +189,10 @@ export const STAFF_ENDPOINTS: readonly StaffEndpoint[] = [
     body: (t) => ({ amountFen: 1, reason: '多缴退款', tillId: t.tillId }),
   },
   { method: 'GET', path: '/api/payments/{id}/refunds', permission: 'payment.read', success: 200, url: (t) => `/api/payments/${t.refundPaymentId}/refunds` },
+  {
+    method: 'POST', path: '/api/payments/{id}/reversal', permission: 'payment.reverse', success: 201, url: (t) => `/api/payments/${t.reversiblePaymentId}/reversal`,
+    body: () => ({ reason: `收错户号 ${unique()}` }),
+  },
   { method: 'POST', path: '/api/reconciliations', permission: 'payment.reconcile', success: 201, url: () => '/api/reconciliations', body: (t) => ({ channel: 'wechatpay', date: t.today }) },
   {
     // An empty WeChat Pay trade bill: every payment of the day in the ledger becomes a difference.
@@ -220,11 +227,26 @@ export const STAFF_ENDPOINTS: readonly StaffEndpoint[] = [
   { method: 'GET', path: '/api/gov-app/credentials', permission: 'settings.manage', success: 200, url: () => '/api/gov-app/credentials' },
   { method: 'POST', path: '/api/gov-app/credentials', permission: 'settings.manage', success: 201, url: () => '/api/gov-app/credentials', body: () => ({ label: '政务服务平台' }) },
   { method: 'POST', path: '/api/gov-app/credentials/{id}/revoke', permission: 'settings.manage', success: 200, url: (t) => `/api/gov-app/credentials/${t.govCredentialId}/revoke` },
+  // ---- Open311 (keys, published services) and the city 12345 platform (links, the reply outbox) ----
+  { method: 'GET', path: '/api/open311/keys', permission: 'settings.manage', success: 200, url: () => '/api/open311/keys' },
+  { method: 'POST', path: '/api/open311/keys', permission: 'settings.manage', success: 201, url: () => '/api/open311/keys', body: () => ({ label: `随手拍应用 ${unique()}` }) },
+  { method: 'POST', path: '/api/open311/keys/{id}/revoke', permission: 'settings.manage', success: 200, url: (t) => `/api/open311/keys/${t.open311KeyId}/revoke` },
+  { method: 'GET', path: '/api/open311/services', permission: 'settings.manage', success: 200, url: () => '/api/open311/services' },
+  { method: 'PATCH', path: '/api/open311/services/{code}', permission: 'settings.manage', success: 200, url: () => '/api/open311/services/inquiry', body: () => ({ keywords: `咨询,水费,${unique()}` }) },
+  { method: 'GET', path: '/api/city12345/links', permission: 'settings.manage', success: 200, url: () => '/api/city12345/links' },
+  {
+    method: 'POST', path: '/api/city12345/links', permission: 'settings.manage', success: 201, url: () => '/api/city12345/links',
+    body: () => ({ label: `12345 平台 ${unique()}`, replyUrl: 'https://12345.example.gov.cn/api/replies' }),
+  },
+  { method: 'POST', path: '/api/city12345/links/{id}/revoke', permission: 'settings.manage', success: 200, url: (t) => `/api/city12345/links/${t.cityLinkId}/revoke` },
+  { method: 'GET', path: '/api/city12345/replies', permission: 'settings.manage', success: 200, url: () => '/api/city12345/replies?status=failed' },
+  { method: 'POST', path: '/api/city12345/replies/{id}/retry', permission: 'settings.manage', success: 200, url: (t) => `/api/city12345/replies/${t.cityReplyId}/retry` },
   { method: 'GET', path: '/api/service-categories', permission: 'service.read', success: 200, url: () => '/api/service-categories' },
   { method: 'GET', path: '/api/service-crews', permission: 'service.dispatch', success: 200, url: () => '/api/service-crews' },
   {
     method: 'POST', path: '/api/service-requests', permission: 'service.create', success: 201, url: () => '/api/service-requests',
-    body: (t) => ({ categoryId: t.serviceCategoryId, channel: 'hotline', accountId: t.accountId, description: `咨询 ${unique()}` }),
+    // The household has an open inquiry already (ensureServiceTarget): without the confirmation this is a likely duplicate (409).
+    body: (t) => ({ categoryId: t.serviceCategoryId, channel: 'hotline', accountId: t.accountId, description: `咨询 ${unique()}`, confirmNotDuplicate: true }),
   },
   { method: 'GET', path: '/api/service-requests', permission: 'service.read', success: 200, url: () => '/api/service-requests?open=true' },
   { method: 'GET', path: '/api/service-requests/{id}', permission: 'service.read', success: 200, url: (t) => `/api/service-requests/${t.serviceRequestId}` },
@@ -233,6 +255,86 @@ export const STAFF_ENDPOINTS: readonly StaffEndpoint[] = [
     method: 'POST', path: '/api/service-requests/{id}/steps', permission: 'service.handle', success: 200, url: (t) => `/api/service-requests/${t.serviceRequestId}/steps`,
     body: (t) => ({ step: 'accept', version: t.serviceRequestVersion, note: `受理 ${unique()}` }),
   },
+  // Photos and materials of a request (service/mediaRoutes.ts). The guard asks for service.read; a report photo then needs service.handle.
+  {
+    method: 'POST', path: '/api/service-requests/{id}/photos', permission: 'service.handle', success: 201, url: (t) => `/api/service-requests/${t.photoRequestId}/photos`,
+    body: () => ({ step: 'submit', photo: { dataBase64: TINY_PNG_BASE64, fileName: `现场 ${unique()}.png` } }),
+  },
+  { method: 'GET', path: '/api/service-requests/{id}/photos/{photoId}', permission: 'service.read', success: 200, url: (t) => `/api/service-requests/${t.photoRequestId}/photos/${t.servicePhotoId}` },
+  { method: 'GET', path: '/api/service-materials', permission: 'service.read', success: 200, url: () => '/api/service-materials' },
+  {
+    method: 'POST', path: '/api/service-requests/{id}/materials', permission: 'service.field', success: 201, url: (t) => `/api/service-requests/${t.fieldRequestId}/materials`,
+    body: (t) => ({ materialId: t.serviceMaterialId, quantity: 100 + unique() }),
+  },
+  { method: 'DELETE', path: '/api/service-requests/{id}/materials/{useId}', permission: 'service.field', success: 200, url: (t) => `/api/service-requests/${t.fieldRequestId}/materials/${t.materialUseId}` },
+  // The service desk (desk-routes.ts): knowledge base, call log and call-backs, duplicates, follow-ups, duty leaders.
+  { method: 'GET', path: '/api/knowledge/search', permission: 'service.read', success: 200, url: () => `/api/knowledge/search?q=${encodeURIComponent('水费怎么交')}` },
+  { method: 'GET', path: '/api/knowledge/articles', permission: 'knowledge.manage', success: 200, url: () => '/api/knowledge/articles' },
+  {
+    method: 'POST', path: '/api/knowledge/articles', permission: 'knowledge.manage', success: 201, url: () => '/api/knowledge/articles',
+    body: () => ({ title: `停水咨询 ${unique()}`, body: '计划停水会提前 24 小时公告。', tags: ['停水'], keywords: ['没水'] }),
+  },
+  { method: 'GET', path: '/api/knowledge/articles/{id}', permission: 'knowledge.manage', success: 200, url: (t) => `/api/knowledge/articles/${t.knowledgeDraftId}` },
+  {
+    method: 'PATCH', path: '/api/knowledge/articles/{id}', permission: 'knowledge.manage', success: 200, url: (t) => `/api/knowledge/articles/${t.knowledgeDraftId}`,
+    body: (t) => ({ version: t.knowledgeDraftVersion, body: `可通过网上营业厅缴纳水费（第 ${unique()} 稿）。` }),
+  },
+  {
+    method: 'POST', path: '/api/knowledge/articles/{id}/publish', permission: 'knowledge.manage', success: 200, url: (t) => `/api/knowledge/articles/${t.knowledgeDraftId}/publish`,
+    body: (t) => ({ version: t.knowledgeDraftVersion }),
+  },
+  {
+    method: 'POST', path: '/api/knowledge/articles/{id}/archive', permission: 'knowledge.manage', success: 200, url: (t) => `/api/knowledge/articles/${t.knowledgePublishedId}/archive`,
+    body: (t) => ({ version: t.knowledgePublishedVersion }),
+  },
+  {
+    method: 'POST', path: '/api/service-calls', permission: 'service.create', success: 201, url: () => '/api/service-calls',
+    body: () => ({ direction: 'inbound', outcome: 'answered', number: '13812345678', externalId: `PBX-${unique()}` }),
+  },
+  { method: 'GET', path: '/api/service-calls', permission: 'service.read', success: 200, url: () => '/api/service-calls' },
+  { method: 'GET', path: '/api/service-calls/daily', permission: 'service.read', success: 200, url: () => '/api/service-calls/daily?from=2026-02-24&to=2026-03-02' },
+  { method: 'GET', path: '/api/service-calls/{id}', permission: 'service.read', success: 200, url: (t) => `/api/service-calls/${t.serviceCallId}` },
+  {
+    method: 'PATCH', path: '/api/service-calls/{id}', permission: 'service.create', success: 200, url: (t) => `/api/service-calls/${t.serviceCallId}`,
+    body: () => ({ note: `来电备注 ${unique()}` }),
+  },
+  {
+    method: 'POST', path: '/api/service-calls/{id}/requests', permission: 'service.create', success: 200, url: (t) => `/api/service-calls/${t.serviceCallId}/requests`,
+    body: (t) => ({ requestId: t.serviceRequestId }),
+  },
+  { method: 'GET', path: '/api/service-callbacks', permission: 'service.read', success: 200, url: () => '/api/service-callbacks?state=open' },
+  {
+    method: 'POST', path: '/api/service-callbacks/{id}/attempts', permission: 'service.handle', success: 200, url: (t) => `/api/service-callbacks/${t.callbackId}/attempts`,
+    body: (t) => ({ version: t.callbackVersion, reached: false, note: `无人接听 ${unique()}` }),
+  },
+  { method: 'POST', path: '/api/service-callbacks/{id}/reveal', permission: 'service.handle', success: 200, url: (t) => `/api/service-callbacks/${t.callbackId}/reveal` },
+  {
+    method: 'GET', path: '/api/service-requests/duplicates', permission: 'service.create', success: 200,
+    url: (t) => `/api/service-requests/duplicates?categoryId=${t.serviceCategoryId}&accountId=${t.accountId}`,
+  },
+  {
+    method: 'POST', path: '/api/service-requests/{id}/contacts', permission: 'service.create', success: 201, url: (t) => `/api/service-requests/${t.serviceRequestId}/contacts`,
+    body: () => ({ channel: 'hotline', contactName: '邻居', note: `同一问题 ${unique()}` }),
+  },
+  { method: 'GET', path: '/api/service-requests/{id}/desk', permission: 'service.read', success: 200, url: (t) => `/api/service-requests/${t.serviceRequestId}/desk` },
+  { method: 'GET', path: '/api/service-followups', permission: 'service.read', success: 200, url: () => '/api/service-followups?view=all' },
+  {
+    method: 'POST', path: '/api/service-followups/{id}/result', permission: 'service.handle', success: 200, url: (t) => `/api/service-followups/${t.followUpId}/result`,
+    body: (t) => ({ version: t.followUpVersion, reached: false, comment: `未接 ${unique()}` }),
+  },
+  {
+    method: 'POST', path: '/api/service-followups/{id}/review', permission: 'service.supervise', success: 200, url: (t) => `/api/service-followups/${t.escalatedFollowUpId}/review`,
+    body: (t) => ({ version: t.escalatedFollowUpVersion, note: `已安排复查 ${unique()}` }),
+  },
+  { method: 'GET', path: '/api/service-duty-shifts', permission: 'service.read', success: 200, url: () => '/api/service-duty-shifts?days=30' },
+  {
+    method: 'POST', path: '/api/service-duty-shifts', permission: 'service.supervise', success: 201, url: () => '/api/service-duty-shifts',
+    body: (t) => {
+      const startsAt = Date.UTC(2027, 0, 1) + unique() * 2 * 86_400_000;
+      return { staffId: t.dutyStaffId, phone: '13900000002', startsAt: new Date(startsAt).toISOString(), endsAt: new Date(startsAt + 12 * 3_600_000).toISOString() };
+    },
+  },
+  { method: 'POST', path: '/api/service-duty-shifts/{id}/cancel', permission: 'service.supervise', success: 200, url: (t) => `/api/service-duty-shifts/${t.dutyShiftId}/cancel` },
   { method: 'GET', path: '/api/audit', permission: 'audit.read', success: 200, url: () => '/api/audit?limit=200' },
   { method: 'GET', path: '/api/audit/verify', permission: 'audit.read', success: 200, url: () => '/api/audit/verify' },
   { method: 'GET', path: '/api/outbox', permission: 'outbox.read', success: 200, url: () => '/api/outbox?limit=200' },
@@ -301,6 +403,8 @@ export const STAFF_ENDPOINTS: readonly StaffEndpoint[] = [
   },
   { method: 'GET', path: '/api/reports/zero-consumption', permission: 'report.read', success: 200, url: () => '/api/reports/zero-consumption?periods=3' },
   { method: 'GET', path: '/api/reports/zero-consumption.csv', permission: 'report.read', success: 200, url: () => '/api/reports/zero-consumption.csv?periods=3' },
+  { method: 'GET', path: '/api/dashboards/service-quality', permission: 'report.read', success: 200, url: () => '/api/dashboards/service-quality?from=2026-02-01&to=2026-03-02' },
+  { method: 'GET', path: '/api/dashboards/service-quality/categories.csv', permission: 'report.read', success: 200, url: () => '/api/dashboards/service-quality/categories.csv?from=2026-02-01&to=2026-03-02' },
   { method: 'GET', path: '/api/water-categories', permission: 'tariff.read', success: 200, url: () => '/api/water-categories' },
   {
     method: 'POST', path: '/api/water-categories', permission: 'tariff.write', success: 201, url: () => '/api/water-categories',
@@ -368,10 +472,23 @@ export const PORTAL_ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/portal/service-categories', success: 200, url: () => '/api/portal/service-categories' },
   {
     method: 'POST', path: '/api/portal/service-requests', success: 201, url: () => '/api/portal/service-requests',
-    body: (t) => ({ categoryId: t.serviceCategoryId, accountId: t.accountId, description: `网上咨询 ${unique()}` }),
+    body: (t) => ({ categoryId: t.serviceCategoryId, accountId: t.accountId, description: `网上咨询 ${unique()}`, confirmNotDuplicate: true }),
   },
+  { method: 'GET', path: '/api/portal/service-requests/duplicates', success: 200, url: (t) => `/api/portal/service-requests/duplicates?categoryId=${t.serviceCategoryId}&accountId=${t.accountId}` },
+  {
+    method: 'POST', path: '/api/portal/service-requests/{id}/contacts', success: 201, url: (t) => `/api/portal/service-requests/${t.serviceRequestId}/contacts`,
+    body: () => ({ note: `我家也漏水 ${unique()}` }),
+  },
+  { method: 'GET', path: '/api/portal/service-requests/{id}/rating', success: 200, url: (t) => `/api/portal/service-requests/${t.serviceRequestId}/rating` },
+  // The target's request is not closed: rating it is refused (409 not_closed).
+  { method: 'POST', path: '/api/portal/service-requests/{id}/rating', success: 409, url: (t) => `/api/portal/service-requests/${t.serviceRequestId}/rating`, body: () => ({ rating: 5 }) },
   { method: 'GET', path: '/api/portal/service-requests', success: 200, url: () => '/api/portal/service-requests' },
   { method: 'GET', path: '/api/portal/service-requests/{id}', success: 200, url: (t) => `/api/portal/service-requests/${t.serviceRequestId}` },
+  {
+    method: 'POST', path: '/api/portal/service-requests/{id}/photos', success: 201, url: (t) => `/api/portal/service-requests/${t.photoRequestId}/photos`,
+    body: () => ({ photo: { dataBase64: TINY_PNG_BASE64, fileName: `漏水 ${unique()}.png` } }),
+  },
+  { method: 'GET', path: '/api/portal/service-requests/{id}/photos/{photoId}', success: 200, url: (t) => `/api/portal/service-requests/${t.photoRequestId}/photos/${t.servicePhotoId}` },
   { method: 'GET', path: '/api/portal/accounts/{id}/bills', success: 200, url: (t) => `/api/portal/accounts/${t.accountId}/bills` },
   { method: 'GET', path: '/api/portal/accounts/{id}/usage', success: 200, url: (t) => `/api/portal/accounts/${t.accountId}/usage` },
   { method: 'GET', path: '/api/portal/bills/{id}', success: 200, url: (t) => `/api/portal/bills/${t.billId}` },
@@ -388,7 +505,13 @@ export const PUBLIC_ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/gov/{tenant}/bills', success: 401, url: (t) => `/api/gov/${t.tenantCode}/bills?accountNo=${t.accountNo}` },
   { method: 'POST', path: '/api/gov/{tenant}/payments', success: 401, url: (t) => `/api/gov/${t.tenantCode}/payments` },
   { method: 'GET', path: '/api/gov/{tenant}/statements', success: 401, url: (t) => `/api/gov/${t.tenantCode}/statements?date=${t.today}` },
+  // The city 12345 platform's signed API: without signature headers every call is refused (401) and logged.
+  { method: 'POST', path: '/api/city12345/{tenant}/orders', success: 401, url: (t) => `/api/city12345/${t.tenantCode}/orders` },
+  { method: 'GET', path: '/api/city12345/{tenant}/orders/{orderNo}', success: 401, url: (t) => `/api/city12345/${t.tenantCode}/orders/SZ0000000001` },
   { method: 'GET', path: '/api/tenants', success: 200, url: () => '/api/tenants' },
+  // SMS rating links (no login): a token nobody was sent is refused.
+  { method: 'GET', path: '/api/service-ratings/{tenant}/{token}', success: 404, url: (t) => `/api/service-ratings/${t.tenantCode}/${'1'.repeat(24)}` },
+  { method: 'POST', path: '/api/service-ratings/{tenant}/{token}', success: 404, url: (t) => `/api/service-ratings/${t.tenantCode}/${'1'.repeat(24)}`, body: () => ({ rating: 5 }) },
   {
     method: 'POST', path: '/api/staff/login', success: 200, url: () => '/api/staff/login',
     body: (t) => ({ tenant: t.tenantCode, username: 'counter-clerk', password: TEST_PASSWORD }),
@@ -467,11 +590,17 @@ export async function currentTarget(environment: TestEnvironment, utility: Utili
     const collection = await ensureCollectionTarget(sql, tenantId, household, reading.today, environment.clock.now());
     const withholding = await ensureWithholdingTarget(environment.context.cipher, sql, tenantId, household, reading.today, environment.clock.now());
     const service = await ensureServiceTarget(sql, tenantId, household, environment.clock.now());
+    const desk = await ensureServiceDeskTarget(environment.context.cipher, sql, tenantId, service.serviceRequestId, environment.clock.now());
+    const media = await ensureServiceMediaTarget(sql, environment.config.dataDir, tenantId, household, environment.clock.now());
+    const integration = await ensureIntegrationTarget(environment.context.cipher, sql, tenantId, household, environment.clock.now());
     return {
       ...money,
       ...collection,
       ...withholding,
       ...service,
+      ...desk,
+      ...media,
+      ...integration,
       settingsVersion: settings[0]?.version ?? 1,
       tenantCode: utility.tenant.code,
       customerId: household.customer.id,

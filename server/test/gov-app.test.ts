@@ -66,9 +66,11 @@ async function givenOwingHousehold(name: string): Promise<CustomerWithAccount> {
 describe('signed requests', () => {
   it('round trip: a correctly signed lookup answers what the account owes, the holder name masked', async () => {
     const home = await givenOwingHousehold('政务张三丰');
-    const lookup = await call<{ accountNo: string; holderName: string; address: string; owedFen: number; openBills: { period: string; openFen: number }[] }>('GET', `${base()}/bills?accountNo=${home.account.accountNo}`);
+    const lookup = await call<{ accountNo: string; holderName: string; address: string; owedFen: number; lateFeeFen: number; openBills: { period: string; openFen: number }[] }>('GET', `${base()}/bills?accountNo=${home.account.accountNo}`);
     expect(lookup.status).toBe(200);
-    expect(lookup.body).toMatchObject({ accountNo: home.account.accountNo, holderName: '政***丰', owedFen: 10_000, openBills: [{ period: '2026-01', openFen: 5_000 }, { period: '2026-02', openFen: 5_000 }] });
+    // The 2026-01 bill fell due on 2026-02-18: 11 days on 5,000 fen at 0.05 % (27.5 → 28 fen), brought up to date
+    // although no daily run has assessed it; owedFen is what paying everything costs.
+    expect(lookup.body).toMatchObject({ accountNo: home.account.accountNo, holderName: '政***丰', owedFen: 10_028, lateFeeFen: 28, openBills: [{ period: '2026-01', openFen: 5_000 }, { period: '2026-02', openFen: 5_000 }] });
     expect(lookup.body.address).toContain('测试小区');
     const unknown = await call<ErrorBody>('GET', `${base()}/bills?accountNo=9999999999`);
     expect(outcome(unknown)).toBe('404 account_not_found');
@@ -150,6 +152,16 @@ describe('signed requests', () => {
 });
 
 describe('payment confirmations', () => {
+  it('paying what the lookup says clears the bills and the late fees, and the answer says what went to late fees', async () => {
+    const home = await givenOwingHousehold('政务滞纳');
+    const lookup = await call<{ owedFen: number; lateFeeFen: number }>('GET', `${base()}/bills?accountNo=${home.account.accountNo}`);
+    expect(lookup.body).toMatchObject({ owedFen: 10_028, lateFeeFen: 28 });
+    const paid = await call<Answer & { lateFeeFen: number }>('POST', `${base()}/payments`, { accountNo: home.account.accountNo, amountFen: lookup.body.owedFen, govTradeNo: 'GFTLATEFEE0001', paidAt: '2026-03-02T09:40:00+08:00' });
+    expect(paid.body).toMatchObject({ amountFen: 10_028, allocatedFen: 10_028, lateFeeFen: 28, prepaidFen: 0 });
+    const after = await call<{ owedFen: number; lateFeeFen: number; balanceFen: number; openBills: unknown[] }>('GET', `${base()}/bills?accountNo=${home.account.accountNo}`);
+    expect(after.body).toMatchObject({ owedFen: 0, lateFeeFen: 0, balanceFen: 0, openBills: [] });
+  });
+
   it('credit the account once per govTradeNo: a repeat gets the first answer, another amount is refused', async () => {
     const home = await givenOwingHousehold('政务缴费');
     const body = { accountNo: home.account.accountNo, amountFen: 7_000, govTradeNo: 'GFT202603020001', paidAt: '2026-03-02T09:30:00+08:00' };

@@ -72,6 +72,23 @@ describe('staff login', () => {
     }
   });
 
+  it('restarts the idle clock at most once a minute, so requests in between write nothing', async () => {
+    const client = await environment.loginStaff(utility, 'auditor');
+    const lastSeen = async () => {
+      const rows = await environment.db.withTenant(utility.tenant.id, (sql) =>
+        sql.query<{ at: Date }>("SELECT max(last_seen_at) AS at FROM sessions WHERE staff_id = $1 AND ended_at IS NULL", [utility.staff.auditor.id]),
+      );
+      return new Date(rows[0]?.at as Date).getTime();
+    };
+    const loggedIn = await lastSeen();
+    environment.clock.advanceMinutes(0.5);
+    expect((await client.get('/api/staff/me')).status).toBe(200);
+    expect(await lastSeen()).toBe(loggedIn);
+    environment.clock.advanceMinutes(0.5);
+    expect((await client.get('/api/staff/me')).status).toBe(200);
+    expect(await lastSeen()).toBe(environment.clock.now().getTime());
+  });
+
   it('logout ends the session on the server, so the old cookie no longer works', async () => {
     const client = await environment.loginStaff(utility, 'auditor');
     expect((await client.post('/api/staff/logout')).status).toBe(204);

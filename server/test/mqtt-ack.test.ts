@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readingTopic, startReadingSubscriber } from '../src/modules/reading';
+import { readingTopic, startReadingServices, startReadingSubscriber } from '../src/modules/reading';
 import { lockTenantReadings } from '../src/modules/reading/ingest';
 import { generateTown } from './billing-town';
 import { createTestEnvironment, type TestEnvironment, type Utility } from './harness';
@@ -75,6 +75,21 @@ describe('MQTT acknowledgements', () => {
       release();
       await publisher.endAsync();
       await second?.stop();
+    }
+  });
+
+  it('serve and worker take their persistent client id from SHUIWU_MQTT_CLIENT_ID, and clean random sessions without it', async () => {
+    const clientId = `shuiwu-test-cfg-${randomBytes(4).toString('hex')}`;
+    const configured = await startReadingServices({ ...environment.context, config: { ...environment.context.config, mqttUrl: MQTT_URL, mqttClientId: clientId } }, () => undefined);
+    const unnamed = await startReadingServices({ ...environment.context, config: { ...environment.context.config, mqttUrl: MQTT_URL, mqttClientId: undefined } }, () => undefined);
+    try {
+      expect(configured?.sessions.persistent).toBe(true);
+      expect(configured?.sessions.clientIds.every((id) => id.startsWith(clientId))).toBe(true);
+      expect(unnamed?.sessions.persistent).toBe(false);
+      expect(unnamed?.sessions.clientIds.some((id) => id.startsWith(clientId))).toBe(false);
+    } finally {
+      await configured?.stop();
+      await unnamed?.stop();
     }
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { recordPayment } from '../src/modules/payments';
 import { WECHATPAY_NOTIFICATION_VARIANTS, ALIPAY_NOTIFICATION_VARIANTS } from '../src/modules/payments/channels';
 import { insertRegularBill } from './bill-factory';
 import type { ErrorBody } from './endpoints';
@@ -15,6 +16,7 @@ interface Order {
 }
 interface Money {
   balanceFen: number;
+  lateFeeFen: number;
   prepaidFen: number;
   openBills: { billId: string; period: string; openFen: number }[];
 }
@@ -34,12 +36,13 @@ afterEach(async () => {
 
 let phoneSerial = 0;
 /** A customer with `bills` regular bills of 5,000 fen, bound in the portal. */
-async function givenPayer(periods: string[]): Promise<{ home: CustomerWithAccount; portal: Client }> {
+async function givenPayer(periods: string[], options: { dueOn?: string } = {}): Promise<{ home: CustomerWithAccount; portal: Client }> {
   phoneSerial += 1;
   const phone = `1371000${String(phoneSerial).padStart(4, '0')}`;
   const home = await givenCustomerWithAccount(environment, utility, { name: `网缴户${phoneSerial}`, phone });
   await environment.db.withTenant(utility.tenant.id, async (sql) => {
-    for (const period of periods) await insertRegularBill(sql, utility.tenant.id, home.account.id, { period, consumptionLitres: 10_000 });
+    // Not yet due on the test clock's day (2026-03-02), unless a test says otherwise: no late fee in these sums.
+    for (const period of periods) await insertRegularBill(sql, utility.tenant.id, home.account.id, { period, consumptionLitres: 10_000, dueOn: options.dueOn ?? '2026-03-31' });
   });
   const portal = await environment.loginPortal(utility, phone);
   const bound = await portal.post('/api/portal/bindings', { accountNo: home.account.accountNo, holderName: home.customer.name });
@@ -105,6 +108,38 @@ describe('paying bills online', () => {
     expect(again.statusCode).toBeLessThan(300);
     const payments = await environment.ownerQuery<{ count: number }>('SELECT count(*)::int AS count FROM payments WHERE account_id = $1', [home.account.id]);
     expect(payments[0]?.count).toBe(1);
+  });
+
+  it('with late fees: an order for every open bill carries the late fees owed today, one for fewer does not, and only late fees can be paid too', async () => {
+    // Due 2026-02-20: 9 days (02-21 … 03-01) on two bills of 5,000 fen at 0.05 % a day (22.5 → 23 fen each), never assessed by a daily run.
+    const { home, portal } = await givenPayer(['2025-10', '2025-11'], { dueOn: '2026-02-20' });
+    const money = await portal.get<Money>(`/api/portal/accounts/${home.account.id}/money`);
+    expect(money.body).toMatchObject({ balanceFen: 10_046, lateFeeFen: 46 });
+    const [oldest, newest] = money.body.openBills;
+    expect((await placeOrder(portal, { accountId: home.account.id, channel: 'alipay', billIds: [oldest?.billId] })).body.amountFen).toBe(5_000);
+    expect((await placeOrder(portal, { accountId: home.account.id, channel: 'alipay', billIds: [] })).body.code).toBe('bills_not_oldest_open');
+    const order = await placeOrder(portal, { accountId: home.account.id, channel: 'alipay', billIds: [oldest?.billId, newest?.billId] });
+    expect(order.body.amountFen).toBe(10_046);
+    await openPayPage(order.body);
+    environment.simulator.pay('alipay', order.body.outTradeNo);
+    const paid = await waitForPaid(portal, order.body.id);
+    expect(paid.receipt).toMatchObject({ amountFen: 10_046, allocatedFen: 10_046, lateFeeFen: 46, prepaidFen: 0, balanceAfterFen: 0 });
+    expect((await portal.get<Money>(`/api/portal/accounts/${home.account.id}/money`)).body).toMatchObject({ balanceFen: 0, lateFeeFen: 0, openBills: [] });
+
+    // Principal paid elsewhere, the late fees left: an order of no bills pays just them.
+    const other = await givenPayer(['2025-10'], { dueOn: '2026-02-20' });
+    await environment.db.withTenant(utility.tenant.id, (sql) =>
+      recordPayment(sql, utility.tenant.id, { accountId: other.home.account.id, method: 'bank_withholding', amountFen: 5_000, receivedAt: environment.clock.now(), businessDate: '2026-03-02' }),
+    );
+    const left = await other.portal.get<Money>(`/api/portal/accounts/${other.home.account.id}/money`);
+    expect(left.body).toMatchObject({ balanceFen: 23, lateFeeFen: 23, openBills: [] });
+    const feesOnly = await placeOrder(other.portal, { accountId: other.home.account.id, channel: 'wechatpay', billIds: [] });
+    expect(feesOnly.body).toMatchObject({ amountFen: 23, status: 'created' });
+    await openPayPage(feesOnly.body);
+    environment.simulator.pay('wechatpay', feesOnly.body.outTradeNo);
+    expect((await waitForPaid(other.portal, feesOnly.body.id)).receipt).toMatchObject({ lateFeeFen: 23, settledBills: [] });
+    expect((await other.portal.get<Money>(`/api/portal/accounts/${other.home.account.id}/money`)).body).toMatchObject({ balanceFen: 0, lateFeeFen: 0 });
+    expect((await placeOrder(other.portal, { accountId: other.home.account.id, channel: 'wechatpay', billIds: [] })).body.code).toBe('nothing_owed');
   });
 
   it('tops up, and the prepaid balance settles what is owed at once', async () => {

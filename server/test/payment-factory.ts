@@ -13,6 +13,8 @@ export interface MoneyTarget {
   tillExpected: { cash: number; card: number; transfer: number };
   /** A cash payment of the household's account with at least 100 fen left to refund (the open till holds at least that much cash). */
   refundPaymentId: string;
+  /** A payment of the household's account that can be reversed (冲正): bank withholding, neither refunded nor reversed. */
+  reversiblePaymentId: string;
   /** A reconciliation run of the utility with an unresolved difference. */
   reconciliationId: string;
   reconciliationDifferenceId: string;
@@ -76,6 +78,13 @@ export async function ensureMoneyTarget(sql: Sql, tenantId: string, household: C
   if (!payment) {
     payment = await recordPayment(sql, tenantId, { accountId, method: 'alipay', amountFen: 1, receivedAt: now, businessDate: today });
   }
+  let [reversible] = await sql.query<{ id: string }>(
+    `SELECT p.id FROM payments p WHERE p.account_id = $1 AND p.channel = 'bank_withholding'
+       AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id) AND NOT EXISTS (SELECT 1 FROM refunds f WHERE f.payment_id = p.id)
+     ORDER BY p.received_at, p.id LIMIT 1`,
+    [accountId],
+  );
+  reversible ??= await recordPayment(sql, tenantId, { accountId, method: 'bank_withholding', amountFen: 500, receivedAt: now, businessDate: today, channelTradeNo: `REV${now.getTime()}` });
   let [order] = await sql.query<{ id: string }>('SELECT id FROM payment_orders WHERE account_id = $1 ORDER BY created_at LIMIT 1', [accountId]);
   if (!order) {
     [order] = await sql.query<{ id: string }>(
@@ -106,6 +115,7 @@ export async function ensureMoneyTarget(sql: Sql, tenantId: string, household: C
     tillId: till?.id as string,
     tillExpected,
     refundPaymentId: refundable.id,
+    reversiblePaymentId: reversible.id,
     reconciliationId: difference?.run_id as string,
     reconciliationDifferenceId: difference?.id as string,
   };

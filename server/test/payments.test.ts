@@ -57,7 +57,8 @@ afterEach(async () => {
 async function givenBills(home: CustomerWithAccount, periods: string[], litres = 10_000): Promise<TestBill[]> {
   return environment.db.withTenant(utility.tenant.id, async (sql) => {
     const bills: TestBill[] = [];
-    for (const period of periods) bills.push(await insertRegularBill(sql, utility.tenant.id, home.account.id, { period, consumptionLitres: litres }));
+    // Not yet due on the test clock's day (2026-03-02): no late fee comes into these sums.
+    for (const period of periods) bills.push(await insertRegularBill(sql, utility.tenant.id, home.account.id, { period, consumptionLitres: litres, dueOn: '2026-03-31' }));
     return bills;
   });
 }
@@ -186,5 +187,109 @@ describe('splitting a payment over bills (property)', () => {
         if (restFen > 0) expect(settled).toBe(owed.reduce((sum, value) => sum + value, 0));
       }),
     );
+  });
+});
+
+describe('a supervisor reverses a mistaken payment (冲正)', () => {
+  interface Reversal {
+    id: string;
+    paymentId: string;
+    receiptNo: string;
+    amountFen: number;
+    reason: string;
+    reversedBy: string;
+    tillId: string | null;
+  }
+  const reverse = (client: Client, paymentId: string, body: unknown, key?: string) =>
+    client.request<Reversal & ErrorBody>('POST', `/api/payments/${paymentId}/reversal`, body, key ? { headers: { 'idempotency-key': key } } : {});
+  const ledgerOf = async (accountId: string) =>
+    (
+      await environment.ownerQuery<{ principal: number; fees: number; prepaid: number }>(
+        `SELECT coalesce(sum(debit_fen - credit_fen) FILTER (WHERE ledger_account = 'receivable'), 0)::int8 AS principal,
+                coalesce(sum(debit_fen - credit_fen) FILTER (WHERE ledger_account = 'late_fee_receivable'), 0)::int8 AS fees,
+                coalesce(sum(credit_fen - debit_fen) FILTER (WHERE ledger_account = 'prepaid'), 0)::int8 AS prepaid
+         FROM ledger_entries WHERE account_id = $1`,
+        [accountId],
+      )
+    )[0];
+
+  it('re-opens the bills, late fees and prepaid it settled with a mirror journal, once per payment, off the open till, audited', async () => {
+    const home = await givenCustomerWithAccount(environment, utility, { name: '冲正户' });
+    // An overdue bill (due 2026-02-20: 9 days of late fee, 23 fen, settled by the payment) and one not yet due.
+    await environment.db.withTenant(utility.tenant.id, (sql) => insertRegularBill(sql, utility.tenant.id, home.account.id, { period: '2025-11', consumptionLitres: 10_000, dueOn: '2026-02-20' }));
+    await givenBills(home, ['2025-12']);
+    const till = (await cashier.post<Till>('/api/tills/open')).body;
+    const paid = await pay(cashier, home.account.id, { method: 'cash', amountFen: 12_000 });
+    expect(paid.body).toMatchObject({ allocatedFen: 10_023, prepaidFen: 1_977, lateFeeFen: 23 });
+    // A new bill is then settled from the prepaid rest.
+    await givenBills(home, ['2026-01']);
+    expect((await cashier.post<{ appliedFen: number }>(`/api/accounts/${home.account.id}/prepaid/apply`)).body.appliedFen).toBe(1_977);
+    expect(await ledgerOf(home.account.id)).toEqual({ principal: 3_023, fees: 0, prepaid: 0 });
+    const tillBefore = (await cashier.get<{ till: Till }>('/api/tills/current')).body.till;
+
+    // A cashier has no payment.reverse; the supervisor needs a reason.
+    expect((await reverse(cashier, paid.body.id, { reason: '收错户号' })).status).toBe(403);
+    const supervisor = await environment.loginStaff(utility, 'manager');
+    const noReason = await reverse(supervisor, paid.body.id, {});
+    expect([noReason.status, noReason.body.fields[0]?.field]).toEqual([400, 'reason']);
+
+    const key = `reverse-${paid.body.id}`;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => reverse(supervisor, paid.body.id, { reason: '收错户号，应为隔壁户' }, key)));
+    expect(new Set(answers.map((answer) => answer.status))).toEqual(new Set([201]));
+    expect(new Set(answers.map((answer) => JSON.stringify(answer.body))).size).toBe(1);
+    const reversal = answers[0]?.body as Reversal;
+    expect(reversal).toMatchObject({ paymentId: paid.body.id, receiptNo: paid.body.receiptNo, amountFen: 12_000, reason: '收错户号，应为隔壁户', tillId: till.id });
+    expect((await reverse(supervisor, paid.body.id, { reason: '再冲一次' })).body.code).toBe('payment_reversed');
+    expect(await environment.ownerQuery('SELECT 1 FROM payment_reversals WHERE payment_id = $1', [paid.body.id])).toHaveLength(1);
+
+    // Everything the payment paid is owed again: the two bills, the late fee, and what its rest paid of the new bill.
+    expect(await ledgerOf(home.account.id)).toEqual({ principal: 15_000, fees: 23, prepaid: 0 });
+    const money = await cashier.get<Money & { lateFeeFen: number }>(`/api/accounts/${home.account.id}/money`);
+    expect(money.body).toMatchObject({ balanceFen: 15_023, lateFeeFen: 23, prepaidFen: 0 });
+    expect(money.body.openBills.map((bill) => [bill.period, bill.openFen])).toEqual([['2025-11', 5_000], ['2025-12', 5_000], ['2026-01', 5_000]]);
+    const statement = await cashier.get<{ lines: { entryType: string; changeFen: number; description: string }[] }>(`/api/accounts/${home.account.id}/statement`);
+    const reversalLines = statement.body.lines.filter((line) => line.entryType === 'payment_reversal');
+    expect(reversalLines.map((line) => line.changeFen)).toEqual([12_000]);
+    expect(reversalLines[0]?.description).toContain(paid.body.receiptNo);
+    const listed = await cashier.get<{ payments: { id: string; reversal: { reason: string } | null }[] }>(`/api/accounts/${home.account.id}/payments`);
+    expect(listed.body.payments.find((item) => item.id === paid.body.id)?.reversal).toMatchObject({ reason: '收错户号，应为隔壁户' });
+
+    // The cash comes off the open till, and the day summary lists the reversal.
+    const tillAfter = (await cashier.get<{ till: Till }>('/api/tills/current')).body.till;
+    expect(tillAfter.expected.cash).toBe(tillBefore.expected.cash - 12_000);
+    const day = await supervisor.get<{ reversals: Reversal[] }>('/api/tills?date=2026-03-02');
+    expect(day.body.reversals.map((item) => [item.receiptNo, item.amountFen, item.tillId])).toEqual([[paid.body.receiptNo, 12_000, till.id]]);
+    const audit = await environment.ownerQuery<{ action: string; after: { reason: string } }>('SELECT action, after FROM audit_log WHERE object_id = $1 AND action = $2', [paid.body.id, 'payment.reverse']);
+    expect(audit).toEqual([{ action: 'payment.reverse', after: expect.objectContaining({ reason: '收错户号，应为隔壁户', reopenedLateFeeFen: 23 }) }]);
+
+    // A reversed payment is not refunded.
+    const finance = await environment.loginStaff(utility, 'finance_clerk');
+    expect((await finance.post<ErrorBody>(`/api/payments/${paid.body.id}/refunds`, { amountFen: 100, reason: '退款', tillId: till.id })).body.code).toBe('payment_reversed');
+  });
+
+  it('is refused to whoever took the payment, for a refunded payment and for an online one', async () => {
+    const home = await givenCustomerWithAccount(environment, utility, { name: '冲正拒绝户' });
+    const supervisor = await environment.loginStaff(utility, 'manager');
+    const managerId = utility.staff.manager.id;
+    // A supervisor who once took a payment at the counter (before their roles changed) may not reverse it.
+    const own = await environment.db.withTenant(utility.tenant.id, async (sql) => {
+      const [till] = await sql.query<{ id: string }>('INSERT INTO tills (tenant_id, staff_id, business_date, opened_at, closed_at, expected, counted) VALUES ($1, $2, $3, $4, $4, $5, $5) RETURNING id', [
+        utility.tenant.id, managerId, '2026-03-01', environment.clock.now(), JSON.stringify({ cash: 300, card: 0, transfer: 0 }),
+      ]);
+      return recordPayment(sql, utility.tenant.id, { accountId: home.account.id, method: 'cash', amountFen: 300, receivedAt: environment.clock.now(), businessDate: '2026-03-01', staffId: managerId, tillId: till?.id ?? null });
+    });
+    const ownAnswer = await reverse(supervisor, own.id, { reason: '录错金额' });
+    expect([ownAnswer.status, ownAnswer.body.code]).toEqual([403, 'reversal_by_cashier']);
+
+    const online = await environment.db.withTenant(utility.tenant.id, (sql) => recordPayment(sql, utility.tenant.id, { accountId: home.account.id, method: 'alipay', amountFen: 500, receivedAt: environment.clock.now(), businessDate: '2026-03-02' }));
+    expect((await reverse(supervisor, online.id, { reason: '客户误付' })).body.code).toBe('reversal_online_payment');
+
+    await cashier.post('/api/tills/open');
+    const cash = await pay(cashier, home.account.id, { method: 'cash', amountFen: 800 });
+    const till = (await cashier.get<{ till: Till }>('/api/tills/current')).body.till;
+    const finance = await environment.loginStaff(utility, 'finance_clerk');
+    expect((await finance.post(`/api/payments/${cash.body.id}/refunds`, { amountFen: 100, reason: '多缴退款', tillId: till.id })).status).toBe(201);
+    expect((await reverse(supervisor, cash.body.id, { reason: '收错户号' })).body.code).toBe('payment_refunded');
+    expect(await environment.ownerQuery('SELECT 1 FROM payment_reversals r JOIN payments p ON p.id = r.payment_id WHERE p.account_id = $1', [home.account.id])).toEqual([]);
   });
 });

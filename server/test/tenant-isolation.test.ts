@@ -23,8 +23,11 @@ import { seedReadingTables } from './reading-factory';
 import { insertRegularBill } from './bill-factory';
 import { runDailyCollection } from '../src/modules/collection';
 import { addNote } from '../src/modules/collection/orders';
-import { createMandate, issueGovCredential, recordPayment } from '../src/modules/payments';
+import { createMandate, issueGovCredential, recordPayment, reversePayment } from '../src/modules/payments';
 import { systemActor } from '../src/platform/audit/audit';
+import { issueOpen311ApiKey } from '../src/modules/open311';
+import { city12345SignedHeaders, issueCity12345Link } from '../src/modules/city12345';
+import { seedIntegrationTables } from './integration-factory';
 
 // Two utilities on one installation. Utility A's people try to reach utility B's data every way the API
 // and the database allow; B's own people are the control that the data is there to be found.
@@ -76,6 +79,10 @@ beforeAll(async () => {
   await seedFinance(b, bHome);
   await seedWithholdingAndGovApp(a, aHome);
   await seedWithholdingAndGovApp(b, bHome);
+  // Open311 keys, services and submissions; the 12345 platform's link, nonces, orders, replies and calls.
+  for (const [utility, household] of [[a, aHome], [b, bHome]] as const) {
+    await environment.db.withTenant(utility.tenant.id, (sql) => seedIntegrationTables(environment.context.cipher, sql, utility.tenant.id, household, environment.clock.now()));
+  }
   for (const role of ROLES) aStaff[role] = await environment.loginStaff(a, role);
   bClerk = await environment.loginStaff(b, 'counter_clerk');
   bAuditor = await environment.loginStaff(b, 'auditor');
@@ -182,6 +189,11 @@ async function seedWithholdingAndGovApp(utility: Utility, household: CustomerWit
     );
     await sql.query("INSERT INTO gov_app_nonces (tenant_id, app_id, nonce, seen_at) VALUES ($1, $2, 'seed-nonce-0000001', $3)", [tenantId, credential.appId, now]);
   });
+  // A supervisor's reversal (冲正) of a payment recorded by mistake.
+  const mistaken = await environment.db.withTenant(tenantId, (sql) =>
+    recordPayment(sql, tenantId, { accountId: household.account.id, method: 'bank_withholding', amountFen: 100, receivedAt: environment.clock.now(), businessDate: '2026-03-02', channelTradeNo: 'SEEDREF2' }),
+  );
+  await reversePayment(environment.context, { tenantId, staffId: utility.staff.manager.id, actor: systemActor('seed') }, mistaken.id, { reason: '收错户号' });
 }
 
 /** A WeChat Pay refund of the seeded payment (from a top-up's prepaid money), and a reconciliation run with a difference. */
@@ -504,5 +516,23 @@ describe('audit hash chains', () => {
     const bAfter = await chainOf(b);
     expect(bAfter.length).toBe(bBefore.length + 1);
     expect(bAfter.at(-1)?.prev_hash).toBe(bBefore.at(-1)?.hash);
+  });
+});
+
+describe("utility A's machine-to-machine credentials (Open311 key, 12345 link)", () => {
+  it("reach nothing of B's: A's key is refused in B's jurisdiction (403) and A's link is unknown to B (401)", async () => {
+    const before = await rowCounts(environment, tables, b.tenant.id);
+    const { apiKey } = await issueOpen311ApiKey(environment.context, a.tenant.id, { label: '甲方应用' }, systemActor('test'));
+    const form = new URLSearchParams({ api_key: apiKey, jurisdiction_id: b.tenant.code, service_code: 'inquiry', address_string: B_STREET, description: '跨单位报告' });
+    const posted = await environment.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form.toString() });
+    expect(posted.statusCode).toBe(403);
+    const { link, secret } = await issueCity12345Link(environment.context, a.tenant.id, { label: '甲方平台', replyUrl: 'https://12345.example.gov.cn/replies' }, systemActor('test'));
+    const path = `/api/city12345/${b.tenant.code}/orders`;
+    const body = JSON.stringify({ orderNo: 'CROSS000001', orderType: 'consult', categoryText: '供水/咨询', address: B_STREET, content: '跨单位工单', deadline: '2026-03-05T18:00:00+08:00' });
+    const headers = city12345SignedHeaders({ appId: link.appId, secret }, { method: 'POST', path, body, now: environment.clock.now() });
+    const pushed = await environment.app.inject({ method: 'POST', url: path, headers: { ...headers, 'content-type': 'application/json' }, payload: body });
+    expect([pushed.statusCode, (pushed.json() as ErrorBody).code]).toEqual([401, 'unknown_app']);
+    // B only logged the refused call in its own security log.
+    expect(await rowCounts(environment, tables, b.tenant.id)).toEqual({ ...before, city_12345_calls: (before.city_12345_calls ?? 0) + 1 });
   });
 });

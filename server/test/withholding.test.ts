@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runDailyCollection } from '../src/modules/collection';
+import { expireWithholdingBatches } from '../src/modules/payments';
 import { decodeGenericBatch, renderGenericWithholdingResult, type WithholdingResult } from '../src/modules/payments/files';
 import { insertRegularBill } from './bill-factory';
 import type { ErrorBody } from './endpoints';
@@ -71,9 +73,10 @@ const newBank = () => {
   return `BANK${bankSerial}`;
 };
 
-async function givenBills(home: CustomerWithAccount, periods: string[]): Promise<void> {
+/** Bills of 5,000 fen, not yet due on the test clock's day (2026-03-02) unless a test says otherwise. */
+async function givenBills(home: CustomerWithAccount, periods: string[], dueOn = '2026-03-31'): Promise<void> {
   await environment.db.withTenant(utility.tenant.id, async (sql) => {
-    for (const period of periods) await insertRegularBill(sql, utility.tenant.id, home.account.id, { period, consumptionLitres: 10_000 });
+    for (const period of periods) await insertRegularBill(sql, utility.tenant.id, home.account.id, { period, consumptionLitres: 10_000, dueOn });
   });
 }
 
@@ -261,6 +264,89 @@ describe('withholding batches', () => {
     expect(answers.reduce((sum, answer) => sum + answer.body.applied, 0)).toBe(1);
     const [payments] = await environment.ownerQuery<{ count: number }>("SELECT count(*)::int AS count FROM payments WHERE account_id = $1 AND channel = 'bank_withholding'", [home.account.id]);
     expect(payments?.count).toBe(1);
+  });
+
+  it('asks for the late fees owed today with the bills; a debit that succeeds later clears both, the days the bank took not charged', async () => {
+    const bank = newBank();
+    const home = await givenCustomerWithAccount(environment, utility, { name: '代扣滞纳' });
+    await givenBills(home, ['2025-12'], '2026-02-20'); // 9 days (02-21 … 03-01) on 5,000 fen: 22.5 → 23
+    await sign(home, bank, '6222021234567890123');
+    const batch = (await finance.post<Batch>('/api/withholding/batches', { bankCode: bank })).body;
+    expect(batch.items.map((item) => item.amountFen)).toEqual([5_023]);
+    // The bank debits on 03-03 (the result file's date); the file comes in on 03-05, after two daily runs.
+    for (let run = 0; run < 2; run += 1) {
+      environment.clock.advance(86_400_000);
+      await runDailyCollection(environment.context, utility.tenant.id);
+    }
+    environment.clock.advance(86_400_000);
+    const imported = await (await environment.loginStaff(utility, 'finance_clerk')).post<ResultImport>(`/api/withholding/batches/${batch.id}/result`, { file: resultFile(batch, {}) });
+    expect(imported.body.batch).toMatchObject({ status: 'completed', successFen: 5_023 });
+    const money = await (await environment.loginStaff(utility, 'finance_clerk')).get<{ balanceFen: number; lateFeeFen: number }>(`/api/accounts/${home.account.id}/money`);
+    expect(money.body).toMatchObject({ balanceFen: 0, lateFeeFen: 0 });
+    environment.clock.set('2026-03-02T02:00:00Z');
+  });
+
+  it('charges the days the bank had the debit in hand when the debit fails', async () => {
+    const bank = newBank();
+    const home = await givenCustomerWithAccount(environment, utility, { name: '代扣失败滞纳' });
+    await givenBills(home, ['2025-12'], '2026-02-20');
+    await sign(home, bank, '6222021234567890123');
+    const batch = (await finance.post<Batch>('/api/withholding/batches', { bankCode: bank })).body;
+    environment.clock.advance(86_400_000); // 03-03: the run waits on the pending debit
+    await runDailyCollection(environment.context, utility.tenant.id);
+    const client = await environment.loginStaff(utility, 'finance_clerk');
+    expect((await client.get<{ lateFeeFen: number }>(`/api/accounts/${home.account.id}/money`)).body.lateFeeFen).toBe(23);
+    const item = batch.items[0] as Item;
+    await client.post(`/api/withholding/batches/${batch.id}/result`, { file: resultFile(batch, { [item.sequence]: { code: 'E01', reason: '余额不足' } }) });
+    // 03-02 is charged now: 10 days on 5,000 (250,000 → 25).
+    expect((await client.get<{ lateFeeFen: number }>(`/api/accounts/${home.account.id}/money`)).body.lateFeeFen).toBe(25);
+    environment.clock.set('2026-03-02T02:00:00Z');
+  });
+
+  it('expires a batch whose result file did not come within the configured days: its bills are released and a late result file is refused', async ({ onTestFinished }) => {
+    onTestFinished(async () => {
+      environment.clock.set('2026-03-02T02:00:00Z');
+      const admin = await environment.loginStaff(utility, 'admin');
+      const current = await admin.get<{ version: number }>('/api/settings');
+      await admin.patch('/api/settings', { version: current.body.version, collection: { withholdingResultDays: 10 } });
+    });
+    const bank = newBank();
+    const home = await givenCustomerWithAccount(environment, utility, { name: '代扣过期' });
+    await givenBills(home, ['2026-01']);
+    await sign(home, bank, '6222021234567890123');
+    const admin = await environment.loginStaff(utility, 'admin');
+    const settings = await admin.get<{ version: number; collection: { withholdingResultDays: number } }>('/api/settings');
+    expect(settings.body.collection.withholdingResultDays).toBe(10);
+    expect((await admin.patch('/api/settings', { version: settings.body.version, collection: { withholdingResultDays: 3 } })).status).toBe(200);
+    const batch = (await finance.post<Batch>('/api/withholding/batches', { bankCode: bank })).body;
+    // Nothing more to ask for while the bank has it.
+    expect((await finance.post<ErrorBody>('/api/withholding/batches', { bankCode: bank })).body.code).toBe('nothing_to_withhold');
+
+    // On the 3rd day after the batch it still waits; on the 4th it expires (once, whoever runs it).
+    environment.clock.advance(3 * 86_400_000);
+    expect(await expireWithholdingBatches(environment.context, utility.tenant.id)).toBe(0);
+    environment.clock.advance(86_400_000);
+    // Other tests' batches of the utility may expire with it; two concurrent runs expire each batch once.
+    const expiredCounts = await Promise.all([expireWithholdingBatches(environment.context, utility.tenant.id), expireWithholdingBatches(environment.context, utility.tenant.id)]);
+    expect(expiredCounts.filter((count) => count > 0)).toHaveLength(1);
+    expect(await expireWithholdingBatches(environment.context, utility.tenant.id)).toBe(0);
+    const client = await environment.loginStaff(utility, 'finance_clerk');
+    const expired = await client.get<Batch & { expiredAt: string | null }>(`/api/withholding/batches/${batch.id}`);
+    expect(expired.body).toMatchObject({ status: 'expired', expiredAt: expect.any(String) });
+    expect(expired.body.items.map((item) => item.status)).toEqual(['expired']);
+    const [audit] = await environment.ownerQuery<{ count: number }>("SELECT count(*)::int AS count FROM audit_log WHERE object_id = $1 AND action = 'withholding_batch.expire'", [batch.id]);
+    expect(audit?.count).toBe(1);
+
+    // The bank's file arrives late: refused with a clear error, nothing written.
+    const before = await counts();
+    const late = await client.post<ErrorBody>(`/api/withholding/batches/${batch.id}/result`, { file: resultFile(batch, {}) });
+    expect([late.status, late.body.code]).toEqual([409, 'batch_expired']);
+    expect(late.body.message.zh).toContain('已过期');
+    expect(await counts()).toEqual(before);
+
+    // The bills are free again: a new batch asks for them.
+    const next = await client.post<Batch>('/api/withholding/batches', { bankCode: bank });
+    expect(next.body.items.map((item) => [item.accountId, item.amountFen])).toEqual([[home.account.id, 5_000]]);
   });
 
   it('refuses an unknown file format and a batch for a bank with nothing to withhold', async () => {

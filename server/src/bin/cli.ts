@@ -11,9 +11,11 @@ import { isRole, ROLES } from '../platform/permissions';
 import { billRunCommand, startBillingWorker, workPendingBillingRuns } from '../modules/billing';
 import { runDailyCollection } from '../modules/collection';
 import { dispatchQueued, LocalOutboxSmsGateway } from '../modules/notifications';
-import { configuredGateways, createSandboxCredentials, simulatorGateways, sweepOpenOrders, sweepProcessingRefunds, type PaymentGateways, type SandboxCredentials } from '../modules/payments';
+import { configuredGateways, createSandboxCredentials, expireWithholdingBatches, simulatorGateways, sweepOpenOrders, sweepProcessingRefunds, type PaymentGateways, type SandboxCredentials } from '../modules/payments';
 import { importReadingsCommand, startReadingServices } from '../modules/reading';
 import { escalateOverdue } from '../modules/service';
+import { processOpen311Queue } from '../modules/open311';
+import { deliverCity12345Replies } from '../modules/city12345';
 import { createStaff, createTenant, listTenants, requireTenantByCode } from '../modules/tenancy';
 import { newStaffSchema } from '../modules/tenancy/schemas';
 import { existsSync } from 'node:fs';
@@ -89,6 +91,9 @@ const serve: Command = async (args, config) => {
   if (values['seed-demo']) {
     const started = Date.now();
     const demo = await seedDemo(context);
+    // Statistics for the freshly seeded tables: without them (PGlite, or a server with autovacuum off) the
+    // first arrears list plans nested loops over every bill and runs for minutes.
+    if (demo.isNew) await db.analyzeStale({ all: true });
     if (demo.isNew) console.log(`Seeded demo utility ${demo.tenant.name}: ${demo.customers} customers, ${demo.accounts} accounts, ${demo.meters} meters, ${demo.readings} readings, ${demo.bills} bills in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   const sms = new LocalOutboxSmsGateway();
@@ -109,6 +114,10 @@ const serve: Command = async (args, config) => {
   const dispatcher = setInterval(() => {
     void deliverAll(context, sms).catch((error: unknown) => app.log.error({ err: error }, 'outbox delivery failed'));
   }, 3000);
+  // Open311 batch submissions are made into requests, and replies are pushed to the city's 12345 platform.
+  const integrations = setInterval(() => {
+    void integrateAll(context).catch((error: unknown) => app.log.error({ err: error }, 'Open311 queue or 12345 replies failed'));
+  }, 5000);
   // Billing runs started from the console are billed here too (one chunk at a time), as by `shuiwu worker`.
   const billing = startBillingWorker(context, { workerId: 'serve', concurrency: 1, log: (message) => app.log.error(message) });
   const mqtt = await startReadingServices(context, (message) => app.log.error(message));
@@ -117,10 +126,13 @@ const serve: Command = async (args, config) => {
     void sweepAllOrders(context, payments.gateways).catch((error: unknown) => app.log.error({ err: error }, 'payment order sweep failed'));
     void escalateAll(context).catch((error: unknown) => app.log.error({ err: error }, 'service request escalation failed'));
     void collectAll(context).catch((error: unknown) => app.log.error({ err: error }, 'daily collection run failed'));
+    // PGlite (or a server with autovacuum off) has no autovacuum: keep the statistics current as tables grow.
+    void db.analyzeStale().catch((error: unknown) => app.log.error({ err: error }, 'statistics refresh failed'));
   }, 60_000);
   const stop = async () => {
     clearInterval(dispatcher);
     clearInterval(sweeper);
+    clearInterval(integrations);
     await mqtt?.stop();
     await billing.stop();
     await app.close();
@@ -161,10 +173,23 @@ async function escalateAll(context: ReturnType<typeof createContext>): Promise<v
 
 /**
  * The daily collection run (late fees, dunning notices, reconnection orders) of every utility whose business
- * day has not run yet: each day runs once per utility, whichever process gets there first.
+ * day has not run yet: each day runs once per utility, whichever process gets there first. Then the expiry
+ * of withholding batches left without a result file (each batch once, under its row lock).
  */
 async function collectAll(context: ReturnType<typeof createContext>): Promise<void> {
-  for (const tenant of await listTenants(context)) await runDailyCollection(context, tenant.id);
+  for (const tenant of await listTenants(context)) {
+    await runDailyCollection(context, tenant.id);
+    // Withholding batches whose result file did not come in time expire, releasing their bills.
+    await expireWithholdingBatches(context, tenant.id);
+  }
+}
+
+/** Every utility's queued Open311 submissions made into requests, and its due 12345 replies delivered (with retries). */
+async function integrateAll(context: ReturnType<typeof createContext>): Promise<void> {
+  for (const tenant of await listTenants(context)) {
+    await processOpen311Queue(context, tenant.id);
+    await deliverCity12345Replies(context, tenant.id);
+  }
 }
 
 async function deliverAll(context: ReturnType<typeof createContext>, sms: LocalOutboxSmsGateway): Promise<void> {
@@ -183,6 +208,7 @@ const worker: Command = async (_args, config) => {
   const mqtt = await startReadingServices(context, console.error);
   while (isRunning) {
     await deliverAll(context, sms);
+    await integrateAll(context);
     await escalateAll(context);
     await collectAll(context);
     const chunks = await workPendingBillingRuns(context, { concurrency: 2, shouldStop: () => !isRunning, log: console.error });

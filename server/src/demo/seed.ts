@@ -8,9 +8,11 @@ import { residentIdCheckCharacter } from '../platform/validation';
 import { createBillingRun, getBillingRun, workBillingRun } from '../modules/billing';
 import { maskBankAccount } from '../modules/payments';
 import { seedDemoReading } from '../modules/reading';
+import { DEMO_KNOWLEDGE, seedKnowledge } from '../modules/service';
 import { seedDemoTariffs } from '../modules/tariffs';
 import { createServiceHall, createTenant, findTenantByCode, hashPassword, type Tenant } from '../modules/tenancy';
 import { BUSINESS_NAMES, COMPOUND_NAMES, DISTRICTS, GIVEN_NAME_CHARACTERS, IMPORTANT_ORGANISATIONS, METER_MODELS, SPECIAL_BUSINESS_NAMES, SURNAMES } from './names';
+import { monthsBefore, seedDemoHistory } from './history';
 import { SeededRandom } from './random';
 
 export const DEMO_TENANT = { code: 'jiangcheng', name: '江城水务集团', nameEn: 'Jiangcheng Water Group', hotline: '0710-96655' };
@@ -44,7 +46,7 @@ export interface DemoSummary {
   bills: number;
 }
 
-/** The months the demo has already billed; readings run a month further, ready for the next run. */
+/** The months the demo has billed today (the three before them are history, billed in the past: history.ts); readings run a month further, ready for the next run. */
 export const DEMO_BILLED_PERIODS = ['2026-07', '2026-08', '2026-09'];
 
 type Category = 'residential' | 'non_residential' | 'special';
@@ -63,7 +65,7 @@ interface PlannedAccount {
  * and a city of customers (residential, non-residential and special-industry accounts, important customers,
  * special-care households) with premises and meters. The same seed always gives the same data.
  */
-export async function seedDemo(context: PlatformContext, options: { customers?: number; billedPeriods?: readonly string[] } = {}): Promise<DemoSummary> {
+export async function seedDemo(context: PlatformContext, options: { customers?: number; billedPeriods?: readonly string[]; history?: boolean } = {}): Promise<DemoSummary> {
   const existing = await findTenantByCode(context, DEMO_TENANT.code);
   if (existing) return { tenant: existing, isNew: false, customers: 0, accounts: 0, meters: 0, readings: 0, bills: 0 };
   const tenant = await createTenant(context, DEMO_TENANT);
@@ -94,22 +96,29 @@ export async function seedDemo(context: PlatformContext, options: { customers?: 
     });
     await seedDemoTariffs(context, sql, tenant.id);
     const reading = await seedDemoReading(context, sql, tenant.id, { anchorAccountNo: DEMO_CUSTOMER.accountNo });
+    await seedKnowledge(sql, tenant.id, DEMO_KNOWLEDGE, context.clock.now());
     return { tenant, isNew: true, customers: plan.customers.length, accounts: plan.accounts.length, meters: plan.premises.length, readings: reading.readings, bills: 0 };
   });
+  await seedDemoWithholding(context, tenant.id);
+  const billedPeriods = options.billedPeriods ?? DEMO_BILLED_PERIODS;
+  // A few months of history before them (billed, paid or not, dunned, cut off), dated back from today.
+  if (options.history !== false && billedPeriods[0]) {
+    const history = await seedDemoHistory(context, tenant.id, { periods: monthsBefore(billedPeriods[0], 3), portalAccountNo: DEMO_CUSTOMER.accountNo });
+    summary.bills += history.bills;
+  }
   // Bill the recent months through the real billing run, so the portal and console show bills at once.
-  for (const period of options.billedPeriods ?? DEMO_BILLED_PERIODS) {
+  for (const period of billedPeriods) {
     const run = await createBillingRun(context, tenant.id, { period }, systemActor('demo-seed'));
     await workBillingRun(context, tenant.id, run.id);
     summary.bills += (await getBillingRun(context, tenant.id, run.id)).summary?.bills ?? 0;
   }
-  await seedDemoWithholding(context, tenant.id);
   return summary;
 }
 
 /**
  * Bank withholding mandates (代扣协议) for the first 40 residential accounts of persons (not the portal's demo
- * customer), alternating two banks, so
- * the console can make a withholding batch at once. Bank account numbers are made up from the account number
+ * customer), alternating two banks, so the console can make a withholding batch at once (the history pays
+ * these accounts' earlier bills by withholding). Bank account numbers are made up from the account number
  * (deterministic) and stored the way the service stores them: encrypted, blind-indexed and masked.
  */
 async function seedDemoWithholding(context: PlatformContext, tenantId: string): Promise<void> {

@@ -22,6 +22,14 @@ export interface Config {
   logLevel: string;
   /** MQTT broker of remote meters (e.g. mqtt://127.0.0.1:1883); readings are subscribed to when set. */
   mqttUrl: string | undefined;
+  /**
+   * A stable MQTT client id for this process (unique per process: e.g. `shuiwu-serve-1`, `shuiwu-worker-2`):
+   * its broker sessions then persist, so messages not yet acknowledged when it stops are delivered again
+   * when it comes back. Unset: random ids and clean sessions (the shared group's other members take over).
+   */
+  mqttClientId: string | undefined;
+  /** Logins and SMS-code requests allowed per client address per minute. */
+  loginRateLimitPerMinute: number;
   /** The origin customers and payment channels reach this server at (notification and return URLs); default http://HOST:PORT. */
   publicUrl: string | undefined;
   /** JSON file naming each utility's WeChat Pay and Alipay merchants (docs/PAYMENTS.md); without it the payment simulator stands in. */
@@ -44,6 +52,8 @@ const environmentSchema = z.object({
   SHUIWU_PORTAL_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(24 * 30),
   SHUIWU_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUIWU_MQTT_URL: z.string().regex(/^mqtts?:\/\/.+/, 'SHUIWU_MQTT_URL must be an mqtt:// or mqtts:// URL').optional(),
+  SHUIWU_MQTT_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'SHUIWU_MQTT_CLIENT_ID: 1–40 letters, digits, - or _').optional(),
+  SHUIWU_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
   SHUIWU_PUBLIC_URL: z.string().regex(/^https?:\/\/[^/]+$/, 'SHUIWU_PUBLIC_URL must be an origin such as https://water.example.cn (no path)').optional(),
   SHUIWU_PAYMENT_CONFIG: z.string().min(1).optional(),
   NODE_ENV: z.string().optional(),
@@ -84,6 +94,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     portalSessionAbsoluteHours: env.SHUIWU_PORTAL_ABSOLUTE_HOURS,
     logLevel: env.SHUIWU_LOG_LEVEL,
     mqttUrl: env.SHUIWU_MQTT_URL,
+    mqttClientId: env.SHUIWU_MQTT_CLIENT_ID,
+    loginRateLimitPerMinute: env.SHUIWU_LOGIN_RATE_LIMIT,
     publicUrl: env.SHUIWU_PUBLIC_URL,
     paymentConfigFile: env.SHUIWU_PAYMENT_CONFIG,
   };

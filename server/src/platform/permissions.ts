@@ -30,12 +30,16 @@ export const PERMISSIONS = [
   'payment.take',
   'payment.refund',
   'payment.reconcile',
+  // Reverse (冲正) a payment recorded by mistake, with a reason: supervisors only, never whoever took it.
+  'payment.reverse',
   'service.read',
   'service.create',
   'service.handle',
   'service.dispatch',
   'service.field',
   'service.supervise',
+  // Write and publish the knowledge base of standard answers (知识库) the hotline answers from.
+  'knowledge.manage',
   'withholding.manage',
   // Collection (催欠): arrears lists, visits and promises, cut-offs and reconnections reported done.
   'collection.work',
@@ -93,7 +97,8 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   // The billing clerk supervises collection (collection.manage); a protected household's cut-off needs a manager.
   billing_clerk: ['customer.read', 'account.write', 'tariff.read', 'tariff.write', 'route.read', 'reading.read', 'reading.review', 'billing.run', 'bill.read', 'bill.adjust', 'report.read', 'payment.read', 'collection.work', 'collection.manage'],
   connection_staff: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'meter.write', 'report.read'],
-  manager: ['customer.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read', 'service.read', 'service.supervise', 'collection.work', 'collection.manage', 'collection.override'],
+  // The manager supervises the counter too: reversals (冲正) of mistaken payments, which no cashier may do.
+  manager: ['customer.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read', 'payment.reverse', 'service.read', 'service.supervise', 'knowledge.manage', 'collection.work', 'collection.manage', 'collection.override'],
   auditor: ['customer.read', 'audit.read', 'outbox.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read', 'service.read'],
   // Refunds and channel reconciliation; cash refunds are paid out of a cashier's till, never their own.
   finance_clerk: ['customer.read', 'payment.read', 'payment.refund', 'payment.reconcile', 'withholding.manage'],
@@ -112,15 +117,15 @@ export function isRole(value: string): value is Role {
 const WRITE_PERMISSIONS: readonly Permission[] = [
   'customer.write', 'account.write', 'premise.write', 'meter.write', 'staff.manage', 'tariff.write', 'route.manage',
   'reading.write', 'reading.review', 'reading.import', 'billing.run', 'bill.adjust', 'settings.manage', 'payment.take',
-  'payment.refund', 'payment.reconcile',
-  'service.create', 'service.handle', 'service.dispatch', 'service.field', 'service.supervise', 'withholding.manage',
+  'payment.refund', 'payment.reconcile', 'payment.reverse',
+  'service.create', 'service.handle', 'service.dispatch', 'service.field', 'service.supervise', 'knowledge.manage', 'withholding.manage',
   'collection.work', 'collection.manage', 'collection.override',
 ];
 
 /**
  * Segregation of duties for one person's roles together: whoever reads the audit log may change nothing
  * and reveal nothing, whoever manages staff may not reveal personal data, and whoever takes money at the
- * counter may not also refund it. Returns the broken rules.
+ * counter may not also refund or reverse it. Returns the broken rules.
  */
 export function segregationConflicts(roles: readonly Role[]): { zh: string; en: string }[] {
   const permissions = new Set(permissionsOf(roles));
@@ -133,6 +138,9 @@ export function segregationConflicts(roles: readonly Role[]): { zh: string; en: 
   }
   if (permissions.has('payment.take') && permissions.has('payment.refund')) {
     conflicts.push({ zh: '收费员不能同时办理退款', en: 'whoever takes payments may not also refund them' });
+  }
+  if (permissions.has('payment.take') && permissions.has('payment.reverse')) {
+    conflicts.push({ zh: '收费员不能同时办理缴费冲正', en: 'whoever takes payments may not also reverse them' });
   }
   return conflicts;
 }

@@ -90,4 +90,46 @@ export const api = {
   postIdempotent: <T>(path: string, body: unknown, idempotencyKey: string) => request<T>('POST', path, body, undefined, { 'idempotency-key': idempotencyKey }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   delete: <T = void>(path: string) => request<T>('DELETE', path),
+  /** A POST of a large JSON body (an upload), reporting how much of it has been sent (0–1). */
+  postWithProgress: <T>(path: string, body: unknown, onProgress: (sent: number) => void) => postWithProgress<T>(path, body, onProgress),
 };
+
+/** fetch cannot report upload progress; XMLHttpRequest can. Same headers, errors and CSRF token as request(). */
+function postWithProgress<T>(path: string, body: unknown, onProgress: (sent: number) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.setRequestHeader('content-type', 'application/json');
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
+    };
+    xhr.onerror = () =>
+      reject(new ApiError(0, { code: 'network_error', message: { zh: '网络连接失败，请检查网络后重试', en: 'Network error; check the connection and try again' }, fields: [] }));
+    xhr.onload = () => {
+      let data: unknown;
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        data = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress(1);
+        resolve(data as T);
+        return;
+      }
+      const errorBody = data as ApiErrorBody | undefined;
+      reject(
+        new ApiError(
+          xhr.status,
+          errorBody && typeof errorBody.code === 'string'
+            ? errorBody
+            : { code: 'http_' + xhr.status, message: { zh: `请求失败（${xhr.status}）`, en: `Request failed (${xhr.status})` }, fields: [] },
+        ),
+      );
+    };
+    xhr.send(JSON.stringify(body));
+  });
+}

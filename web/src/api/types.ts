@@ -53,12 +53,14 @@ export type Permission =
   | 'payment.take'
   | 'payment.refund'
   | 'payment.reconcile'
+  | 'payment.reverse'
   | 'service.read'
   | 'service.create'
   | 'service.handle'
   | 'service.dispatch'
   | 'service.field'
   | 'service.supervise'
+  | 'knowledge.manage'
   | 'withholding.manage'
   | 'collection.work'
   | 'collection.manage'
@@ -826,7 +828,27 @@ export interface TenantSettings {
     dunningScheduleDays: number[];
     cutoffNoticeHours: number;
     reconnectionHours: number;
+    /** A withholding batch whose result file is not imported within this many days expires. */
+    withholdingResultDays: number;
   };
+  serviceDesk: {
+    /** A missed call is to be called back within this many minutes. */
+    callbackMinutes: number;
+    /** Share of closed inquiries, praise and suggestions sampled for a follow-up visit (complaints and repairs always). */
+    followUpInquiryPercent: number;
+    followUpDueHours: number;
+    /** The SMS rating link works this many hours, once. */
+    ratingLinkHours: number;
+  };
+  calendar: CalendarSettings;
+}
+/** The working calendar that working-time deadlines count in (dates YYYY-MM-DD, times HH:MM). */
+export interface CalendarSettings {
+  workingHours: { from: string; to: string }[];
+  /** Public holidays and the days off of their arrangements (法定节假日). */
+  holidays: string[];
+  /** Adjusted working days (调休上班). */
+  workdays: string[];
 }
 
 // ---- payments (收费 · 销账) ----
@@ -852,11 +874,17 @@ export interface PaymentSummary {
   businessDate: string;
   cashier: string | null;
   channelTradeNo: string | null;
+  /** Refunded of it so far. */
+  refundedFen: number;
+  /** Set when a supervisor reversed (冲正) it. */
+  reversal: { reversedAt: string; reason: string; reversedBy: string } | null;
 }
 export interface Receipt extends PaymentSummary {
   holderName: string;
   address: string;
   settledBills: { billId: string; billNo: string; period: string; amountFen: number }[];
+  /** What of the payment settled late fees, after the bills. */
+  lateFeeFen: number;
   balanceAfterFen: number;
   utility: { name: string; hotline: string | null };
 }
@@ -868,9 +896,11 @@ export interface OpenBill {
 }
 export interface AccountMoney {
   accountId: string;
-  /** Owed (positive) or in credit (negative). */
+  /** Owed (positive) or in credit (negative) today: open bills and late fees less prepaid. */
   balanceFen: number;
   prepaidFen: number;
+  /** Late fees (滞纳金) owed today, brought up to date; paid after the principal of every open bill. */
+  lateFeeFen: number;
   /** Oldest first. */
   openBills: OpenBill[];
 }
@@ -899,6 +929,29 @@ export interface Till {
   payments: number;
   expected: MethodTotals;
   counted: MethodTotals | null;
+}
+/** A supervisor's reversal (冲正) of a payment recorded by mistake. */
+export interface PaymentReversal {
+  id: string;
+  paymentId: string;
+  receiptNo: string;
+  accountId: string;
+  accountNo: string;
+  method: PaymentMethod;
+  methodName: { zh: string; en: string };
+  amountFen: number;
+  reason: string;
+  reversedBy: string;
+  reversedAt: string;
+  businessDate: string;
+  cashier: string | null;
+  /** The open till it came off, if any. */
+  tillId: string | null;
+}
+/** GET /api/tills?date=: the day's tills and reversals. */
+export interface TillDay {
+  tills: Till[];
+  reversals: PaymentReversal[];
 }
 export interface NewPaymentOrder {
   accountId: string;
@@ -1040,7 +1093,7 @@ export interface NewWithholdingMandate {
   holderName: string;
   signedOn: string;
 }
-export type WithholdingBatchStatus = 'sent' | 'completed';
+export type WithholdingBatchStatus = 'sent' | 'completed' | 'expired';
 export interface WithholdingBatchSummary {
   id: string;
   batchNo: string;
@@ -1058,8 +1111,9 @@ export interface WithholdingBatchSummary {
   createdAt: string;
   createdBy: string;
   resultImportedAt: string | null;
+  expiredAt: string | null;
 }
-export type WithholdingItemStatus = 'sent' | 'succeeded' | 'failed';
+export type WithholdingItemStatus = 'sent' | 'succeeded' | 'failed' | 'expired';
 export interface WithholdingBatchItem {
   sequence: number;
   mandateId: string;
@@ -1094,6 +1148,7 @@ export interface WithholdingBatchDetail {
   createdAt: string;
   createdBy: string;
   resultImportedAt: string | null;
+  expiredAt: string | null;
   items: WithholdingBatchItem[];
 }
 /** The batch is a WithholdingBatchDetail. */
@@ -1305,6 +1360,14 @@ export interface NewServiceRequest {
   description: string;
   contactName?: string;
   contactPhone?: string;
+  /** The agent saw the likely duplicates and this is not one (otherwise 409 possible_duplicate). */
+  confirmNotDuplicate?: boolean;
+  /** The call (call log) the request was taken on. */
+  callId?: string;
+  /** Published knowledge-base answers given on this request. */
+  knowledgeArticleIds?: string[];
+  /** Answered on the call: closed at once, marked first-contact resolution. */
+  resolveAtFirstContact?: { answer: string };
 }
 export interface PortalNewServiceRequest {
   categoryId: string;
@@ -1314,6 +1377,8 @@ export interface PortalNewServiceRequest {
   longitude?: number;
   description: string;
   contactName?: string;
+  /** The customer confirmed it is not the problem already reported at this address. */
+  confirmNotDuplicate?: boolean;
 }
 export interface ServiceDeadline {
   timeLimit: ServiceTimeLimit;
@@ -1343,6 +1408,8 @@ export interface ServiceRequest {
   assignee: { id: string; name: string } | null;
   createdAt: string;
   closedAt: string | null;
+  /** Answered and closed on the first call (一次解决). */
+  firstContactResolution: boolean;
   deadlines: ServiceDeadline[];
   nextDeadline: ServiceDeadline | null;
   version: number;
@@ -1359,6 +1426,8 @@ export interface ServiceEvent {
 export interface ServiceRequestDetail extends ServiceRequest {
   events: ServiceEvent[];
   nextSteps: ServiceStep[];
+  photos: ServicePhoto[];
+  materials: ServiceMaterialUse[];
 }
 export interface ServiceStepRequest {
   step: ServiceStep;
@@ -1371,4 +1440,404 @@ export interface ServiceCrew {
   id: string;
   name: string;
   openRequests: number;
+}
+
+// ---- the service desk (服务台: 知识库、来电记录、重复提示、回访、值班领导) ----
+export type KnowledgeStatus = 'draft' | 'published' | 'archived';
+export interface NewKnowledgeArticle {
+  title: string;
+  body: string;
+  tags?: string[];
+  keywords?: string[];
+  publish?: boolean;
+}
+export interface KnowledgeArticle {
+  id: string;
+  status: KnowledgeStatus;
+  /** The latest version saved. */
+  version: number;
+  /** The version agents see. */
+  publishedVersion: number | null;
+  hasUnpublishedChanges: boolean;
+  title: string;
+  body: string;
+  tags: string[];
+  keywords: string[];
+  useCount: number;
+  createdBy: string;
+  createdAt: string;
+  updatedBy: string;
+  updatedAt: string;
+  publishedAt: string | null;
+}
+export interface KnowledgeArticleDetail extends KnowledgeArticle {
+  versions: { version: number; title: string; savedBy: string; savedAt: string; isPublished: boolean }[];
+  published: { title: string; body: string; tags: string[]; keywords: string[] } | null;
+}
+export interface KnowledgeHit {
+  id: string;
+  version: number;
+  title: string;
+  body: string;
+  tags: string[];
+  snippet: string;
+  score: number;
+  useCount: number;
+}
+export interface KnowledgeSearch {
+  hits: KnowledgeHit[];
+  tags: { tag: string; count: number }[];
+}
+export type CallDirection = 'inbound' | 'outbound';
+export type CallOutcome = 'answered' | 'missed' | 'call_back';
+export type CallbackState = 'open' | 'done' | 'unreachable';
+export interface NewServiceCall {
+  direction: CallDirection;
+  outcome: CallOutcome;
+  number: string;
+  startedAt?: string;
+  answeredAt?: string;
+  endedAt?: string;
+  agentStaffId?: string;
+  externalId?: string;
+  note?: string;
+  requestIds?: string[];
+}
+export interface ServiceCall {
+  id: string;
+  direction: CallDirection;
+  outcome: CallOutcome;
+  numberMasked: string;
+  agent: { id: string; name: string } | null;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  waitSeconds: number | null;
+  durationSeconds: number | null;
+  businessDate: string;
+  externalId: string | null;
+  note: string | null;
+  requests: { id: string; requestNo: string; state: ServiceRequestState }[];
+  callback: { id: string; state: CallbackState; dueAt: string } | null;
+  createdBy: string;
+  createdAt: string;
+}
+export interface ServiceCallDay {
+  date: string;
+  inbound: number;
+  answered: number;
+  missed: number;
+  callBack: number;
+  /** answered / inbound (0–1); null without inbound calls. */
+  answerRate: number | null;
+  averageWaitSeconds: number | null;
+  outbound: number;
+}
+export interface ServiceCallback {
+  id: string;
+  state: CallbackState;
+  numberMasked: string;
+  missedCalls: number;
+  dueAt: string;
+  isOverdue: boolean;
+  attempts: number;
+  firstCallAt: string;
+  completedBy: { id: string; name: string } | null;
+  completedAt: string | null;
+  note: string | null;
+  createdAt: string;
+  version: number;
+}
+export interface ServiceDuplicate {
+  id: string;
+  requestNo: string;
+  category: { id: string; name: string; nameEn: string };
+  kind: ServiceRequestKind;
+  state: ServiceRequestState;
+  address: string | null;
+  createdAt: string;
+  closedAt: string | null;
+  match: 'premise' | 'address';
+  contacts: number;
+}
+export interface ServiceContact {
+  channel: StaffServiceChannel;
+  contactName?: string;
+  contactPhone?: string;
+  note?: string;
+  callId?: string;
+}
+export interface PortalServiceDuplicate {
+  isYours: boolean;
+  /** Only for the customer's own requests. */
+  requestId: string | null;
+  requestNo: string | null;
+  canJoin: boolean;
+  joinId: string | null;
+  category: { name: string; nameEn: string };
+  state: ServiceRequestState;
+  createdAt: string;
+}
+export type FollowUpState = 'pending' | 'done' | 'unreachable' | 'cancelled';
+export type FollowUpOutcome = 'satisfied' | 'reopened' | 'escalated';
+export interface ServiceFollowUp {
+  id: string;
+  state: FollowUpState;
+  reason: 'kind_rule' | 'sampled' | 'customer';
+  dueAt: string;
+  isOverdue: boolean;
+  attempts: number;
+  rating: number | null;
+  comment: string | null;
+  ratedVia: 'portal' | 'sms_link' | 'phone' | null;
+  recordedBy: string | null;
+  recordedAt: string | null;
+  outcome: FollowUpOutcome | null;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  reviewNote: string | null;
+  linkSentAt: string | null;
+  request: {
+    id: string;
+    requestNo: string;
+    kind: ServiceRequestKind;
+    category: { name: string; nameEn: string };
+    state: ServiceRequestState;
+    contactName: string | null;
+    contactPhoneMasked: string | null;
+    closedAt: string | null;
+  };
+  createdAt: string;
+  version: number;
+}
+export interface PortalServiceRating {
+  canRate: boolean;
+  rating: { rating: number; comment: string | null; ratedAt: string } | null;
+}
+export interface ServiceRatingLink {
+  utility: { name: string; nameEn: string; hotline: string | null };
+  requestNo: string;
+  category: { name: string; nameEn: string };
+  closedAt: string | null;
+  expiresAt: string;
+}
+export interface ServiceRequestDesk {
+  firstContactResolution: boolean;
+  calls: { id: string; direction: CallDirection; outcome: CallOutcome; numberMasked: string; startedAt: string; agent: string | null }[];
+  knowledge: { id: string; version: number; title: string; usedBy: string; usedAt: string }[];
+  followUps: ServiceFollowUp[];
+}
+export interface ServiceDutyShift {
+  id: string;
+  staff: { id: string; name: string };
+  phoneMasked: string;
+  startsAt: string;
+  endsAt: string;
+  isOnDuty: boolean;
+  createdBy: string;
+  createdAt: string;
+  cancelledAt: string | null;
+}
+
+// ---- photos and materials of service requests (照片、材料) ----
+export type ImageContentType = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/heic';
+export type ServicePhotoStep = 'submit' | 'arrive' | 'control' | 'restore';
+/** An upload: base64 in JSON; the server decides the type from the content. */
+export interface FileUpload {
+  contentType?: ImageContentType;
+  dataBase64: string;
+  fileName?: string;
+}
+export interface ServicePhoto {
+  id: string;
+  step: ServicePhotoStep;
+  contentType: ImageContentType;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  uploadedBy: string;
+  uploadedByKind: 'staff' | 'customer' | 'system';
+  uploadedAt: string;
+}
+export interface ServiceMaterial {
+  id: string;
+  code: string;
+  name: string;
+  nameEn: string;
+  /** The unit shown (米). */
+  unit: string;
+  unitEn: string;
+  /** The unit quantities are counted in (厘米). */
+  baseUnit: string;
+  baseUnitEn: string;
+  /** Base units per unit shown: 1, 10, 100 or 1000. */
+  scale: number;
+  isActive: boolean;
+}
+export interface ServiceMaterialUse {
+  id: string;
+  material: ServiceMaterial;
+  /** Whole base units. */
+  quantity: number;
+  note: string | null;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+// ---- Open311 and the city 12345 platform (对接管理; docs/OPEN311.md, docs/CITY-12345-API.md) ----
+export interface Open311ApiKey {
+  id: string;
+  label: string;
+  keyPrefix: string;
+  ratePerMinute: number;
+  status: 'active' | 'revoked';
+  createdBy: string;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+export interface NewOpen311ApiKey {
+  label: string;
+  ratePerMinute?: number;
+}
+export interface IssuedOpen311ApiKey {
+  key: Open311ApiKey;
+  /** The key itself: shown in this answer only. */
+  apiKey: string;
+}
+export type Open311ServiceType = 'realtime' | 'batch';
+export interface Open311Service {
+  code: string;
+  name: string;
+  nameEn: string;
+  kind: ServiceRequestKind;
+  isActive: boolean;
+  isPublished: boolean;
+  type: Open311ServiceType;
+  keywords: string;
+  group: string;
+  description: string;
+  metadata: boolean;
+  notice: string;
+  isCustomised: boolean;
+  updatedAt: string | null;
+}
+export interface Open311ServicePatch {
+  isPublished?: boolean;
+  type?: Open311ServiceType;
+  keywords?: string;
+  group?: string;
+  description?: string;
+}
+export interface City12345Link {
+  id: string;
+  appId: string;
+  label: string;
+  replyUrl: string;
+  status: 'active' | 'revoked';
+  createdAt: string;
+  revokedAt: string | null;
+}
+export interface NewCity12345Link {
+  label: string;
+  replyUrl: string;
+}
+export type City12345ReplyStatus = 'pending' | 'sent' | 'failed';
+export interface City12345Reply {
+  id: string;
+  orderNo: string;
+  requestNo: string;
+  kind: 'respond' | 'close' | 'cancel';
+  content: string;
+  handledBy: string;
+  handledAt: string;
+  status: City12345ReplyStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  sentAt: string | null;
+  createdAt: string;
+}
+
+// ---- 服务质量看板: GET /api/dashboards/service-quality (rates in basis points, 10000 = 100 %) ----
+export type ServiceDepartment = 'customer_service' | 'network' | 'meter' | 'water_quality';
+export interface QualityDeadlines {
+  due: number;
+  onTime: number;
+  late: number;
+  metLate: number;
+  unmetLate: number;
+  stillOverdue: number;
+  onTimeRateBp: number | null;
+}
+export interface QualitySatisfaction {
+  rated: number;
+  /** Average rating × 100 (425 = 4.25). */
+  averageHundredths: number | null;
+  satisfiedRateBp: number | null;
+}
+export interface QualityFirstContact {
+  eligible: number;
+  resolved: number;
+  rateBp: number | null;
+}
+export interface QualityCalls {
+  inbound: number;
+  answered: number;
+  missed: number;
+  callBack: number;
+  answerRateBp: number | null;
+}
+export interface QualityRowFigures {
+  created: number;
+  closed: number;
+  openNow: number;
+  overdueNow: number;
+  deadlines: QualityDeadlines;
+  satisfaction: QualitySatisfaction;
+  firstContact: QualityFirstContact;
+}
+export interface QualityCategoryRow extends QualityRowFigures {
+  category: { id: string; code: string; name: string; nameEn: string; kind: ServiceRequestKind; department: ServiceDepartment; isActive: boolean };
+}
+export interface QualityDepartmentRow extends QualityRowFigures {
+  department: ServiceDepartment;
+  name: string;
+  nameEn: string;
+}
+export interface QualityDay {
+  date: string;
+  created: number;
+  closed: number;
+  deadlines: QualityDeadlines;
+  satisfaction: QualitySatisfaction;
+  firstContact: QualityFirstContact;
+  calls: QualityCalls;
+}
+export interface QualityOverdueItem {
+  requestId: string;
+  requestNo: string;
+  category: { code: string; name: string; nameEn: string };
+  department: ServiceDepartment;
+  state: ServiceRequestState;
+  alertLevel: number;
+  timeLimit: ServiceTimeLimit;
+  dueAt: string;
+  minutesOverdue: number;
+  overdueLimits: number;
+  escalationLevel: number;
+  assignee: string | null;
+}
+export interface ServiceQualityDashboard {
+  from: string;
+  to: string;
+  timeZone: string;
+  generatedAt: string;
+  totals: QualityRowFigures & { satisfaction: QualitySatisfaction & { byRating: number[] }; calls: QualityCalls };
+  timeLimits: (QualityDeadlines & { timeLimit: ServiceTimeLimit })[];
+  days: QualityDay[];
+  categories: QualityCategoryRow[];
+  departments: QualityDepartmentRow[];
+  overdue: { total: number; items: QualityOverdueItem[] };
 }

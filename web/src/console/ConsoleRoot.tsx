@@ -5,6 +5,7 @@ import { Navigate, Route, Routes } from 'react-router';
 import { BillingRunsPage } from './billing/BillingRunsPage';
 import { ZeroUsePage } from './bills/ZeroUsePage';
 import { ArrearsPage } from './collection/ArrearsPage';
+import { ServiceQualityPage } from './dashboards/ServiceQualityPage';
 import { OrdersPage } from './collection/OrdersPage';
 import { AppLayout } from './components/AppLayout';
 import { PageLoading } from './components/PageLoading';
@@ -25,6 +26,7 @@ import { isCrewOnly } from './service/menu';
 import { ServiceRoutes } from './service/ServiceRoutes';
 import { SessionContext, sessionValue } from './session/session';
 import { SettingsPage } from './settings/SettingsPage';
+import { IntegrationsPage } from './settings/IntegrationsPage';
 import { TariffCategoryPage } from './tariffs/TariffCategoryPage';
 import { TariffsPage } from './tariffs/TariffsPage';
 import { useSessionQuery } from './session/useSessionQueries';
@@ -121,6 +123,14 @@ export function ConsoleRoot() {
             }
           />
           <Route
+            path="dashboards/service-quality"
+            element={
+              <RequirePermission permission="report.read">
+                <ServiceQualityPage />
+              </RequirePermission>
+            }
+          />
+          <Route
             path="reports/zero-use"
             element={
               <RequirePermission permission="report.read">
@@ -149,6 +159,14 @@ export function ConsoleRoot() {
             element={
               <RequirePermission permission="settings.manage">
                 <SettingsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="settings/integrations"
+            element={
+              <RequirePermission permission="settings.manage">
+                <IntegrationsPage />
               </RequirePermission>
             }
           />

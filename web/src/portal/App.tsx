@@ -26,6 +26,7 @@ import { SelfReadingPage } from './pages/SelfReadingPage';
 import { ServiceDetailPage } from './pages/ServiceDetailPage';
 import { ServiceListPage } from './pages/ServiceListPage';
 import { ServiceNewPage } from './pages/ServiceNewPage';
+import { ServiceRatePage } from './pages/ServiceRatePage';
 import { UsagePage } from './pages/UsagePage';
 import { endSession, useSession } from './session';
 
@@ -79,6 +80,8 @@ export function App(): ReactElement {
         <BrowserRouter basename="/portal">
           <Routes>
             <Route path="/login" element={<LoginPage />} />
+            {/* The SMS rating link: no login (短信评价). */}
+            <Route path="/rate/:tenant/:token" element={<ServiceRatePage />} />
             <Route element={<RequireSession />}>
               <Route element={<TabLayout />}>
                 <Route index element={<HomePage />} />

@@ -3,9 +3,9 @@ import { copyRows, type BulkColumn } from '../../platform/db/bulk';
 import { takeCounterBlock } from '../../platform/db/counters';
 import type { Sql } from '../../platform/db/database';
 import { timeOrderedUuid } from '../../platform/db/ids';
-import { postJournalsBulk, type Journal } from '../ledger';
+import { postJournalsBulk } from '../ledger';
 import { loadTariffBook } from '../tariffs';
-import { billAccounts, billJournal, periodRange, type AccountInput, type ChunkTotals } from './compute';
+import { billAccounts, billingJournal, periodRange, type AccountInput, type ChunkTotals, type JournalBill } from './compute';
 
 const PROFILE = process.env.SHUIWU_BILLING_PROFILE === '1';
 /** With SHUIWU_BILLING_PROFILE=1, each phase's milliseconds on stderr (bench/billing.ts). */
@@ -115,7 +115,7 @@ export async function processNextChunk(context: PlatformContext, tenantId: strin
     const book = await loadTariffBook(sql, period.start, period.end);
     const billing = billAccounts(inputs, book, period);
     phase('tariff engine');
-    await writeBills(context, sql, tenantId, runId, chunk.issued_on, period.period, period.start, period.end, billing.bills, phase);
+    await writeBills(context, sql, tenantId, runId, chunk.chunk_no, chunk.issued_on, period.period, period.start, period.end, billing.bills, phase);
 
     const finishedAt = context.clock.now();
     await sql.query(
@@ -137,6 +137,7 @@ async function writeBills(
   sql: Sql,
   tenantId: string,
   runId: string,
+  chunkNo: number,
   issuedOn: string,
   period: string,
   periodStart: string,
@@ -155,7 +156,7 @@ async function writeBills(
   const dueOn = addDays(issuedOn, BILL_DUE_DAYS);
   const billRows: unknown[][] = [];
   const lineRows: unknown[][] = [];
-  const journals: Journal[] = [];
+  const journalBills: JournalBill[] = [];
   // In account order, with time-ordered ids: each index of bills, lines and entries is then written in
   // one ascending sweep per chunk instead of at random pages (measured: most of the write cost).
   const sorted = [...bills].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
@@ -166,14 +167,14 @@ async function writeBills(
     bill.lines.forEach((line, lineIndex) => {
       lineRows.push([tenantId, id, lineIndex + 1, line.lineType, line.tier, line.quantityLitres, line.unitPriceFenPerM3, line.amountFen, line.tariffVersionId, line.description]);
     });
-    const journal = billJournal({ id, billNo: number, accountId: bill.accountId, totalFen: bill.totalFen, lines: bill.lines }, issuedOn, now);
-    if (journal) journals.push(journal);
+    journalBills.push({ id, billNo: number, accountId: bill.accountId, totalFen: bill.totalFen, lines: bill.lines });
   });
+  const journal = billingJournal(journalBills, issuedOn, now, `抄表账单 ${period} 第 ${chunkNo} 批 Billing run ${period}, chunk ${chunkNo}`);
   phase('rows');
   await copyRows(db, sql, 'bills', BILL_COLUMNS, billRows);
   phase('bills');
   await copyRows(db, sql, 'bill_lines', LINE_COLUMNS, lineRows);
   phase('lines');
-  await postJournalsBulk(db, sql, tenantId, journals);
+  if (journal) await postJournalsBulk(db, sql, tenantId, [journal]);
   phase('ledger');
 }

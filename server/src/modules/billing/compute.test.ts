@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkJournal } from '../ledger';
 import type { TariffBook, TariffVersion } from '../tariffs';
-import { billAccounts, billJournal, periodRange, type AccountInput } from './compute';
+import { billAccounts, billingJournal, periodRange, type AccountInput } from './compute';
 
 const FLAT: TariffVersion = {
   id: '00000000-0000-4000-8000-0000000000a1',
@@ -80,49 +80,65 @@ describe('billing a chunk', () => {
   });
 });
 
-describe("a bill's journal", () => {
+describe("a billing chunk's journal", () => {
   const postedAt = new Date('2026-02-01T00:00:00Z');
+  const receivable = (accountId: string, billId: string, billNo: string, debitFen: number, creditFen = 0) => ({ ledgerAccount: 'receivable', debitFen, creditFen, accountId, billId, description: `账单 Bill ${billNo}` });
 
-  it('debits receivable with the total and credits revenue and the fees collected for others', () => {
-    const journal = billJournal(
-      {
-        id: 'b1',
-        billNo: '202601-00000001',
-        accountId: 'a1',
-        totalFen: 1_000,
-        lines: [
-          { lineType: 'water', amountFen: 500 },
-          { lineType: 'over_quota', amountFen: 100 },
-          { lineType: 'sewage', amountFen: 150 },
-          { lineType: 'resource', amountFen: 150 },
-          { lineType: 'fixed', amountFen: 100 },
-        ],
-      },
+  it("debits each bill's receivable on its own account and bill, and credits revenue and fees once for the chunk", () => {
+    const journal = billingJournal(
+      [
+        {
+          id: 'b1',
+          billNo: '202601-00000001',
+          accountId: 'a1',
+          totalFen: 1_000,
+          lines: [
+            { lineType: 'water', amountFen: 500 },
+            { lineType: 'over_quota', amountFen: 100 },
+            { lineType: 'sewage', amountFen: 150 },
+            { lineType: 'resource', amountFen: 150 },
+            { lineType: 'fixed', amountFen: 100 },
+          ],
+        },
+        { id: 'b2', billNo: '202601-00000002', accountId: 'a2', totalFen: 300, lines: [{ lineType: 'water', amountFen: 200 }, { lineType: 'sewage', amountFen: 100 }] },
+      ],
       '2026-02-01',
       postedAt,
+      'chunk 1',
     );
+    expect(journal).toMatchObject({ accountId: null, billId: null, entryType: 'bill', description: 'chunk 1' });
     expect(journal?.legs).toEqual([
-      { ledgerAccount: 'receivable', debitFen: 1_000, creditFen: 0 },
-      { ledgerAccount: 'water_revenue', debitFen: 0, creditFen: 600 },
-      { ledgerAccount: 'sewage_fee_payable', debitFen: 0, creditFen: 150 },
+      receivable('a1', 'b1', '202601-00000001', 1_000),
+      receivable('a2', 'b2', '202601-00000002', 300),
+      { ledgerAccount: 'water_revenue', debitFen: 0, creditFen: 800 },
+      { ledgerAccount: 'sewage_fee_payable', debitFen: 0, creditFen: 250 },
       { ledgerAccount: 'resource_fee_payable', debitFen: 0, creditFen: 150 },
       { ledgerAccount: 'fixed_charge_revenue', debitFen: 0, creditFen: 100 },
     ]);
     expect(() => checkJournal(journal as NonNullable<typeof journal>)).not.toThrow();
   });
 
-  it('posts nothing for a bill of nothing, and a negative adjustment as a debit', () => {
-    expect(billJournal({ id: 'b2', billNo: 'x', accountId: 'a1', totalFen: 0, lines: [{ lineType: 'water', amountFen: 0 }] }, '2026-02-01', postedAt)).toBeNull();
-    const journal = billJournal(
-      { id: 'b3', billNo: 'y', accountId: 'a1', totalFen: 300, lines: [{ lineType: 'water', amountFen: 500 }, { lineType: 'adjustment', amountFen: -200 }] },
+  it('posts nothing for bills of nothing, a negative adjustment as a debit, and a negative bill as a credit to its receivable', () => {
+    expect(billingJournal([{ id: 'b2', billNo: 'x', accountId: 'a1', totalFen: 0, lines: [{ lineType: 'water', amountFen: 0 }] }], '2026-02-01', postedAt, 'c')).toBeNull();
+    const journal = billingJournal(
+      [
+        { id: 'b3', billNo: 'y', accountId: 'a1', totalFen: 300, lines: [{ lineType: 'water', amountFen: 500 }, { lineType: 'adjustment', amountFen: -200 }] },
+        { id: 'b4', billNo: 'z', accountId: 'a2', totalFen: -700, lines: [{ lineType: 'water', amountFen: -700 }] },
+      ],
       '2026-02-01',
       postedAt,
+      'c',
     );
     expect(journal?.legs).toEqual([
-      { ledgerAccount: 'receivable', debitFen: 300, creditFen: 0 },
-      { ledgerAccount: 'water_revenue', debitFen: 0, creditFen: 500 },
+      receivable('a1', 'b3', 'y', 300),
+      receivable('a2', 'b4', 'z', 0, 700),
+      { ledgerAccount: 'water_revenue', debitFen: 200, creditFen: 0 },
       { ledgerAccount: 'adjustment', debitFen: 200, creditFen: 0 },
     ]);
     expect(() => checkJournal(journal as NonNullable<typeof journal>)).not.toThrow();
+  });
+
+  it('refuses a customer leg that names no customer account', () => {
+    expect(() => checkJournal({ accountId: null, entryType: 'bill', billId: null, businessDate: '2026-02-01', postedAt, description: 'x', legs: [{ ledgerAccount: 'receivable', debitFen: 5, creditFen: 0 }, { ledgerAccount: 'water_revenue', debitFen: 0, creditFen: 5 }] })).toThrow(/customer account/);
   });
 });

@@ -53,6 +53,9 @@ async function chunkLoop(context: PlatformContext, tenantId: string, runId: stri
     }
     if (!outcome) break;
     processed += 1;
+    // Each chunk grows bills, lines and the ledger by thousands of rows; PGlite has no autovacuum to
+    // notice, and the next chunk's plans need to know (nothing to do on the server).
+    await context.db.analyzeStale();
     options.onChunk?.(runId, outcome);
   }
   return processed;

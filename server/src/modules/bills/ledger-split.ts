@@ -28,17 +28,27 @@ export function splitOfLines(lines: readonly { lineType: LineType; amountFen: nu
 }
 
 /**
- * What the bills' journals left on each revenue and fee account (credits minus debits): for a bill and its
- * notes together, what the bill currently stands for in the books.
+ * What the bills and their notes stand for on each revenue and fee account (credits minus debits): a bill's
+ * share is its lines (a billing chunk's journal credits revenue once for all its bills: billing/compute.ts
+ * billingJournal), and each note's is its own journal's legs (notes post per note: allocate/noteLegs).
  */
 export async function postedSplit(sql: Sql, billIds: readonly string[]): Promise<Split> {
-  const rows = await sql.query<{ ledger_account: LedgerAccount; net: number }>(
+  const lines = await sql.query<{ line_type: LineType; amount_fen: number }>(
+    `SELECT l.line_type, sum(l.amount_fen)::int8 AS amount_fen FROM bills b JOIN bill_lines l ON l.bill_id = b.id
+     WHERE b.id = ANY($1::uuid[]) AND b.kind = 'regular' GROUP BY l.line_type`,
+    [billIds],
+  );
+  const notes = await sql.query<{ ledger_account: LedgerAccount; net: number }>(
     `SELECT ledger_account, sum(credit_fen - debit_fen)::int8 AS net FROM ledger_entries
-     WHERE bill_id = ANY($1::uuid[]) AND entry_type IN ('bill', 'credit_note', 'debit_note') AND ledger_account = ANY($2::text[])
+     WHERE bill_id = ANY($1::uuid[]) AND entry_type IN ('credit_note', 'debit_note') AND ledger_account = ANY($2::text[])
      GROUP BY ledger_account`,
     [billIds, REVENUE_ACCOUNTS],
   );
-  return new Map(REVENUE_ACCOUNTS.map((account) => [account, rows.find((row) => row.ledger_account === account)?.net ?? 0]));
+  const split: Split = new Map(REVENUE_ACCOUNTS.map((account) => [account, 0]));
+  const add = (account: LedgerAccount, fen: number) => split.set(account, (split.get(account) ?? 0) + fen);
+  for (const line of lines) add(LEDGER_ACCOUNT_OF_LINE[line.line_type], line.amount_fen);
+  for (const note of notes) add(note.ledger_account, note.net);
+  return split;
 }
 
 /**

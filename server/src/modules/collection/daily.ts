@@ -21,14 +21,22 @@ export interface CollectionRunSummary {
 
 /** The work of one day, in the caller's transaction (runDailyCollection takes the day first). */
 export async function collectForDay(sql: Sql, tenantId: string, today: string, at: Date, settings: CollectionSettings): Promise<CollectionRunSummary> {
-  // Accounts owing principal on a bill past due and grace, and accounts whose accrued fee is not all posted.
+  // Accounts with principal unpaid on a bill past due and grace; accounts whose accrued fee is not all posted;
+  // and accounts whose principal changed (a note, a payment, a reversal) after the day they were last accrued
+  // through, so the days before the change are charged on the amount of then (late-fees.ts).
   const accounts = await sql.query<{ account_id: string }>(
-    `SELECT DISTINCT b.account_id FROM bills b
-     WHERE b.kind = 'regular' AND b.due_on < $1::date - $2::int
-       AND (SELECT coalesce(sum(debit_fen - credit_fen), 0) FROM ledger_entries e WHERE e.account_id = b.account_id AND e.ledger_account = 'receivable') > 0
+    `SELECT b.account_id FROM bills b WHERE b.kind = 'regular' AND b.due_on < $1::date - $2::int GROUP BY b.account_id
+     -- What is owed sits on the newest bills: some of it is past due when it exceeds the bills not yet past due.
+     HAVING (SELECT coalesce(sum(e.debit_fen - e.credit_fen), 0) FROM ledger_entries e WHERE e.account_id = b.account_id AND e.ledger_account = 'receivable')
+          > (SELECT coalesce(sum(greatest(r.total_fen + coalesce((SELECT sum(n.total_fen) FROM bills n WHERE n.adjusts_bill_id = r.id), 0), 0)), 0)
+             FROM bills r WHERE r.account_id = b.account_id AND r.kind = 'regular' AND r.due_on >= $1::date - $2::int)
      UNION
      SELECT account_id FROM late_fee_accruals
-     WHERE least(floor((basis + 5000) / 10000), floor(cap_base_fen * $3::numeric / 100)) > posted_fen`,
+     WHERE least(floor((basis + 5000) / 10000), floor(cap_base_fen * $3::numeric / 100)) > posted_fen
+     UNION
+     SELECT l.account_id FROM late_fee_accruals l
+     WHERE l.accrued_through < $1::date - 1
+       AND EXISTS (SELECT 1 FROM ledger_entries e WHERE e.account_id = l.account_id AND e.ledger_account = 'receivable' AND e.business_date > l.accrued_through)`,
     [today, settings.lateFeeGraceDays, settings.lateFeeCapPercent],
   );
   let lateFeeFen = 0;

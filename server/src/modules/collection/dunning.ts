@@ -142,15 +142,24 @@ interface NoticeRow {
   full_address: string;
 }
 
-export async function noticesOf(sql: Sql, filter: { channel?: Notice['channel'] | undefined; date?: string | undefined; limit: number }, accountId?: string): Promise<Notice[]> {
+/** Whose notices: a collector (without collection.manage) sees only the accounts of the routes they collect on `today`. */
+export interface NoticeScope {
+  collectorId: string | null;
+  today: string;
+}
+
+export async function noticesOf(sql: Sql, filter: { channel?: Notice['channel'] | undefined; date?: string | undefined; limit: number }, accountId?: string, scope?: NoticeScope): Promise<Notice[]> {
   const rows = await sql.query<NoticeRow>(
     `SELECT n.id, n.bill_id, b.bill_no, n.account_id, a.account_no, n.step_days, n.kind, n.channel, n.status, n.amount_fen, n.body, n.business_date, n.created_at,
        c.name, c.kind AS customer_kind, p.full_address
      FROM collection_notices n JOIN bills b ON b.id = n.bill_id JOIN accounts a ON a.id = n.account_id JOIN customers c ON c.id = a.customer_id JOIN premises p ON p.id = a.premise_id
      LEFT JOIN route_accounts ra ON ra.account_id = n.account_id
+     LEFT JOIN LATERAL (SELECT x.staff_id FROM route_assignments x WHERE $5::uuid IS NOT NULL AND x.route_id = ra.route_id AND x.duty = 'collector' AND x.starts_on <= $6::date
+       AND (x.ends_on IS NULL OR x.ends_on >= $6::date) ORDER BY x.starts_on DESC LIMIT 1) col ON true
      WHERE ($1::text IS NULL OR n.channel = $1) AND ($2::date IS NULL OR n.business_date = $2) AND ($3::uuid IS NULL OR n.account_id = $3)
+       AND ($5::uuid IS NULL OR col.staff_id = $5)
      ORDER BY n.business_date DESC, ra.route_id, ra.walk_order, a.account_no, n.created_at LIMIT $4`,
-    [filter.channel ?? null, filter.date ?? null, accountId ?? null, filter.limit],
+    [filter.channel ?? null, filter.date ?? null, accountId ?? null, filter.limit, scope?.collectorId ?? null, scope?.today ?? null],
   );
   return rows.map((row) => ({
     id: row.id,
@@ -171,6 +180,14 @@ export async function noticesOf(sql: Sql, filter: { channel?: Notice['channel'] 
   }));
 }
 
-export async function listNotices(context: PlatformContext, tenantId: string, filter: { channel?: Notice['channel'] | undefined; date?: string | undefined; limit: number }): Promise<Notice[]> {
-  return context.db.withTenant(tenantId, (sql) => noticesOf(sql, filter));
+/**
+ * The utility's dunning notices; a collector without collection.manage sees only those of the accounts on
+ * the routes they collect on today (as the arrears list).
+ */
+export async function listNotices(context: PlatformContext, tenantId: string, filter: { channel?: Notice['channel'] | undefined; date?: string | undefined; limit: number }, viewer: { staffId: string; seesAll: boolean }): Promise<Notice[]> {
+  return context.db.withTenant(tenantId, async (sql) => {
+    const [tenant] = await sql.query<{ time_zone: string }>('SELECT time_zone FROM tenants WHERE id = $1', [tenantId]);
+    const today = businessDate(context.clock.now(), tenant?.time_zone ?? 'Asia/Shanghai');
+    return noticesOf(sql, filter, undefined, viewer.seesAll ? undefined : { collectorId: viewer.staffId, today });
+  });
 }

@@ -1,4 +1,4 @@
 export { registerCollectionRoutes } from './routes';
 export { runDailyCollection, collectForDay, type CollectionRunSummary } from './daily';
-export { accrueBeforePayment, assessLateFees, lateFeesOwedFen } from './late-fees';
-export { afterArrearsChange } from './orders';
+export { assessBeforePayment, assessLateFees, lateFeesDueFen, lateFeesOwedFen, waiveWithholdingDays } from './late-fees';
+export { addNote, afterArrearsChange, completeCutoffOrder, completeReconnectionOrder, issueCutoffOrder, openDispute } from './orders';

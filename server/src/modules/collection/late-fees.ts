@@ -8,13 +8,21 @@
  * already posted (never negative). Because rounding applies to the cumulative basis, how the days are split
  * between assessments never changes the total posted: after the last assessment it is exactly the target.
  *
- * Days are brought up to date (basis only, nothing posted) before anything changes the principal — a
- * payment or a deduction from the prepaid balance calls accrueLateFees(through = its business day − 1) —
- * so a payment stops accrual on what it paid from its own business day on. Late fees are owed on the
- * ledger account 'late_fee_receivable'; payments settle them after the principal of every bill.
+ * Each day is charged on the principal the bill had unpaid at the end of that day as the ledger stood then
+ * (receivable entries dated up to that day), so whatever changes the principal — a payment, a deduction from
+ * the prepaid balance, a credit or debit note, a refund, a payment's reversal — changes it from its own
+ * business day on, and the days before keep the old amount, however late the accrual runs. Days on which
+ * the bill was under dispute (账单异议: from the day it was opened through the day it was closed) are not
+ * charged at all, whatever the outcome: accrual resumes the day after the dispute is closed, on what is
+ * then still unpaid (docs/GLOSSARY.md, 违约金).
+ *
+ * A payment first assesses the fees up to the day before its business day (assessBeforePayment), so it
+ * settles them up to date. Late fees are owed on the ledger account 'late_fee_receivable'; payments settle
+ * them after the principal of every bill.
  */
 import type { Sql } from '../../platform/db/database';
 import { standingsOf } from '../bills';
+import { businessDate } from '../customers';
 import { postJournals, type Journal } from '../ledger';
 import { loadTenantSettings, type TenantSettings } from '../tenancy';
 
@@ -110,43 +118,254 @@ interface AccrualRow {
   posted_fen: number;
 }
 
+/** One bill's accrual: the stored row brought up to a day (basis, cap base), and whether it changed. */
+export interface AccrualState {
+  billId: string;
+  basis: bigint;
+  accruedThrough: string | null;
+  capBaseFen: number;
+  postedFen: number;
+  changed: boolean;
+}
+
+export interface LedgerMove {
+  bill_id: string | null;
+  entry_type: string;
+  business_date: string;
+  change: number;
+}
+
+export interface BillOfAccount {
+  id: string;
+  kind: string;
+  adjusts_bill_id: string | null;
+  period: string;
+  created_at: Date;
+}
+
 /**
- * Charges every overdue bill of the account for the days up to `through` that it was not charged yet,
- * on the principal unpaid now; posts nothing. In the caller's transaction, under the account's money lock.
+ * The principal unpaid on each regular bill at the end of `date`, from the account's receivable entries
+ * dated up to that day: what was owed then sits on the newest bills issued by then (their net as then
+ * adjusted by notes), as standingsOf does for today.
  */
-export async function accrueLateFees(sql: Sql, tenantId: string, accountId: string, through: string, settings: CollectionSettings, at: Date): Promise<void> {
-  const [account] = await sql.query<{ category: string }>('SELECT category FROM accounts WHERE id = $1', [accountId]);
-  if (!account || (account.category === 'residential' && !settings.lateFeeOnResidential)) return;
-  // Bills whose first chargeable day is on or before `through`.
-  const bills = await sql.query<{ id: string; due_on: string }>(
+export function unpaidAsOf(bills: readonly BillOfAccount[], moves: readonly LedgerMove[], date: string): Map<string, number> {
+  const regularOf = new Map<string, string>();
+  for (const bill of bills) regularOf.set(bill.id, bill.kind === 'regular' ? bill.id : (bill.adjusts_bill_id ?? bill.id));
+  let owed = 0;
+  const nets = new Map<string, number>();
+  for (const move of moves) {
+    if (move.business_date > date) continue;
+    owed += move.change;
+    if (move.bill_id && (move.entry_type === 'bill' || move.entry_type === 'credit_note' || move.entry_type === 'debit_note')) {
+      const regular = regularOf.get(move.bill_id);
+      if (regular) nets.set(regular, (nets.get(regular) ?? 0) + move.change);
+    }
+  }
+  const unpaid = new Map<string, number>();
+  const newestFirst = bills.filter((bill) => bill.kind === 'regular').sort((a, b) => (a.period === b.period ? new Date(b.created_at).getTime() - new Date(a.created_at).getTime() : a.period < b.period ? 1 : -1));
+  for (const bill of newestFirst) {
+    const net = nets.get(bill.id);
+    if (net === undefined || net <= 0 || owed <= 0) continue;
+    const outstanding = Math.min(net, owed);
+    owed -= outstanding;
+    unpaid.set(bill.id, outstanding);
+  }
+  return unpaid;
+}
+
+/** The days from `from` to `to` (inclusive) that no dispute interval covers. */
+export function undisputedDays(from: string, to: string, disputed: readonly DateRange[]): number {
+  let days = daysBetween(from, to) + 1;
+  if (days <= 0) return 0;
+  // Merge the intervals clipped to [from, to], then take their days away.
+  const clipped = disputed
+    .map((interval) => ({ from: interval.from > from ? interval.from : from, to: interval.to === null || interval.to > to ? to : interval.to }))
+    .filter((interval) => interval.from <= interval.to)
+    .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  // The last day already taken away ('' before the first interval: every date sorts after it).
+  let coveredUntil = '';
+  for (const interval of clipped) {
+    const start = interval.from <= coveredUntil ? addDays(coveredUntil, 1) : interval.from;
+    if (start > interval.to) continue;
+    days -= daysBetween(start, interval.to) + 1;
+    coveredUntil = interval.to;
+  }
+  return days;
+}
+
+export interface DateRange {
+  from: string;
+  /** Inclusive; null: still open. */
+  to: string | null;
+}
+
+/**
+ * The basis the days `from`…`to` (inclusive) add to one bill, and the largest principal charged: each day
+ * not under dispute is charged on principalOn(day). The principal changes only on the dates in `changes`,
+ * so it is asked once per stretch between them.
+ */
+export function chargeDays(input: { from: string; to: string; changes: readonly string[]; principalOn: (date: string) => number; disputed: readonly DateRange[]; dailyRate: number }): { basis: bigint; capBaseFen: number } {
+  let basis = 0n;
+  let capBaseFen = 0;
+  if (input.from > input.to) return { basis, capBaseFen };
+  const starts = [...new Set([input.from, ...input.changes.filter((date) => date > input.from && date <= input.to)])].sort();
+  for (const [index, start] of starts.entries()) {
+    const next = starts[index + 1];
+    const end = next ? addDays(next, -1) : input.to;
+    const principal = input.principalOn(start);
+    const days = principal > 0 ? undisputedDays(start, end, input.disputed) : 0;
+    if (days === 0) continue;
+    basis = accrueBasis(basis, principal, input.dailyRate, days);
+    capBaseFen = Math.max(capBaseFen, principal);
+  }
+  return { basis, capBaseFen };
+}
+
+/**
+ * Brings every overdue bill of the account up to `through`: each day not yet charged is charged on the
+ * principal the bill had unpaid at the end of that day (from the ledger as it stood then, so a payment,
+ * a credit or debit note, a refund or a reversal changes the amount from its own business day on, and the
+ * days before it keep the old amount, whenever the accrual runs), except the days the bill was disputed.
+ * Reads only; `lock` takes the accrual rows FOR UPDATE for a caller that writes them.
+ */
+export async function accrualStates(sql: Sql, tenantId: string, accountId: string, upTo: string, settings: CollectionSettings, lock: boolean): Promise<AccrualState[]> {
+  let through = upTo;
+  const existing = new Map(
+    (await sql.query<AccrualRow>(`SELECT bill_id, basis::text AS basis, accrued_through, cap_base_fen, posted_fen FROM late_fee_accruals WHERE account_id = $1${lock ? ' FOR UPDATE' : ''}`, [accountId])).map((row) => [row.bill_id, row]),
+  );
+  const states = new Map<string, AccrualState>(
+    [...existing.values()].map((row) => [row.bill_id, { billId: row.bill_id, basis: BigInt(row.basis), accruedThrough: row.accrued_through, capBaseFen: row.cap_base_fen, postedFen: row.posted_fen, changed: false }]),
+  );
+  const [account] = await sql.query<{ category: string; withheld_from: string | null }>(
+    `SELECT a.category, (SELECT min(b.created_on)::text FROM withholding_items i JOIN withholding_batches b ON b.id = i.batch_id WHERE i.account_id = a.id AND i.status = 'sent') AS withheld_from
+     FROM accounts a WHERE a.id = $1`,
+    [accountId],
+  );
+  if (!account || (account.category === 'residential' && !settings.lateFeeOnResidential)) return [...states.values()];
+  // While the bank has a debit of the account's arrears in hand (a withholding item awaiting its result), the
+  // days from the batch on wait: a debit that succeeds waives them (waiveWithholdingDays), one that fails or
+  // expires leaves them to be charged, from the ledger as it stood each day.
+  if (account.withheld_from !== null) {
+    const cap = addDays(account.withheld_from, -1);
+    if (cap < through) through = cap;
+  }
+  // Regular bills whose first chargeable day is on or before `through`, and the days each has to be charged.
+  const due = await sql.query<{ id: string; due_on: string }>(
     "SELECT id, due_on FROM bills WHERE account_id = $1 AND kind = 'regular' AND due_on < $2::date - $3::int ORDER BY period",
     [accountId, through, settings.lateFeeGraceDays],
   );
-  if (bills.length === 0) return;
-  const unpaid = await unpaidPrincipalByBill(sql, accountId, through);
-  const existing = new Map(
-    (await sql.query<AccrualRow>('SELECT bill_id, basis::text AS basis, accrued_through, cap_base_fen, posted_fen FROM late_fee_accruals WHERE account_id = $1 FOR UPDATE', [accountId])).map((row) => [row.bill_id, row]),
+  const windows: { billId: string; from: string }[] = [];
+  for (const bill of due) {
+    const first = firstChargeableDay(bill.due_on, settings.lateFeeGraceDays);
+    const accruedThrough = states.get(bill.id)?.accruedThrough ?? null;
+    if (chargeableDays(first, accruedThrough, through) === 0) continue;
+    windows.push({ billId: bill.id, from: accruedThrough && accruedThrough >= first ? addDays(accruedThrough, 1) : first });
+  }
+  if (windows.length === 0) return [...states.values()];
+  const bills = await sql.query<BillOfAccount>('SELECT id, kind, adjusts_bill_id, period, created_at FROM bills WHERE account_id = $1', [accountId]);
+  const moves = await sql.query<LedgerMove>(
+    "SELECT bill_id, entry_type, business_date::text AS business_date, (debit_fen - credit_fen)::int8 AS change FROM ledger_entries WHERE account_id = $1 AND ledger_account = 'receivable' AND business_date <= $2",
+    [accountId, through],
   );
-  for (const bill of bills) {
-    const row = existing.get(bill.id);
-    const principal = unpaid.get(bill.id) ?? 0;
-    if (!row && principal === 0) continue;
-    const days = chargeableDays(firstChargeableDay(bill.due_on, settings.lateFeeGraceDays), row?.accrued_through ?? null, through);
-    if (days === 0) continue;
-    const basis = accrueBasis(BigInt(row?.basis ?? '0'), principal, settings.lateFeeDailyRate, days);
-    const capBase = Math.max(row?.cap_base_fen ?? 0, principal);
+  const [tenant] = await sql.query<{ time_zone: string }>('SELECT time_zone FROM tenants WHERE id = $1', [tenantId]);
+  const zone = tenant?.time_zone ?? 'Asia/Shanghai';
+  const disputes = await sql.query<{ bill_id: string; opened_at: Date; closed_at: Date | null }>('SELECT bill_id, opened_at, closed_at FROM bill_disputes WHERE account_id = $1', [accountId]);
+  const disputedOf = new Map<string, DateRange[]>();
+  for (const dispute of disputes) {
+    const list = disputedOf.get(dispute.bill_id) ?? [];
+    list.push({ from: businessDate(new Date(dispute.opened_at), zone), to: dispute.closed_at ? businessDate(new Date(dispute.closed_at), zone) : null });
+    disputedOf.set(dispute.bill_id, list);
+  }
+  // The principal changes only on the business days of receivable entries: one segment per change.
+  const changes = [...new Set(moves.map((move) => move.business_date))];
+  const unpaidOn = new Map<string, Map<string, number>>();
+  const principalOn = (billId: string) => (date: string): number => {
+    let unpaid = unpaidOn.get(date);
+    if (!unpaid) {
+      unpaid = unpaidAsOf(bills, moves, date);
+      unpaidOn.set(date, unpaid);
+    }
+    return unpaid.get(billId) ?? 0;
+  };
+  for (const window of windows) {
+    const charged = chargeDays({ from: window.from, to: through, changes, principalOn: principalOn(window.billId), disputed: disputedOf.get(window.billId) ?? [], dailyRate: settings.lateFeeDailyRate });
+    let state = states.get(window.billId);
+    if (!state) {
+      if (charged.basis === 0n) continue;
+      state = { billId: window.billId, basis: 0n, accruedThrough: null, capBaseFen: 0, postedFen: 0, changed: false };
+      states.set(window.billId, state);
+    }
+    state.basis += charged.basis;
+    state.capBaseFen = Math.max(state.capBaseFen, charged.capBaseFen);
+  }
+  // Every bill whose days were looked at is accrued through `through` (charged or not: disputed, paid).
+  for (const window of windows) {
+    const state = states.get(window.billId);
+    if (!state) continue;
+    state.accruedThrough = through;
+    state.changed = true;
+  }
+  return [...states.values()];
+}
+
+/**
+ * Charges every overdue bill of the account for the days up to `through` that it was not charged yet
+ * (accrualStates); posts nothing. In the caller's transaction, under the account's money lock.
+ */
+export async function accrueLateFees(sql: Sql, tenantId: string, accountId: string, through: string, settings: CollectionSettings, at: Date): Promise<void> {
+  for (const state of await accrualStates(sql, tenantId, accountId, through, settings, true)) {
+    if (!state.changed) continue;
     await sql.query(
       `INSERT INTO late_fee_accruals (tenant_id, bill_id, account_id, basis, accrued_through, cap_base_fen, updated_at) VALUES ($1, $2, $3, $4::numeric, $5, $6, $7)
        ON CONFLICT (tenant_id, bill_id) DO UPDATE SET basis = EXCLUDED.basis, accrued_through = EXCLUDED.accrued_through, cap_base_fen = EXCLUDED.cap_base_fen, updated_at = EXCLUDED.updated_at`,
-      [tenantId, bill.id, accountId, basis.toString(), through, capBase, at],
+      [tenantId, state.billId, accountId, state.basis.toString(), state.accruedThrough, state.capBaseFen, at],
     );
   }
 }
 
-/** Brings accrual up to the day before `businessDate`, before a payment or deduction changes the principal. */
-export async function accrueBeforePayment(sql: Sql, tenantId: string, accountId: string, businessDate: string, at: Date): Promise<void> {
+/**
+ * A withholding debit asked for on `batchDay` succeeded on `debitDay`: the days from the batch to the day
+ * before the debit are not charged (the amount asked for carried the late fees up to the batch; the utility,
+ * not the customer, waited for the bank). Accrues through the day before the batch first, then marks every
+ * overdue bill accrued through the day before the debit with nothing added. Under the account's money lock.
+ */
+export async function waiveWithholdingDays(sql: Sql, tenantId: string, accountId: string, batchDay: string, debitDay: string, at: Date): Promise<void> {
+  const through = addDays(debitDay, -1);
+  if (through < batchDay) return;
   const settings = (await loadTenantSettings(sql)).collection;
-  await accrueLateFees(sql, tenantId, accountId, addDays(businessDate, -1), settings, at);
+  await lockAccountMoney(sql, tenantId, accountId, at);
+  await accrueLateFees(sql, tenantId, accountId, addDays(batchDay, -1), settings, at);
+  await sql.query(
+    `INSERT INTO late_fee_accruals (tenant_id, bill_id, account_id, accrued_through, updated_at)
+     SELECT $1, b.id, b.account_id, $3, $4 FROM bills b WHERE b.account_id = $2 AND b.kind = 'regular' AND b.due_on < $3::date - $5::int
+     ON CONFLICT (tenant_id, bill_id) DO UPDATE SET accrued_through = greatest(late_fee_accruals.accrued_through, EXCLUDED.accrued_through), updated_at = EXCLUDED.updated_at`,
+    [tenantId, accountId, through, at, settings.lateFeeGraceDays],
+  );
+}
+
+/**
+ * The late fees an account owes on `today`, brought up to date without writing anything: what is posted and
+ * unpaid, plus what an assessment today would post (accrued through yesterday, capped). This is what a
+ * payment made today settles after the principal (the payment itself posts the rest first).
+ */
+export async function lateFeesDueFen(sql: Sql, tenantId: string, accountId: string, today: string, settings?: CollectionSettings): Promise<number> {
+  const collection = settings ?? (await loadTenantSettings(sql)).collection;
+  const posted = await lateFeesOwedFen(sql, accountId);
+  let pending = 0;
+  for (const state of await accrualStates(sql, tenantId, accountId, addDays(today, -1), collection, false)) {
+    pending += feeToPost(feeTarget(state.basis, state.capBaseFen, collection.lateFeeCapPercent), state.postedFen);
+  }
+  return posted + pending;
+}
+
+/**
+ * Before money moves on an account (a payment or a deduction from the prepaid balance on `businessDate`):
+ * late fees are assessed through the day before, so the payment settles them up to date and none is left
+ * owed for the days before it.
+ */
+export async function assessBeforePayment(sql: Sql, tenantId: string, accountId: string, day: string, at: Date): Promise<number> {
+  const settings = (await loadTenantSettings(sql)).collection;
+  return assessLateFees(sql, tenantId, accountId, day, settings, at);
 }
 
 /**
@@ -155,6 +374,13 @@ export async function accrueBeforePayment(sql: Sql, tenantId: string, accountId:
  * Assessing again on the same day posts nothing.
  */
 export async function assessLateFees(sql: Sql, tenantId: string, accountId: string, today: string, settings: CollectionSettings, at: Date): Promise<number> {
+  // Most payments are of accounts with nothing overdue and no accrual: one look, and nothing to do.
+  const [work] = await sql.query<{ has_work: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM bills WHERE account_id = $1 AND kind = 'regular' AND due_on < $2::date - 1 - $3::int)
+         OR EXISTS (SELECT 1 FROM late_fee_accruals WHERE account_id = $1) AS has_work`,
+    [accountId, today, settings.lateFeeGraceDays],
+  );
+  if (!work?.has_work) return 0;
   await lockAccountMoney(sql, tenantId, accountId, at);
   await accrueLateFees(sql, tenantId, accountId, addDays(today, -1), settings, at);
   const rows = await sql.query<AccrualRow & { bill_no: string }>(

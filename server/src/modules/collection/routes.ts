@@ -110,13 +110,14 @@ export function registerCollectionRoutes(app: App, context: PlatformContext): vo
       schema: {
         tags,
         summary: 'Dunning notices (催缴通知), newest day first; channel=letter is the printable list for collectors',
-        description: 'WeChat notices are recorded as awaiting a gateway: there is no WeChat template-message gateway yet.',
+        description:
+          'A collector sees only the notices of the routes they collect on today; collection.manage sees every route. WeChat notices are recorded as awaiting a gateway: there is no WeChat template-message gateway yet.',
         security: read,
         querystring: noticesQuerySchema,
         response: { 200: z.object({ notices: z.array(noticeSchema) }), ...errors },
       },
     },
-    async (request) => ({ notices: await listNotices(context, staffOf(request).tenantId, request.query) }),
+    async (request) => ({ notices: await listNotices(context, staffOf(request).tenantId, request.query, viewerOf(request)) }),
   );
 
   app.post(

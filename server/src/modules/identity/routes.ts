@@ -29,8 +29,6 @@ const errors = {
   429: errorResponseSchema,
 };
 
-// Logins and code requests get a much tighter per-address limit than the rest of the API.
-const LOGIN_RATE_LIMIT = { rateLimit: { max: 20, timeWindow: '1 minute' } };
 
 const clientOf = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
 
@@ -48,13 +46,12 @@ function setSessionCookie(context: PlatformContext, reply: FastifyReply, name: s
 
 export interface IdentityDependencies {
   sms: SmsGateway;
-  loginRateLimitPerMinute?: number;
+  /** Logins and code requests get a much tighter per-address limit than the rest of the API (SHUIWU_LOGIN_RATE_LIMIT). */
+  loginRateLimitPerMinute: number;
 }
 
 export function registerIdentityRoutes(app: App, context: PlatformContext, dependencies: IdentityDependencies): void {
-  const loginLimit = dependencies.loginRateLimitPerMinute
-    ? { rateLimit: { max: dependencies.loginRateLimitPerMinute, timeWindow: '1 minute' } }
-    : LOGIN_RATE_LIMIT;
+  const loginLimit = { rateLimit: { max: dependencies.loginRateLimitPerMinute, timeWindow: '1 minute' } };
 
   app.post(
     '/api/staff/login',

@@ -22,20 +22,34 @@ export const LEDGER_ACCOUNTS = [
 ] as const;
 export type LedgerAccount = (typeof LEDGER_ACCOUNTS)[number];
 
-export const ENTRY_TYPES = ['bill', 'credit_note', 'debit_note', 'payment', 'refund', 'late_fee', 'adjustment', 'prepaid_topup', 'write_off'] as const;
+// payment_reversal (migration 0027): a supervisor's reversal (冲正) of a mistaken payment, the mirror of its journal.
+export const ENTRY_TYPES = ['bill', 'credit_note', 'debit_note', 'payment', 'refund', 'late_fee', 'adjustment', 'prepaid_topup', 'write_off', 'payment_reversal'] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
 export interface Leg {
   ledgerAccount: LedgerAccount;
   debitFen: number;
   creditFen: number;
+  /**
+   * The customer account, bill and text of this leg where they are not the journal's: a billing chunk's
+   * journal posts each bill's receivable to its own account and bill, and its revenue once for the chunk.
+   */
+  accountId?: string | null;
+  billId?: string | null;
+  description?: string;
 }
 
-/** One posting: legs whose debits equal their credits, for one customer account. */
+/** What is owed by or held for a customer: a leg on one of these always names the customer account. */
+export const CUSTOMER_LEDGER_ACCOUNTS: readonly LedgerAccount[] = ['receivable', 'prepaid', 'late_fee_receivable'];
+
+/**
+ * One posting: legs whose debits equal their credits, for one customer account, or (accountId null) for
+ * the utility's books with each customer leg naming its own account.
+ */
 export interface Journal {
   /** Given when the caller links the journal to its own records (a payment); else a new id. */
   journalId?: string;
-  accountId: string;
+  accountId: string | null;
   entryType: EntryType;
   billId: string | null;
   businessDate: string;
@@ -52,6 +66,10 @@ export function checkJournal(journal: Journal): void {
     const isOneSided = (leg.debitFen === 0) !== (leg.creditFen === 0);
     if (!Number.isSafeInteger(leg.debitFen) || !Number.isSafeInteger(leg.creditFen) || leg.debitFen < 0 || leg.creditFen < 0 || !isOneSided) {
       throw new DomainError('validation', 'ledger_leg_invalid', '记账分录金额无效', 'A ledger leg must be a whole number of fen on exactly one side');
+    }
+    const account = leg.accountId !== undefined ? leg.accountId : journal.accountId;
+    if (account === null && CUSTOMER_LEDGER_ACCOUNTS.includes(leg.ledgerAccount)) {
+      throw new DomainError('validation', 'ledger_leg_invalid', '应收、预存和滞纳金分录必须指明用户账户', `A ${leg.ledgerAccount} leg must name the customer account`);
     }
     debits += leg.debitFen;
     credits += leg.creditFen;
@@ -82,7 +100,9 @@ function entryRows(tenantId: string, journals: readonly Journal[], newId?: () =>
     checkJournal(journal);
     const journalId = journal.journalId ?? (newId ? newId() : randomUUID());
     for (const leg of journal.legs) {
-      const row = [tenantId, journalId, journal.accountId, leg.ledgerAccount, journal.entryType, leg.debitFen, leg.creditFen, journal.billId, journal.businessDate, journal.postedAt, journal.description];
+      const accountId = leg.accountId !== undefined ? leg.accountId : journal.accountId;
+      const billId = leg.billId !== undefined ? leg.billId : journal.billId;
+      const row = [tenantId, journalId, accountId, leg.ledgerAccount, journal.entryType, leg.debitFen, leg.creditFen, billId, journal.businessDate, journal.postedAt, leg.description ?? journal.description];
       rows.push(newId ? [newId(), ...row] : row);
     }
   }

@@ -11,6 +11,7 @@ import { businessDate } from '../customers';
 import { findTenantById } from '../tenancy';
 import type { CounterPaymentRequest, MethodTotals, Till, TillClose } from './schemas';
 import { COUNTER_METHODS, recordPayment, settleFromPrepaid } from './settlement';
+import { reversalsOn, type Reversal } from './reversals';
 import { receiptOf } from './statement';
 import type { Receipt } from './schemas';
 
@@ -33,11 +34,13 @@ export async function todayOf(context: PlatformContext, tenantId: string): Promi
 }
 
 async function totalsOf(sql: Sql, tillId: string): Promise<{ totals: MethodTotals; payments: number }> {
-  // Refunds paid out of the till (refunds.ts) come off what it holds.
+  // Refunds paid out of the till (refunds.ts) and reversals of its payments while it was open (reversals.ts)
+  // come off what it holds.
   const rows = await sql.query<{ channel: keyof MethodTotals; amount: number; count: number }>(
     `SELECT channel, sum(amount)::int8 AS amount, count(*) FILTER (WHERE amount > 0)::int AS count FROM (
        SELECT channel, amount_fen AS amount FROM payments WHERE till_id = $1
-       UNION ALL SELECT channel, -amount_fen FROM refunds WHERE till_id = $1 AND status <> 'failed') AS moves GROUP BY channel`,
+       UNION ALL SELECT channel, -amount_fen FROM refunds WHERE till_id = $1 AND status <> 'failed'
+       UNION ALL SELECT p.channel, -r.amount_fen FROM payment_reversals r JOIN payments p ON p.id = r.payment_id WHERE r.till_id = $1) AS moves GROUP BY channel`,
     [tillId],
   );
   const totals = emptyTotals();
@@ -131,13 +134,13 @@ export async function closeTill(context: PlatformContext, tenantId: string, staf
   });
 }
 
-/** Every till of a day, with totals per cashier (for the supervisor's daily check). */
-export async function listTills(context: PlatformContext, tenantId: string, date: string): Promise<Till[]> {
+/** Every till of a day, with totals per cashier, and the day's reversals (for the supervisor's daily check). */
+export async function listTills(context: PlatformContext, tenantId: string, date: string): Promise<{ tills: Till[]; reversals: Reversal[] }> {
   return context.db.withTenant(tenantId, async (sql) => {
     const rows = await sql.query<TillRow>(`SELECT ${TILL_COLUMNS} FROM tills t JOIN staff s ON s.id = t.staff_id WHERE t.business_date = $1 ORDER BY s.display_name, t.opened_at`, [date]);
     const tills: Till[] = [];
     for (const row of rows) tills.push(await toTill(sql, row));
-    return tills;
+    return { tills, reversals: await reversalsOn(sql, date) };
   });
 }
 

@@ -12,6 +12,7 @@ import type { Sql } from '../../platform/db/database';
 import { constantTimeEqual } from '../../platform/crypto';
 import { DomainError, notFound } from '../../platform/errors';
 import { maskPersonName } from '../../platform/masking';
+import { lateFeesDueFen, lateFeesOwedFen } from '../collection';
 import { businessDate } from '../customers';
 import { openBills, recordPayment } from './settlement';
 import { balanceOf } from './statement';
@@ -189,7 +190,10 @@ export interface GovBillLookup {
   accountNo: string;
   holderName: string;
   address: string;
+  /** What paying everything costs today: the open bills and the late fees. */
   owedFen: number;
+  /** Of owedFen, the late fees (滞纳金) owed today, brought up to date. */
+  lateFeeFen: number;
   balanceFen: number;
   openBills: { billNo: string; period: string; openFen: number }[];
 }
@@ -207,12 +211,16 @@ export async function lookupGovBills(context: PlatformContext, tenant: GovTenant
     const account = rows[0];
     if (!account) throw accountNotFound();
     const open = await openBills(sql, account.id, today);
+    const lateFeeFen = await lateFeesDueFen(sql, tenant.id, account.id, today);
+    // Late fees accrued through yesterday but not yet posted count as owed: the payment posts them first.
+    const pendingFen = lateFeeFen - (await lateFeesOwedFen(sql, account.id));
     return {
       accountNo: account.account_no,
       holderName: account.kind === 'organisation' ? account.name : maskPersonName(account.name),
       address: account.full_address,
-      owedFen: open.reduce((sum, bill) => sum + bill.openFen, 0),
-      balanceFen: await balanceOf(sql, account.id),
+      owedFen: open.reduce((sum, bill) => sum + bill.openFen, 0) + lateFeeFen,
+      lateFeeFen,
+      balanceFen: (await balanceOf(sql, account.id)) + pendingFen,
       openBills: open.map((bill) => ({ billNo: bill.billNo, period: bill.period, openFen: bill.openFen })),
     };
   });
@@ -232,6 +240,8 @@ export interface GovPaymentAnswer {
   amountFen: number;
   receiptNo: string;
   allocatedFen: number;
+  /** Of allocatedFen, what settled late fees (absent in answers stored before late fees were shown). */
+  lateFeeFen?: number;
   prepaidFen: number;
   paidAt: string;
   statementDate: string;
@@ -278,6 +288,7 @@ export async function confirmGovPayment(context: PlatformContext, tenant: GovTen
         amountFen: input.amountFen,
         receiptNo: payment.receiptNo,
         allocatedFen: payment.allocatedFen,
+        lateFeeFen: payment.lateFeeFen,
         prepaidFen: payment.prepaidFen,
         paidAt: paidAt.toISOString(),
         statementDate,

@@ -8,5 +8,6 @@ export { creditOrder, sweepOpenOrders } from './orders';
 export { registerPaymentSimulator, type PaymentSimulator, type SandboxCredentials } from './channels';
 export { registerWithholdingRoutes } from './withholding-routes';
 export { registerGovAppRoutes } from './gov-app-routes';
-export { createMandate, maskBankAccount } from './withholding';
+export { createMandate, expireWithholdingBatches, maskBankAccount } from './withholding';
 export { govRequestHeaders, issueGovCredential, signGovRequest } from './gov-app';
+export { reversePayment } from './reversals';

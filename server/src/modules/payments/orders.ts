@@ -10,6 +10,7 @@ import { recordAudit, systemActor, type Actor } from '../../platform/audit/audit
 import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
 import { DomainError, notFound } from '../../platform/errors';
+import { lateFeesDueFen } from '../collection';
 import { isAccountBound } from '../customers';
 import type { AlipayNotificationResult, WechatPayNotificationResult } from './channels';
 import { todayOf } from './counter';
@@ -75,8 +76,9 @@ export interface OrderContext {
 }
 
 /**
- * Places an order for the oldest open bills (the ones named must be exactly those, oldest first) or for a
- * top-up, with the chosen channel, and returns it with the URL the browser pays at.
+ * Places an order for the oldest open bills (the ones named must be exactly those, oldest first; all of them
+ * with the late fees owed today, or none when only late fees are owed) or for a top-up, with the chosen
+ * channel, and returns it with the URL the browser pays at.
  */
 export async function createPaymentOrder(context: PlatformContext, gateways: PaymentGateways, who: OrderContext, input: NewPaymentOrder): Promise<PaymentOrder> {
   if ((input.billIds === undefined) === (input.topupFen === undefined)) {
@@ -100,14 +102,20 @@ export async function createPaymentOrder(context: PlatformContext, gateways: Pay
     if (input.billIds) {
       const open = await openBills(sql, input.accountId, today);
       const oldest = open.slice(0, input.billIds.length);
-      const sameBills = oldest.length === input.billIds.length && oldest.every((bill, index) => bill.billId === input.billIds?.[index]);
+      const sameBills = oldest.length === input.billIds.length && oldest.every((bill, index) => bill.billId === input.billIds?.[index]) && (input.billIds.length > 0 || open.length === 0);
       if (!sameBills) {
         throw new DomainError('conflict', 'bills_not_oldest_open', '请按时间顺序从最早的欠费账单开始缴纳', 'Pay the oldest open bills first, in order', [
           { field: 'billIds', zh: open.length === 0 ? '没有待缴账单' : '须为最早的待缴账单', en: open.length === 0 ? 'nothing is open' : 'must be the oldest open bills, oldest first' },
         ]);
       }
-      amountFen = oldest.reduce((sum, bill) => sum + bill.openFen, 0);
+      // Late fees are settled after the principal of every open bill: an order for all of them carries the
+      // late fees owed today too (brought up to date), so paying it leaves nothing owed.
+      const lateFeeFen = oldest.length === open.length ? await lateFeesDueFen(sql, who.tenantId, input.accountId, today) : 0;
+      amountFen = oldest.reduce((sum, bill) => sum + bill.openFen, 0) + lateFeeFen;
       billIds = oldest.map((bill) => bill.billId);
+      if (amountFen === 0) {
+        throw new DomainError('conflict', 'nothing_owed', '没有待缴的水费或滞纳金', 'Nothing is owed on bills or in late fees', [{ field: 'billIds', zh: '没有待缴账单', en: 'nothing is open' }]);
+      }
     } else {
       amountFen = input.topupFen as number;
     }

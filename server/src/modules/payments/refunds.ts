@@ -189,6 +189,10 @@ export async function requestRefund(context: PlatformContext, gateways: PaymentG
       throw new DomainError('conflict', 'refund_channel_unsupported', `${methodName.zh}缴费不能在此退款`, `${methodName.en} payments cannot be refunded here`, [{ field: 'id', zh: '该缴费方式不支持退款', en: 'this payment method has no refund' }]);
     }
     const balance = await lockAccountMoney(sql, tenantId, payment.account_id, now);
+    const reversed = await sql.query('SELECT 1 FROM payment_reversals WHERE payment_id = $1', [payment.id]);
+    if (reversed.length > 0) {
+      throw new DomainError('conflict', 'payment_reversed', '该笔缴费已冲正，不能再退款', 'The payment was reversed; it cannot be refunded', [{ field: 'id', zh: '已冲正', en: 'already reversed' }]);
+    }
     const refundable = payment.amount_fen - (await refundedFen(sql, payment.id));
     if (input.amountFen > refundable) {
       throw new DomainError('conflict', 'refund_exceeds_payment', `该笔缴费最多还可退 ${refundable} 分`, `At most ${refundable} fen of this payment is left to refund`, [{ field: 'amountFen', zh: '超过可退金额', en: 'exceeds what is left to refund' }]);

@@ -15,6 +15,7 @@ import {
   tillCloseSchema,
   tillSchema,
 } from './schemas';
+import { reversalRequestSchema, reversalSchema, reversePayment } from './reversals';
 import { getAccountMoney, getReceipt, getStatement, listPayments, type Viewer } from './service';
 
 export const paymentErrors = {
@@ -161,11 +162,46 @@ export function registerPaymentRoutes(app: App, context: PlatformContext): void 
         tags: ['payments'],
         summary: "A day's tills with totals per cashier",
         security: staffRead,
+        description: 'With the reversals (冲正) of that day: a counter payment reversed while its till was open is in that till’s totals (tillId), any other reversal only here.',
         querystring: z.strictObject({ date: z.iso.date() }),
-        response: { 200: z.object({ tills: z.array(tillSchema) }), ...paymentErrors },
+        response: { 200: z.object({ tills: z.array(tillSchema), reversals: z.array(reversalSchema) }), ...paymentErrors },
       },
     },
-    async (request) => ({ tills: await listTills(context, staffOf(request).tenantId, request.query.date) }),
+    async (request) => listTills(context, staffOf(request).tenantId, request.query.date),
+  );
+
+  // ---- supervisors: reversal of a mistaken payment ----
+  app.post(
+    '/api/payments/:id/reversal',
+    {
+      preValidation: staffGuard(context, 'payment.reverse'),
+      schema: {
+        tags: ['payments'],
+        summary: 'Reverse (冲正) a payment recorded by mistake, with a reason: the mirror journal re-opens the bills, late fees and prepaid it settled',
+        description:
+          'Supervisors only (payment.reverse), never the cashier who took it. Refused for a payment already reversed or refunded, and for WeChat Pay and Alipay payments (refund those). A counter payment whose till is still open comes off that till. Idempotency-Key: repeats get the first answer.',
+        security: staffWrite,
+        params: uuidParamsSchema,
+        headers: idempotencyHeaders,
+        body: reversalRequestSchema,
+        response: { 201: reversalSchema, ...paymentErrors },
+      },
+    },
+    async (request, reply) => {
+      const staff = staffOf(request);
+      const hash = requestHash('POST', '/api/payments/:id/reversal', { params: request.params, body: request.body });
+      const result = await withIdempotency(
+        context.db,
+        staff.tenantId,
+        `staff:${staff.staffId}`,
+        idempotencyKeyOf(request),
+        hash,
+        context.clock.now(),
+        async () => ({ status: 201, body: await reversePayment(context, { tenantId: staff.tenantId, staffId: staff.staffId, actor: staffActor(request) }, request.params.id, request.body) }),
+        domainErrorResponse,
+      );
+      return reply.code(result.status as 201).send(result.body as never);
+    },
   );
 
   // ---- portal: only accounts the customer bound ----

@@ -26,6 +26,11 @@ export const paymentSummarySchema = z
     businessDate: z.iso.date(),
     cashier: z.string().nullable(),
     channelTradeNo: z.string().nullable(),
+    refundedFen: fen.meta({ description: 'Refunded of it so far (refunds not failed)' }),
+    reversal: z
+      .object({ reversedAt: z.iso.datetime(), reason: z.string(), reversedBy: z.string() })
+      .nullable()
+      .meta({ description: 'Set when a supervisor reversed (冲正) the payment: its money is no longer on the account' }),
   })
   .meta({ id: 'PaymentSummary' });
 export type PaymentSummary = z.infer<typeof paymentSummarySchema>;
@@ -35,6 +40,7 @@ export const receiptSchema = paymentSummarySchema
     holderName: z.string().meta({ description: 'Masked for persons' }),
     address: z.string(),
     settledBills: z.array(z.object({ billId: z.uuid(), billNo: z.string(), period: z.string(), amountFen: fen })),
+    lateFeeFen: fen.meta({ description: 'What of the payment settled late fees (滞纳金), after the bills' }),
     balanceAfterFen: fen.meta({ description: 'Owed (positive) or in credit (negative) after this payment' }),
     utility: z.object({ name: z.string(), hotline: z.string().nullable() }),
   })
@@ -87,8 +93,9 @@ export const openBillSchema = z.object({ billId: z.uuid(), billNo: z.string(), p
 export const accountMoneySchema = z
   .object({
     accountId: z.uuid(),
-    balanceFen: fen.meta({ description: 'Owed (positive) or in credit (negative)' }),
+    balanceFen: fen.meta({ description: 'Owed (positive) or in credit (negative) today: open bills and late fees (brought up to date) less prepaid' }),
     prepaidFen: fen,
+    lateFeeFen: fen.meta({ description: 'Late fees (滞纳金) owed today, brought up to date: settled after the principal of every open bill' }),
     openBills: z.array(openBillSchema).meta({ description: 'Bills with something left to pay, oldest first' }),
   })
   .meta({ id: 'AccountMoney' });
@@ -98,7 +105,7 @@ export const newPaymentOrderSchema = z
   .strictObject({
     accountId: z.uuid(),
     channel: onlineChannelSchema,
-    billIds: z.array(z.uuid()).min(1).max(60).optional().meta({ description: 'Bills to pay; they must be the oldest open ones (payments settle the oldest first)' }),
+    billIds: z.array(z.uuid()).max(60).optional().meta({ description: 'Bills to pay; they must be the oldest open ones (payments settle the oldest first). All of them: the late fees owed today are added; none ([]): only the late fees' }),
     topupFen: positiveFen.optional().meta({ description: 'A prepaid top-up instead of bills' }),
   })
   .meta({ id: 'NewPaymentOrder' });

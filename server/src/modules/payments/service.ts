@@ -2,6 +2,7 @@
 import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
 import { notFound } from '../../platform/errors';
+import { lateFeesDueFen, lateFeesOwedFen } from '../collection';
 import { isAccountBound } from '../customers';
 import { todayOf } from './counter';
 import type { AccountMoney, PaymentSummary, Receipt, Statement } from './schemas';
@@ -21,16 +22,23 @@ async function requireAccount(sql: Sql, viewer: Viewer, accountId: string): Prom
   if (rows.length === 0) throw notFound(ACCOUNT);
 }
 
-export async function moneyOf(sql: Sql, accountId: string, today: string): Promise<AccountMoney> {
+/**
+ * What an account owes today: late fees are brought up to date (accrued through yesterday, as a payment
+ * today would assess them), so paying balanceFen — the open bills and lateFeeFen, less prepaid — leaves
+ * nothing owed.
+ */
+export async function moneyOf(sql: Sql, tenantId: string, accountId: string, today: string): Promise<AccountMoney> {
   const [prepaid] = await sql.query<{ balance_fen: number }>('SELECT balance_fen FROM prepaid_balances WHERE account_id = $1', [accountId]);
-  return { accountId, balanceFen: await balanceOf(sql, accountId), prepaidFen: prepaid?.balance_fen ?? 0, openBills: await openBills(sql, accountId, today) };
+  const lateFeeFen = await lateFeesDueFen(sql, tenantId, accountId, today);
+  const pendingFen = lateFeeFen - (await lateFeesOwedFen(sql, accountId));
+  return { accountId, balanceFen: (await balanceOf(sql, accountId)) + pendingFen, prepaidFen: prepaid?.balance_fen ?? 0, lateFeeFen, openBills: await openBills(sql, accountId, today) };
 }
 
 export async function getAccountMoney(context: PlatformContext, tenantId: string, viewer: Viewer, accountId: string): Promise<AccountMoney> {
   const today = await todayOf(context, tenantId);
   return context.db.withTenant(tenantId, async (sql) => {
     await requireAccount(sql, viewer, accountId);
-    return moneyOf(sql, accountId, today);
+    return moneyOf(sql, tenantId, accountId, today);
   });
 }
 

@@ -7,9 +7,10 @@
  *   settlement from prepaid debit prepaid                          credit receivable, late_fee_receivable
  *
  * Late fees (滞纳金, module collection) are settled after the principal of every open bill: money goes to the
- * bills oldest first, then to the late fees owed, then to prepaid. Before the principal changes, the
- * collection module brings late-fee accrual up to the day before the business day (a payment stops accrual
- * on what it paid), and after it, checks whether the arrears are paid in full (reconnection orders).
+ * bills oldest first, then to the late fees owed, then to prepaid. Before the money moves, the collection
+ * module assesses the late fees up to the day before the business day (so a payment of everything owed
+ * today leaves no late fee behind), and after it, checks whether the arrears are paid in full
+ * (reconnection orders).
  *
  * The prepaid balance is also kept in prepaid_balances, whose row is locked first by every operation on an
  * account's money: concurrent payments and deductions of one account run one after the other, and the
@@ -21,7 +22,7 @@ import { nextCounterValue } from '../../platform/db/counters';
 import { timeOrderedUuid } from '../../platform/db/ids';
 import { DomainError } from '../../platform/errors';
 import { standingsOf } from '../bills';
-import { accrueBeforePayment, afterArrearsChange, lateFeesOwedFen } from '../collection';
+import { afterArrearsChange, assessBeforePayment, lateFeesOwedFen } from '../collection';
 import { postJournals, type LedgerAccount } from '../ledger';
 
 export const PAYMENT_METHODS = ['wechatpay', 'alipay', 'cash', 'card', 'transfer', 'bank_withholding', 'gov_app'] as const;
@@ -142,7 +143,7 @@ export async function recordPayment(sql: Sql, tenantId: string, input: IncomingP
     throw new DomainError('validation', 'validation_failed', '金额必须是正整数分', 'The amount must be a positive whole number of fen', [{ field: 'amountFen', zh: '必须大于 0', en: 'must be more than 0' }]);
   }
   await lockAccountMoney(sql, tenantId, input.accountId, input.receivedAt);
-  await accrueBeforePayment(sql, tenantId, input.accountId, input.businessDate, input.receivedAt);
+  await assessBeforePayment(sql, tenantId, input.accountId, input.businessDate, input.receivedAt);
   const { settlements, restFen: afterBills } = allocateOldestFirst(await openBills(sql, input.accountId, input.businessDate), input.amountFen);
   const lateFeeFen = Math.min(afterBills, await lateFeesOwedFen(sql, input.accountId));
   const restFen = afterBills - lateFeeFen;
@@ -201,7 +202,7 @@ export async function deductPrepaid(sql: Sql, tenantId: string, accountId: strin
   if (amountFen > balance) {
     throw new DomainError('conflict', 'insufficient_prepaid', `预存余额不足（余额 ${balance} 分）`, `The prepaid balance (${balance} fen) does not cover it`, [{ field: 'amountFen', zh: '超过预存余额', en: 'exceeds the prepaid balance' }]);
   }
-  await accrueBeforePayment(sql, tenantId, accountId, businessDate, at);
+  await assessBeforePayment(sql, tenantId, accountId, businessDate, at);
   const { settlements, restFen: afterBills } = allocateOldestFirst(await openBills(sql, accountId, businessDate), amountFen);
   const lateFeeFen = Math.min(afterBills, await lateFeesOwedFen(sql, accountId));
   const restFen = afterBills - lateFeeFen;
@@ -238,7 +239,8 @@ export async function deductPrepaid(sql: Sql, tenantId: string, accountId: strin
 export async function settleFromPrepaid(sql: Sql, tenantId: string, accountId: string, at: Date, businessDate: string): Promise<number> {
   const balance = await lockAccountMoney(sql, tenantId, accountId, at);
   if (balance === 0) return 0;
-  // Principal on bills and late fees: both are settled from the prepaid balance.
+  // Principal on bills and late fees (assessed up to date first): both are settled from the prepaid balance.
+  await assessBeforePayment(sql, tenantId, accountId, businessDate, at);
   const owed = (await receivableFen(sql, accountId)) + (await lateFeesOwedFen(sql, accountId));
   const amount = balance < owed ? balance : owed;
   if (amount === 0) return 0;

@@ -22,11 +22,18 @@ interface PaymentRow {
   business_date: string;
   staff_name: string | null;
   channel_trade_no: string | null;
+  refunded_fen: number;
+  reversed_at: Date | null;
+  reversal_reason: string | null;
+  reversed_by: string | null;
 }
 
 const PAYMENT_SELECT = `SELECT p.id, p.receipt_no, p.account_id, a.account_no, p.channel, p.amount_fen, p.allocated_fen, p.prepaid_fen,
-    p.received_at, p.business_date, s.display_name AS staff_name, p.channel_trade_no
-  FROM payments p JOIN accounts a ON a.id = p.account_id LEFT JOIN staff s ON s.id = p.staff_id`;
+    p.received_at, p.business_date, s.display_name AS staff_name, p.channel_trade_no,
+    (SELECT coalesce(sum(f.amount_fen), 0) FROM refunds f WHERE f.payment_id = p.id AND f.status <> 'failed')::int8 AS refunded_fen,
+    v.reversed_at, v.reason AS reversal_reason, vs.display_name AS reversed_by
+  FROM payments p JOIN accounts a ON a.id = p.account_id LEFT JOIN staff s ON s.id = p.staff_id
+  LEFT JOIN payment_reversals v ON v.payment_id = p.id LEFT JOIN staff vs ON vs.id = v.staff_id`;
 
 const toSummary = (row: PaymentRow): PaymentSummary => ({
   id: row.id,
@@ -42,6 +49,8 @@ const toSummary = (row: PaymentRow): PaymentSummary => ({
   businessDate: row.business_date,
   cashier: row.staff_name,
   channelTradeNo: row.channel_trade_no,
+  refundedFen: row.refunded_fen,
+  reversal: row.reversed_at ? { reversedAt: new Date(row.reversed_at).toISOString(), reason: row.reversal_reason ?? '', reversedBy: row.reversed_by ?? '' } : null,
 });
 
 /** What the customer owes (positive: principal on bills and late fees) or has in credit (negative), from the ledger. */
@@ -71,12 +80,17 @@ export async function receiptOf(sql: Sql, tenantId: string, paymentId: string): 
     `SELECT b.id AS bill_id, b.bill_no, b.period, s.amount_fen FROM bill_settlements s JOIN bills b ON b.id = s.bill_id WHERE s.payment_id = $1 ORDER BY b.period`,
     [paymentId],
   );
+  const [fees] = await sql.query<{ fen: number }>(
+    "SELECT coalesce(sum(e.credit_fen - e.debit_fen), 0)::int8 AS fen FROM ledger_entries e JOIN payments p ON p.journal_id = e.journal_id WHERE p.id = $1 AND e.ledger_account = 'late_fee_receivable'",
+    [paymentId],
+  );
   const [utility] = await sql.query<{ name: string; hotline: string | null }>('SELECT name, hotline FROM tenants WHERE id = $1', [tenantId]);
   return {
     ...toSummary(row),
     holderName: holder ? (holder.kind === 'organisation' ? holder.name : maskPersonName(holder.name)) : '',
     address: holder?.full_address ?? '',
     settledBills: settled.map((item) => ({ billId: item.bill_id, billNo: item.bill_no, period: item.period, amountFen: item.amount_fen })),
+    lateFeeFen: fees?.fen ?? 0,
     balanceAfterFen: await balanceOf(sql, row.account_id),
     utility: { name: utility?.name ?? '', hotline: utility?.hotline ?? null },
   };

@@ -45,7 +45,7 @@ const batchSummarySchema = z
     adapterId: z.string(),
     utilityCode: z.string(),
     createdOn: z.iso.date(),
-    status: z.enum(['sent', 'completed']),
+    status: z.enum(['sent', 'completed', 'expired']).meta({ description: 'expired: no result file came within the utility’s limit (collection.withholdingResultDays); its items were released and a result file for it is refused' }),
     itemCount: z.int(),
     totalFen: fen,
     successCount: z.int(),
@@ -55,6 +55,7 @@ const batchSummarySchema = z
     createdAt: z.iso.datetime(),
     createdBy: z.string(),
     resultImportedAt: z.iso.datetime().nullable(),
+    expiredAt: z.iso.datetime().nullable(),
   })
   .meta({ id: 'WithholdingBatchSummary' });
 
@@ -68,7 +69,7 @@ const batchItemSchema = z
     bankAccountMasked: z.string(),
     amountFen: fen,
     billRef: z.string(),
-    status: z.enum(['sent', 'succeeded', 'failed']),
+    status: z.enum(['sent', 'succeeded', 'failed', 'expired']),
     failureCode: z.string().nullable(),
     failureReason: z.string().nullable(),
     bankRef: z.string().nullable(),

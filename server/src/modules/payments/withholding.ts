@@ -7,11 +7,14 @@
  * (audited) download of a batch file, which the bank needs.
  */
 import { createHash } from 'node:crypto';
-import { recordAudit, type Actor } from '../../platform/audit/audit';
+import { recordAudit, systemActor, type Actor } from '../../platform/audit/audit';
 import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
 import { nextCounterValue } from '../../platform/db/counters';
 import { DomainError, notFound } from '../../platform/errors';
+import { lateFeesDueFen, waiveWithholdingDays } from '../collection';
+import { businessDate } from '../customers';
+import { findTenantById, loadTenantSettings } from '../tenancy';
 import { todayOf } from './counter';
 import { FileRejected, findWithholdingAdapter, type RowError, type WithholdingAdapter, type WithholdingBatch, type WithholdingResult } from './files';
 import { allocateOldestFirst, openBills, recordPayment } from './settlement';
@@ -184,7 +187,7 @@ export interface BatchSummary {
   adapterId: string;
   utilityCode: string;
   createdOn: string;
-  status: 'sent' | 'completed';
+  status: 'sent' | 'completed' | 'expired';
   itemCount: number;
   totalFen: number;
   successCount: number;
@@ -194,6 +197,7 @@ export interface BatchSummary {
   createdAt: string;
   createdBy: string;
   resultImportedAt: string | null;
+  expiredAt: string | null;
 }
 
 export interface BatchItem {
@@ -205,7 +209,7 @@ export interface BatchItem {
   bankAccountMasked: string;
   amountFen: number;
   billRef: string;
-  status: 'sent' | 'succeeded' | 'failed';
+  status: 'sent' | 'succeeded' | 'failed' | 'expired';
   failureCode: string | null;
   failureReason: string | null;
   bankRef: string | null;
@@ -225,7 +229,7 @@ interface BatchRow {
   adapter_id: string;
   utility_code: string;
   created_on: string;
-  status: 'sent' | 'completed';
+  status: 'sent' | 'completed' | 'expired';
   item_count: number;
   total_fen: number;
   success_count: number;
@@ -236,10 +240,11 @@ interface BatchRow {
   created_by: string;
   result_imported_at: Date | null;
   result_file_sha256: Uint8Array | null;
+  expired_at: Date | null;
 }
 
 const BATCH_COLUMNS = `id, batch_no, bank_code, adapter_id, utility_code, created_on, status, item_count, total_fen, success_count, success_fen, failed_count, failed_fen,
-  created_at, created_by, result_imported_at, result_file_sha256`;
+  created_at, created_by, result_imported_at, result_file_sha256, expired_at`;
 
 const toBatchSummary = (row: BatchRow): BatchSummary => ({
   id: row.id,
@@ -258,6 +263,7 @@ const toBatchSummary = (row: BatchRow): BatchSummary => ({
   createdAt: row.created_at.toISOString(),
   createdBy: row.created_by,
   resultImportedAt: row.result_imported_at?.toISOString() ?? null,
+  expiredAt: row.expired_at?.toISOString() ?? null,
 });
 
 interface ItemRow {
@@ -270,7 +276,7 @@ interface ItemRow {
   bank_account_encrypted: Uint8Array;
   amount_fen: number;
   bill_ref: string;
-  status: 'sent' | 'succeeded' | 'failed';
+  status: 'sent' | 'succeeded' | 'failed' | 'expired';
   failure_code: string | null;
   failure_reason: string | null;
   bank_ref: string | null;
@@ -354,9 +360,9 @@ export interface NewBatch {
 }
 
 /**
- * Collects every active mandate of the bank whose account owes something on bills and has not already been
- * asked for it in a batch awaiting its result (owed on open bills − pending items), oldest bills first, into
- * a new batch with one item per account (status 'sent'). The file is encoded once here, so a batch the
+ * Collects every active mandate of the bank whose account owes something — on bills, and in late fees brought
+ * up to date — and has not already been asked for it in a batch awaiting its result (owed − pending items),
+ * into a new batch with one item per account (status 'sent'). The file is encoded once here, so a batch the
  * bank's format cannot carry (e.g. a name outside GBK) is refused naming the item, and nothing is written.
  */
 export async function createBatch(context: PlatformContext, tenant: { id: string; code: string }, input: NewBatch, actor: Actor): Promise<BatchDetail> {
@@ -377,18 +383,22 @@ export async function createBatch(context: PlatformContext, tenant: { id: string
     );
     const pending = new Map(pendingRows.map((row) => [row.account_id, row.pending]));
     const items: { mandateId: string; accountId: string; accountNo: string; holderName: string; bankAccountNo: string; amountFen: number; billRef: string }[] = [];
+    const settings = (await loadTenantSettings(sql)).collection;
     for (const mandate of mandates) {
       const open = await openBills(sql, mandate.account_id, today);
-      if (open.length === 0) continue;
-      // What earlier batches already ask for covers the oldest bills; the rest is asked for now.
-      const covered = allocateOldestFirst(open, pending.get(mandate.account_id) ?? 0).settlements;
+      // Late fees owed today (brought up to date) are debited with the bills: settled after their principal.
+      const lateFeeFen = await lateFeesDueFen(sql, tenant.id, mandate.account_id, today, settings);
+      if (open.length === 0 && lateFeeFen === 0) continue;
+      // What earlier batches already ask for covers the oldest bills, then the late fees; the rest is asked for now.
+      const { settlements: covered, restFen: coveredBeyondBills } = allocateOldestFirst(open, pending.get(mandate.account_id) ?? 0);
       const remaining = open
         .map((bill) => ({ ...bill, openFen: bill.openFen - (covered.find((settlement) => settlement.billId === bill.billId)?.amountFen ?? 0) }))
         .filter((bill) => bill.openFen > 0);
-      const amountFen = remaining.reduce((sum, bill) => sum + bill.openFen, 0);
+      const feesLeft = Math.max(lateFeeFen - coveredBeyondBills, 0);
+      const amountFen = remaining.reduce((sum, bill) => sum + bill.openFen, 0) + feesLeft;
       if (amountFen <= 0) continue;
-      const first = remaining[0] as (typeof remaining)[number];
-      const billRef = remaining.length > 1 ? `${first.billNo}+${remaining.length - 1}` : first.billNo;
+      const first = remaining[0];
+      const billRef = !first ? 'LATEFEE' : remaining.length > 1 ? `${first.billNo}+${remaining.length - 1}` : first.billNo;
       items.push({ mandateId: mandate.id, accountId: mandate.account_id, accountNo: mandate.account_no, holderName: mandate.holder_name, bankAccountNo: context.cipher.decrypt(mandate.bank_account_encrypted), amountFen, billRef: billRef.slice(0, 40) });
     }
     if (items.length === 0) {
@@ -472,6 +482,17 @@ const sameOutcome = (item: ItemRow, result: WithholdingResult) =>
 export async function importBatchResult(context: PlatformContext, tenantId: string, id: string, bytes: Buffer, actor: Actor): Promise<ResultImport> {
   return context.db.withTenant(tenantId, async (sql) => {
     const row = await batchRow(sql, id, true);
+    if (row.status === 'expired') {
+      const tenant = await findTenantById(context, tenantId);
+      const expiredOn = row.expired_at ? businessDate(row.expired_at, tenant?.timeZone ?? 'Asia/Shanghai') : '';
+      throw new DomainError(
+        'conflict',
+        'batch_expired',
+        `代扣批次 ${row.batch_no} 已过期（${expiredOn} 过期，回盘文件未在规定天数内导入），其账单已释放给其他缴费渠道，不能再导入回盘；如银行确已扣款，请按银行流水另行入账或退款`,
+        `Withholding batch ${row.batch_no} expired on ${expiredOn} (no result file was imported in time); its bills were released to other channels, so no result file can be imported for it. If the bank did debit, record or refund the money from the bank's statement`,
+        [{ field: 'id', zh: '批次已过期', en: 'the batch has expired' }],
+      );
+    }
     const items = await itemsOf(sql, id);
     const decoded = adapterOf(row.adapter_id).decodeResult(bytes, adapterBatch(context, row, items));
     if (decoded.errors.length > 0) {
@@ -496,6 +517,8 @@ export async function importBatchResult(context: PlatformContext, tenantId: stri
     for (const { item, result } of fresh) {
       if (result.status === 'success') {
         const settledOn = result.settledOn ?? row.created_on;
+        // The amount asked for carried the late fees up to the batch: the days the bank took are not charged.
+        await waiveWithholdingDays(sql, tenantId, item.account_id, row.created_on, settledOn, now);
         const payment = await recordPayment(sql, tenantId, { accountId: item.account_id, method: 'bank_withholding', amountFen: result.amountFen, receivedAt: now, businessDate: settledOn, channelTradeNo: result.bankRef });
         await sql.query(
           "UPDATE withholding_items SET status = 'succeeded', payment_id = $3, bank_ref = $4, settled_on = $5, resulted_at = $6 WHERE batch_id = $1 AND sequence = $2 AND status = 'sent'",
@@ -530,5 +553,36 @@ export async function importBatchResult(context: PlatformContext, tenantId: stri
       after: { batchNo: row.batch_no, applied: fresh.length, succeeded: fresh.filter((entry) => entry.result.status === 'success').length, failed: fresh.filter((entry) => entry.result.status === 'failed').length },
     });
     return { batch: await detailOf(sql, id), applied: fresh.length, unchanged };
+  });
+}
+
+/**
+ * Expires the utility's withholding batches whose result file was not imported within the configured days
+ * after the batch day (collection.withholdingResultDays): the items still waiting are released (status
+ * 'expired', so a later batch may ask for the same bills, and late fees of the waiting days are charged), the
+ * batch is 'expired' and a result file for it is refused from then on. Audited; returns the batches expired.
+ * Run by the periodic loop of `serve` and `worker`; each batch row is locked, so two processes expire it once.
+ */
+export async function expireWithholdingBatches(context: PlatformContext, tenantId: string): Promise<number> {
+  const today = await todayOf(context, tenantId);
+  return context.db.withTenant(tenantId, async (sql) => {
+    const { withholdingResultDays } = (await loadTenantSettings(sql)).collection;
+    const due = await sql.query<{ id: string; batch_no: string; created_on: string }>(
+      "SELECT id, batch_no, created_on FROM withholding_batches WHERE status = 'sent' AND created_on < $1::date - $2::int ORDER BY created_on FOR UPDATE SKIP LOCKED",
+      [today, withholdingResultDays],
+    );
+    const now = context.clock.now();
+    for (const batch of due) {
+      const released = await sql.query("UPDATE withholding_items SET status = 'expired', resulted_at = $2 WHERE batch_id = $1 AND status = 'sent' RETURNING sequence", [batch.id, now]);
+      await sql.query("UPDATE withholding_batches SET status = 'expired', expired_at = $2 WHERE id = $1", [batch.id, now]);
+      await recordAudit(sql, tenantId, systemActor('withholding'), now, {
+        action: 'withholding_batch.expire',
+        objectType: 'withholding_batch',
+        objectId: batch.id,
+        before: { status: 'sent' },
+        after: { status: 'expired', batchNo: batch.batch_no, createdOn: batch.created_on, days: withholdingResultDays, releasedItems: released.length },
+      });
+    }
+    return due.length;
   });
 }

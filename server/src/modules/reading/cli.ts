@@ -40,7 +40,8 @@ export async function startReadingServices(context: PlatformContext, log: (messa
   const url = context.config.mqttUrl;
   if (!url) return null;
   try {
-    return await startReadingSubscriber(context, url, { log: (level, message) => (level === 'info' ? console.log(message) : log(message)) });
+    const clientId = context.config.mqttClientId;
+    return await startReadingSubscriber(context, url, { ...(clientId ? { clientId } : {}), log: (level, message) => (level === 'info' ? console.log(message) : log(message)) });
   } catch (error) {
     log(`MQTT: cannot connect to ${url}: ${error instanceof Error ? error.message : String(error)}`);
     return null;

@@ -27,6 +27,8 @@ export interface MqttStats {
 
 export interface ReadingSubscriber {
   readonly stats: MqttStats;
+  /** The connections' client ids, and whether the broker keeps their sessions (a stable id was given). */
+  readonly sessions: { clientIds: readonly string[]; persistent: boolean };
   /** Resolves when every message received so far has been written. */
   drain(): Promise<void>;
   stop(): Promise<void>;
@@ -240,6 +242,7 @@ export async function startReadingSubscriber(context: PlatformContext, url: stri
 
   return {
     stats,
+    sessions: { clientIds: clients.map((client) => client.options.clientId ?? ''), persistent: options.clientId !== undefined },
     async drain() {
       await flush();
     },

@@ -10,7 +10,7 @@ import { DomainError, notFound } from '../../platform/errors';
 import { businessDate } from '../customers';
 import { loadMeterStates, METER_INFO_COLUMNS, toMeterInfo, type MeterInfo, type MeterInfoRow } from './history';
 import { ingestReadings, insertReadings, lockTenantReadings, middayOf, type IngestItem } from './ingest';
-import { readPhoto, removePhoto, storePhoto } from './photos';
+import { readPhoto, recordReadingPhoto, removePhoto, storePhotoFile } from './photos';
 import { READING_COLUMNS, toReading, type ReadingRow } from './rows';
 import type { CannotReadReason, NewReading, Reading, ReadingResult, ReadingSource, ReviewDecision, ReviewItem } from './schemas';
 import { cubicMetresToLitres, mulDivRound } from './units';
@@ -117,7 +117,8 @@ export async function enterReading(context: PlatformContext, tenantId: string, i
   if (input.cannotReadReason === 'other' && !input.note) {
     throw new DomainError('validation', 'validation_failed', '原因为“其他”时请填写说明', 'Describe the reason when it is "other"', [{ field: 'note', zh: '请填写说明', en: 'is required for "other"' }]);
   }
-  const photoPath = input.photo ? await storePhoto(context.config.dataDir, tenantId, context.clock.now().toISOString(), input.photo) : null;
+  const photo = input.photo ? await storePhotoFile(context.config.dataDir, tenantId, context.clock.now().toISOString(), input.photo) : null;
+  const photoPath = photo?.path ?? null;
   try {
     return await context.db.withTenant(tenantId, async (sql) => {
       const today = await tenantToday(context, sql);
@@ -153,11 +154,12 @@ export async function enterReading(context: PlatformContext, tenantId: string, i
           after: { accountNo: target.accountNo, meterSerial: target.meter.serialNo, readOn: reading.readOn, registerLitres: reading.registerLitres, status: reading.status, anomalies: reading.anomalies, consumptionLitres: reading.consumptionLitres, cannotReadReason: reading.cannotReadReason, hasPhoto: reading.hasPhoto },
         });
       }
-      if (isDuplicate) await removePhoto(context.config.dataDir, photoPath);
+      if (photo && !isDuplicate) await recordReadingPhoto(sql, tenantId, reading.id, photo, actor, context.clock.now());
+      if (isDuplicate) await removePhoto(context.config.dataDir, tenantId, photoPath);
       return { reading, isDuplicate, expected };
     });
   } catch (error) {
-    await removePhoto(context.config.dataDir, photoPath);
+    await removePhoto(context.config.dataDir, tenantId, photoPath);
     throw error;
   }
 }

@@ -35,6 +35,26 @@ export function workingCalendar(input: { timeZone: string; hours?: readonly { fr
   return { timeZone: input.timeZone, hours, weekdays: input.weekdays ?? [1, 2, 3, 4, 5], holidays: new Set(input.holidays ?? []), workdays: new Set(input.workdays ?? []) };
 }
 
+/** 'HH:MM' (00:00–24:00) as minutes after midnight. */
+export function minuteOfDay(time: string): number {
+  const match = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!match) throw new Error(`${time} is not HH:MM`);
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
+/** The calendar of a utility's settings (tenancy settings, section calendar) in its time zone. */
+export function calendarFromSettings(
+  timeZone: string,
+  settings: { workingHours: readonly { from: string; to: string }[]; holidays: readonly string[]; workdays: readonly string[] },
+): WorkingCalendar {
+  return workingCalendar({
+    timeZone,
+    hours: settings.workingHours.map((span) => ({ from: minuteOfDay(span.from), to: minuteOfDay(span.to) })),
+    holidays: settings.holidays,
+    workdays: settings.workdays,
+  });
+}
+
 const MINUTE = 60_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

@@ -1,2 +1,8 @@
 export { registerServiceRoutes } from './routes';
 export { escalateOverdue } from './requests';
+// For the Open311 and city 12345 channels (modules open311, city12345): requests made through this module.
+export { createRequest, listCategories } from './requests';
+export { stateName, type RequestKind, type RequestState } from './states';
+export type { NewServiceRequest, ServiceCategory } from './schemas';
+// The demo's standard answers (knowledge base).
+export { DEMO_KNOWLEDGE, seedKnowledge } from './knowledge';

@@ -12,8 +12,11 @@ import { forbidden } from '../../platform/http/guards';
 import { maskPhone } from '../../platform/masking';
 import type { Permission } from '../../platform/permissions';
 import { businessDate, isAccountBound } from '../customers';
-import { findTenantById } from '../tenancy';
-import { addTime, workingCalendar, type TimeBasis, type WorkingCalendar } from './calendar';
+import { findTenantById, loadTenantSettings } from '../tenancy';
+import { photosOf } from './attachments';
+import { addTime, calendarFromSettings, type TimeBasis, type WorkingCalendar } from './calendar';
+import { afterRequestCreated, afterStepTaken, eventsForCustomer, type DeskInput, type DeskOrigin } from './desk';
+import { materialsOf } from './materials';
 import type { NewServiceRequest, PortalNewServiceRequest, ServiceCategory, ServiceRequest, ServiceRequestDetail, StepRequest } from './schemas';
 import { checkStep, nextSteps, stateName, stepPermissions, TIME_LIMITS, trackOf, type RequestKind, type RequestState, type TimeLimit } from './states';
 
@@ -71,9 +74,13 @@ export async function listCategories(context: PlatformContext, tenantId: string)
   return context.db.withTenant(tenantId, async (sql) => (await categoriesOf(sql, tenantId)).map(toCategory));
 }
 
+/** The utility's working calendar: its time zone, and the working hours, holidays and adjusted working days (调休) of its settings. */
 async function calendarOf(context: PlatformContext, tenantId: string): Promise<WorkingCalendar> {
-  const tenant = await findTenantById(context, tenantId);
-  return workingCalendar({ timeZone: tenant?.timeZone ?? 'Asia/Shanghai' });
+  // One short transaction for both, as the time zone alone took before.
+  return context.db.withTenant(tenantId, async (sql) => {
+    const [tenant] = await sql.query<{ time_zone: string }>('SELECT time_zone FROM tenants WHERE id = $1', [tenantId]);
+    return calendarFromSettings(tenant?.time_zone ?? 'Asia/Shanghai', (await loadTenantSettings(sql)).calendar);
+  });
 }
 
 interface RequestRow {
@@ -102,11 +109,12 @@ interface RequestRow {
   created_at: Date;
   closed_at: Date | null;
   version: number;
+  first_contact_resolution: boolean;
 }
 
 const REQUEST_SELECT = `SELECT r.id, r.request_no, r.category_id, c.code AS category_code, c.name AS category_name, c.name_en AS category_name_en, r.kind, r.channel, r.state,
     r.customer_id, r.account_id, r.premise_id, r.address, r.latitude, r.longitude, r.description, r.contact_name, r.contact_phone, r.alert_level,
-    r.assignee_staff_id, s.display_name AS assignee_name, r.portal_user_id, r.created_at, r.closed_at, r.version
+    r.assignee_staff_id, s.display_name AS assignee_name, r.portal_user_id, r.created_at, r.closed_at, r.version, r.first_contact_resolution
   FROM service_requests r JOIN service_categories c ON c.id = r.category_id LEFT JOIN staff s ON s.id = r.assignee_staff_id`;
 
 interface DeadlineRow {
@@ -157,6 +165,7 @@ function toRequest(row: RequestRow, deadlines: DeadlineRow[], now: Date): Servic
     assignee: row.assignee_staff_id ? { id: row.assignee_staff_id, name: row.assignee_name ?? '' } : null,
     createdAt: row.created_at.toISOString(),
     closedAt: row.closed_at?.toISOString() ?? null,
+    firstContactResolution: row.first_contact_resolution,
     deadlines: list,
     nextDeadline: closed ? null : (list.find((deadline) => deadline.metAt === null) ?? null),
     version: row.version,
@@ -167,6 +176,8 @@ export interface Origin {
   channel: ServiceRequest['channel'];
   createdBy: string;
   portalUserId?: string | null;
+  /** The service desk's checks and extras at creation (desk.ts). */
+  desk?: DeskOrigin;
 }
 
 /** Creates a request with its deadlines; the account (or premise) fills in the customer and address. */
@@ -222,6 +233,7 @@ export async function createRequest(context: PlatformContext, tenantId: string, 
     );
     await sql.query("INSERT INTO service_request_events (tenant_id, request_id, step, to_state, actor, at, note) VALUES ($1, $2, 'submit', 'submitted', $3, $4, NULL)", [tenantId, id, actor.name, now]);
     await recordAudit(sql, tenantId, actor, now, { action: 'service_request.create', objectType: 'service_request', objectId: id, ...(customerId ? { customerId } : {}), after: { requestNo, category: category.code, channel: origin.channel } });
+    await afterRequestCreated(context, sql, tenantId, { id, requestNo, kind: category.kind, categoryId: category.id, categoryName: category.name, premiseId, address, alertLevel, customerId }, input as DeskInput, origin.desk ?? {}, actor, now);
     return detailOf(sql, id, now);
   });
 }
@@ -239,6 +251,8 @@ async function detailOf(sql: Sql, id: string, now: Date): Promise<ServiceRequest
     ...toRequest(row, deadlines, now),
     events: events.map((event) => ({ step: event.step, fromState: event.from_state, toState: event.to_state, actor: event.actor, at: event.at.toISOString(), note: event.note })),
     nextSteps: nextSteps(row.kind, row.state),
+    photos: await photosOf(sql, id),
+    materials: await materialsOf(sql, id),
   };
 }
 
@@ -252,6 +266,8 @@ export async function getRequest(context: PlatformContext, tenantId: string, vie
       const [owner] = await sql.query<{ portal_user_id: string | null; account_id: string | null }>('SELECT portal_user_id, account_id FROM service_requests WHERE id = $1', [id]);
       const isTheirs = owner?.portal_user_id === viewer.portalUserId || (owner?.account_id ? await isAccountBound(sql, viewer.portalUserId, owner.account_id) : false);
       if (!isTheirs) throw notFound(REQUEST);
+      // The desk's own business (duty leaders told, other callers, supervisors' notes) stays inside.
+      return { ...detail, events: eventsForCustomer(detail.events) };
     }
     return detail;
   });
@@ -331,6 +347,7 @@ export async function takeStep(context: PlatformContext, tenantId: string, who: 
       [tenantId, id, input.step, current.state, check.to, actor.name, now, input.note ?? null, JSON.stringify(input.step === 'dispatch' ? { assigneeStaffId: assignee } : {})],
     );
     await recordAudit(sql, tenantId, actor, now, { action: `service_request.${input.step}`, objectType: 'service_request', objectId: id, before: { state: current.state }, after: { state: check.to } });
+    await afterStepTaken(context, sql, tenantId, id, input.step, check.to, now);
     return detailOf(sql, id, now);
   });
 }

@@ -4,6 +4,9 @@ import { errorResponseSchema } from '../../platform/http/errors';
 import { portalActor, portalGuard, portalUserOf, staffActor, staffGuard, staffOf } from '../../platform/http/guards';
 import type { App } from '../../platform/http/server';
 import { uuidParamsSchema } from '../../platform/validation';
+import { eventsForCustomer } from './desk';
+import { registerServiceDeskRoutes } from './desk-routes';
+import { registerServiceMediaRoutes } from './mediaRoutes';
 import { createRequest, getRequest, listCategories, listCrews, listRequests, takeStep } from './requests';
 import {
   newServiceRequestSchema,
@@ -23,6 +26,11 @@ const portalWrite = [{ portalSession: [], csrfToken: [] }];
 const flag = (value: 'true' | 'false' | undefined) => (value === undefined ? undefined : value === 'true');
 
 export function registerServiceRoutes(app: App, context: PlatformContext): void {
+  // Photos (attachments.ts) and materials (materials.ts) of a request.
+  registerServiceMediaRoutes(app, context);
+  // The desk: knowledge base, call log, duplicates, follow-ups and ratings, duty leaders (desk-routes.ts).
+  registerServiceDeskRoutes(app, context);
+
   app.get(
     '/api/service-categories',
     {
@@ -54,7 +62,7 @@ export function registerServiceRoutes(app: App, context: PlatformContext): void 
     },
     async (request, reply) => {
       const staff = staffOf(request);
-      const created = await createRequest(context, staff.tenantId, request.body, { channel: request.body.channel, createdBy: staff.displayName }, staffActor(request));
+      const created = await createRequest(context, staff.tenantId, request.body, { channel: request.body.channel, createdBy: staff.displayName, desk: { checkDuplicates: 'staff', permissions: staff.permissions } }, staffActor(request));
       return reply.code(201).send(created);
     },
   );
@@ -170,5 +178,6 @@ async function createRequestFromPortal(context: PlatformContext, tenantId: strin
     const bound = await context.db.withTenant(tenantId, (sql) => isAccountBound(sql, portalUserId, accountId));
     if (!bound) throw notFound({ zh: '账户', en: 'Account' });
   }
-  return createRequest(context, tenantId, { ...input, contactPhone: phone } as never, { channel: 'portal', createdBy: actor.name, portalUserId }, actor);
+  const created = await createRequest(context, tenantId, { ...input, contactPhone: phone } as never, { channel: 'portal', createdBy: actor.name, portalUserId, desk: { checkDuplicates: 'portal' } }, actor);
+  return { ...created, events: eventsForCustomer(created.events) };
 }

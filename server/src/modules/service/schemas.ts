@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { serviceMaterialUseSchema, servicePhotoSchema } from './mediaSchemas';
 import { REQUEST_KINDS, REQUEST_STATES } from './states';
 
 export const requestKindSchema = z.enum(REQUEST_KINDS);
@@ -34,6 +35,14 @@ export const newServiceRequestSchema = z
     description: z.string().trim().min(1).max(2000),
     contactName: z.string().trim().min(1).max(50).optional(),
     contactPhone: z.string().regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, 'a mobile or landline number').optional(),
+    // The service desk (desk.ts): duplicates, the call, standard answers, closure at first contact.
+    confirmNotDuplicate: z.boolean().optional().meta({ description: 'The agent saw the likely duplicates and this is not one (otherwise 409 possible_duplicate)' }),
+    callId: z.uuid().optional().meta({ description: 'The call (call log) the request was taken on' }),
+    knowledgeArticleIds: z.array(z.uuid()).max(5).optional().meta({ description: 'Published knowledge-base answers given on this request' }),
+    resolveAtFirstContact: z
+      .strictObject({ answer: z.string().trim().min(2).max(2000) })
+      .optional()
+      .meta({ description: 'Answered on the call: accepted, responded and closed at once, marked first-contact resolution (desk kinds; needs service.handle)' }),
   })
   .meta({ id: 'NewServiceRequest' });
 export type NewServiceRequest = z.infer<typeof newServiceRequestSchema>;
@@ -47,6 +56,7 @@ export const portalNewServiceRequestSchema = z
     longitude: z.number().min(-180).max(180).optional(),
     description: z.string().trim().min(1).max(2000),
     contactName: z.string().trim().min(1).max(50).optional(),
+    confirmNotDuplicate: z.boolean().optional().meta({ description: 'The customer confirmed it is not the problem already reported at this address (otherwise 409 possible_duplicate)' }),
   })
   .meta({ id: 'PortalNewServiceRequest' });
 export type PortalNewServiceRequest = z.infer<typeof portalNewServiceRequestSchema>;
@@ -77,6 +87,7 @@ export const serviceRequestSchema = z
     assignee: z.object({ id: z.uuid(), name: z.string() }).nullable(),
     createdAt: z.iso.datetime(),
     closedAt: z.iso.datetime().nullable(),
+    firstContactResolution: z.boolean().meta({ description: 'Answered and closed on the first call (一次解决)' }),
     deadlines: z.array(deadlineSchema),
     nextDeadline: deadlineSchema.nullable(),
     version: z.int(),
@@ -89,7 +100,7 @@ export const serviceEventSchema = z
   .meta({ id: 'ServiceEvent' });
 
 export const serviceRequestDetailSchema = serviceRequestSchema
-  .extend({ events: z.array(serviceEventSchema), nextSteps: z.array(stepSchema) })
+  .extend({ events: z.array(serviceEventSchema), nextSteps: z.array(stepSchema), photos: z.array(servicePhotoSchema), materials: z.array(serviceMaterialUseSchema) })
   .meta({ id: 'ServiceRequestDetail' });
 export type ServiceRequestDetail = z.infer<typeof serviceRequestDetailSchema>;
 

@@ -20,5 +20,6 @@ export {
   tenantSettingsSchema,
   updateTenantSettings,
   type ReadingSettings,
+  type ServiceDeskSettings,
   type TenantSettings,
 } from './settings';

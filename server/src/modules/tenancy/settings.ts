@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { changedFields, recordAudit, type Actor } from '../../platform/audit/audit';
 import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
-import { staleVersion } from '../../platform/errors';
+import { invalidField, staleVersion } from '../../platform/errors';
+import { calendarContradiction, calendarSettingsSchema, DEFAULT_CALENDAR } from './calendar-settings';
 
 /** Meter reading (抄表): how long a reader may keep a route, and how early rotation is proposed. */
 export const readingSettingsSchema = z
@@ -32,8 +33,19 @@ export const collectionSettingsSchema = z
       .meta({ description: 'Days after the due date on which dunning notices go out; the last one is the cut-off notice (default [3, 15, 30])' }),
     cutoffNoticeHours: z.int().min(24).max(720).meta({ description: 'Least time between the cut-off notice and a cut-off work order, in hours (default 72)' }),
     reconnectionHours: z.int().min(1).max(168).meta({ description: 'Water is restored within this many hours of the arrears being paid (default 24)' }),
+    withholdingResultDays: z.int().min(1).max(90).meta({ description: 'Days after a bank withholding batch within which its result file must be imported; after that the batch expires and its bills are released (default 10)' }),
   })
   .meta({ id: 'CollectionSettings' });
+
+/** The service desk (服务台): call-back and follow-up visit (回访) rules. */
+export const serviceDeskSettingsSchema = z
+  .strictObject({
+    callbackMinutes: z.int().min(5).max(1440).meta({ description: 'A missed call is to be called back within this many minutes (default 30)' }),
+    followUpInquiryPercent: z.int().min(0).max(100).meta({ description: 'Share of closed inquiries, praise and suggestions sampled for a follow-up visit, in percent; complaints and repairs are always followed up (default 20)' }),
+    followUpDueHours: z.int().min(1).max(720).meta({ description: 'A follow-up visit is due this many hours after closure (default 48)' }),
+    ratingLinkHours: z.int().min(1).max(720).meta({ description: 'The rating link sent by SMS works for this many hours, once (default 72)' }),
+  })
+  .meta({ id: 'ServiceDeskSettings' });
 
 export const tenantSettingsSchema = z
   .object({
@@ -42,22 +54,27 @@ export const tenantSettingsSchema = z
     updatedBy: z.string().nullable(),
     reading: readingSettingsSchema,
     collection: collectionSettingsSchema,
+    serviceDesk: serviceDeskSettingsSchema,
+    calendar: calendarSettingsSchema,
   })
   .meta({ id: 'TenantSettings' });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 export type ReadingSettings = z.infer<typeof readingSettingsSchema>;
 export type CollectionSettings = z.infer<typeof collectionSettingsSchema>;
+export type ServiceDeskSettings = z.infer<typeof serviceDeskSettingsSchema>;
 
 export const tenantSettingsPatchSchema = z
   .strictObject({
     version: z.int().min(1),
     reading: readingSettingsSchema.partial().optional(),
     collection: collectionSettingsSchema.partial().optional(),
+    serviceDesk: serviceDeskSettingsSchema.partial().optional(),
+    calendar: calendarSettingsSchema.partial().optional(),
   })
   .meta({ id: 'TenantSettingsPatch' });
 export type TenantSettingsPatch = z.infer<typeof tenantSettingsPatchSchema>;
 
-export const DEFAULT_SETTINGS: Pick<TenantSettings, 'reading' | 'collection'> = {
+export const DEFAULT_SETTINGS: Pick<TenantSettings, 'reading' | 'collection' | 'serviceDesk' | 'calendar'> = {
   reading: { rotationTermMonths: 12, rotationNoticeDays: 30 },
   collection: {
     lateFeeDailyRate: 5,
@@ -67,10 +84,14 @@ export const DEFAULT_SETTINGS: Pick<TenantSettings, 'reading' | 'collection'> = 
     dunningScheduleDays: [3, 15, 30],
     cutoffNoticeHours: 72,
     reconnectionHours: 24,
+    withholdingResultDays: 10,
   },
+  serviceDesk: { callbackMinutes: 30, followUpInquiryPercent: 20, followUpDueHours: 48, ratingLinkHours: 72 },
+  // Working hours, and China's national holidays and adjusted working days as published (calendar-settings.ts).
+  calendar: DEFAULT_CALENDAR,
 };
 
-type Sections = Pick<TenantSettings, 'reading' | 'collection'>;
+type Sections = Pick<TenantSettings, 'reading' | 'collection' | 'serviceDesk' | 'calendar'>;
 const SECTIONS = Object.keys(DEFAULT_SETTINGS) as (keyof Sections)[];
 
 interface SettingsRow {
@@ -113,6 +134,8 @@ export async function updateTenantSettings(context: PlatformContext, tenantId: s
       const change = patch[section];
       if (change) stored[section] = { ...(stored[section] ?? {}), ...change };
     }
+    const clash = patch.calendar ? calendarContradiction(withDefaults(stored).calendar) : null;
+    if (clash) throw invalidField('calendar.workdays', `${clash} 同时是节假日和调休上班日`, `${clash} is both a holiday and an adjusted working day`);
     const now = context.clock.now();
     await sql.query(
       `INSERT INTO tenant_settings (tenant_id, settings, version, updated_at, updated_by) VALUES ($1, $2::jsonb, 2, $3, $4)

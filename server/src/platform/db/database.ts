@@ -31,8 +31,23 @@ export interface Database {
    * role: use copyRows (bulk.ts), which copies into a temporary table and inserts from there.
    */
   copyIn(sql: Sql, statement: string, data: readonly string[]): Promise<void>;
+  /**
+   * Brings the planner's statistics up to date where autovacuum would have: a server whose autovacuum is on
+   * does it on its own (nothing to do); PGlite has no autovacuum, nor has a server configured with
+   * `autovacuum = off`, so every table changed by more than 50 rows + 10 % since its last ANALYZE
+   * (autovacuum's default threshold) is analysed now. With `all`, every table is (after seeding: other
+   * connections' counts may not have reached the statistics views yet). Returns the tables analysed.
+   * Called after bulk writes (billing chunks, imports, seeding) and once a minute by serve.
+   */
+  analyzeStale(options?: { all?: boolean }): Promise<string[]>;
   close(): Promise<void>;
 }
+
+/** Tables past autovacuum's default analyze threshold (50 rows + 10 % of the table) since their last ANALYZE. */
+const STALE_TABLES = `
+  SELECT s.relid::regclass::text AS name FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+  WHERE c.relkind = 'r' AND ($1 OR s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0))
+  ORDER BY s.n_mod_since_analyze DESC`;
 
 // int8 comes back as a string from pg and needs the same treatment on PGlite: money (fen) and volumes
 // (litres) are integers far below 2^53, so they become numbers, and anything larger is refused loudly.
@@ -44,12 +59,14 @@ function parseInt8(text: string): number {
 
 const identity = (text: string): string => text;
 
+/**
+ * The application role and the transaction's settings, in one statement (one round trip, where a SET LOCAL
+ * ROLE and a set_config per setting took one each): set_config('role', …, true) is SET LOCAL ROLE.
+ */
 async function beginAppTransaction(sql: Sql, tenantId: string | null, settings: Record<string, string>): Promise<void> {
-  await sql.query(`SET LOCAL ROLE ${APP_ROLE}`);
-  const entries = Object.entries({ 'app.tenant_id': tenantId ?? '', ...settings });
-  for (const [name, value] of entries) {
-    await sql.query('SELECT set_config($1, $2, true)', [name, value]);
-  }
+  const entries = Object.entries({ role: APP_ROLE, 'app.tenant_id': tenantId ?? '', ...settings });
+  const calls = entries.map((_entry, index) => `set_config($${index * 2 + 1}, $${index * 2 + 2}, true)`);
+  await sql.query(`SELECT ${calls.join(', ')}`, entries.flat());
 }
 
 class ServerDatabase implements Database {
@@ -135,6 +152,20 @@ class ServerDatabase implements Database {
     });
   }
 
+  async analyzeStale(options: { all?: boolean } = {}): Promise<string[]> {
+    const client = await this.pool.connect();
+    try {
+      const setting = await client.query<{ autovacuum: string }>(`SELECT current_setting('autovacuum') AS autovacuum`);
+      if (setting.rows[0]?.autovacuum === 'on' && options.all !== true) return [];
+      await client.query('SELECT pg_stat_force_next_flush()');
+      const stale = (await client.query<{ name: string }>(STALE_TABLES, [options.all === true])).rows.map((row) => row.name);
+      for (const name of stale) await client.query(`ANALYZE ${name}`);
+      return stale;
+    } finally {
+      client.release();
+    }
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
@@ -193,6 +224,14 @@ class EmbeddedDatabase implements Database {
     if (isAppRole) await tx.query('SET LOCAL ROLE NONE');
     await tx.query(statement.trim().replace(/STDIN$/i, "'/dev/blob'"), [], { blob: new Blob(data as string[]) });
     if (isAppRole) await tx.query(`SET LOCAL ROLE ${who?.role}`);
+  }
+
+  async analyzeStale(options: { all?: boolean } = {}): Promise<string[]> {
+    // This session's counts reach pg_stat_user_tables at most once a second unless a flush is forced.
+    await this.pglite.query('SELECT pg_stat_force_next_flush()');
+    const stale = (await this.pglite.query<{ name: string }>(STALE_TABLES, [options.all === true])).rows.map((row) => row.name);
+    for (const name of stale) await this.pglite.exec(`ANALYZE ${name}`);
+    return stale;
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { AccountBookOutlined, AlertOutlined, AuditOutlined, BankOutlined, ReconciliationOutlined, CalculatorOutlined, LogoutOutlined, ToolOutlined, MailOutlined, SettingOutlined, ShopOutlined, TeamOutlined, UserOutlined, WalletOutlined, WarningOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, AlertOutlined, ApiOutlined, AuditOutlined, BankOutlined, ReconciliationOutlined, CalculatorOutlined, DashboardOutlined, LogoutOutlined, ToolOutlined, MailOutlined, SettingOutlined, ShopOutlined, TeamOutlined, UserOutlined, WalletOutlined, WarningOutlined } from '@ant-design/icons';
 import { App, Button, Flex, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
@@ -43,11 +43,13 @@ export function AppLayout({ children }: { children: ReactNode }) {
           { key: '/collection/orders', icon: <ToolOutlined />, label: t('collection.menu.orders') },
         ]
       : []),
+    ...(can('report.read') ? [{ key: '/dashboards/service-quality', icon: <DashboardOutlined />, label: t('dashboards.menu.serviceQuality') }] : []),
     ...(can('report.read') ? [{ key: '/reports/zero-use', icon: <WarningOutlined />, label: t('zeroUse.menu') }] : []),
     ...(can('tariff.read') ? [{ key: '/tariffs', icon: <AccountBookOutlined />, label: t('tariff.menu') }] : []),
     ...(can('audit.read') ? [{ key: '/audit', icon: <AuditOutlined />, label: t('layout.audit') }] : []),
     ...(can('outbox.read') ? [{ key: '/outbox', icon: <MailOutlined />, label: t('layout.outbox') }] : []),
     ...(can('settings.manage') ? [{ key: '/settings', icon: <SettingOutlined />, label: t('settings.menu') }] : []),
+    ...(can('settings.manage') ? [{ key: '/settings/integrations', icon: <ApiOutlined />, label: t('integrations.menu') }] : []),
   ];
   // The menu entry of the page: the longest entry path the current path starts with (a page below an
   // entry, such as /tariffs/:id, lights its entry); reading and service pages have their own rules.

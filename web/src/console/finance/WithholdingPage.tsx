@@ -343,8 +343,8 @@ function MandatesTab() {
 
 // ---- batches ----
 
-const BATCH_COLORS: Record<WithholdingBatchStatus, string> = { sent: 'processing', completed: 'green' };
-const ITEM_COLORS: Record<WithholdingItemStatus, string> = { sent: 'blue', succeeded: 'green', failed: 'red' };
+const BATCH_COLORS: Record<WithholdingBatchStatus, string> = { sent: 'processing', completed: 'green', expired: 'default' };
+const ITEM_COLORS: Record<WithholdingItemStatus, string> = { sent: 'blue', succeeded: 'green', failed: 'red', expired: 'default' };
 
 function DownloadButton({ batch, type = 'default' }: { batch: { id: string; batchNo: string }; type?: 'default' | 'link' }) {
   const { t, i18n } = useTranslation();
@@ -458,6 +458,9 @@ function BatchDetail({ batchId, onClose }: { batchId: string; onClose: () => voi
       }
     >
       <Flex vertical gap={16}>
+        {batch.status === 'expired' ? (
+          <Alert type="warning" showIcon title={t('finance.withholding.batch.expiredTitle', { at: formatDateTime(batch.expiredAt) })} description={t('finance.withholding.batch.expiredHint')} data-testid="batch-expired" />
+        ) : null}
         {importing.error ? <MutationErrorAlert error={importing.error} /> : null}
         {importing.error ? <ImportProblems error={importing.error} /> : null}
         <Descriptions size="small" column={{ xs: 1, md: 3 }} data-testid="batch-summary">
@@ -484,6 +487,9 @@ function BatchDetail({ batchId, onClose }: { batchId: string; onClose: () => voi
             <span className="sw-code">{batch.utilityCode}</span>
           </Descriptions.Item>
           <Descriptions.Item label={t('finance.withholding.batch.columns.resultImportedAt')}>{formatDateTime(batch.resultImportedAt)}</Descriptions.Item>
+          {batch.status === 'expired' ? (
+            <Descriptions.Item label={t('finance.withholding.batch.columns.expiredAt')}>{formatDateTime(batch.expiredAt)}</Descriptions.Item>
+          ) : null}
         </Descriptions>
         <Table<WithholdingBatchItem>
           rowKey="sequence"

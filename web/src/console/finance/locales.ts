@@ -222,7 +222,10 @@ export const financeZh = {
       status: {
         sent: '待回盘',
         completed: '已完成',
+        expired: '已过期',
       },
+      expiredTitle: '该批次已过期（{{at}}）：回盘文件未在规定天数内导入',
+      expiredHint: '未回盘的扣款已释放，这些账单可以由其他渠道缴纳或编入新的代扣批次；此后导入该批次的回盘文件会被拒绝。如银行确已扣款，请按银行流水另行处理。期限在“参数设置 · 催缴”中设置。',
       columns: {
         batchNo: '批次号',
         bank: '银行',
@@ -234,6 +237,7 @@ export const financeZh = {
         failed: '失败',
         createdBy: '经办人',
         resultImportedAt: '回盘时间',
+        expiredAt: '过期时间',
         actions: '操作',
       },
       detailTitle: '批次 {{batchNo}}',
@@ -257,6 +261,7 @@ export const financeZh = {
         sent: '已发送',
         succeeded: '扣款成功',
         failed: '扣款失败',
+        expired: '已过期',
       },
     },
   },
@@ -485,7 +490,10 @@ export const financeEn: typeof financeZh = {
       status: {
         sent: 'Awaiting result',
         completed: 'Completed',
+        expired: 'Expired',
       },
+      expiredTitle: 'This batch expired ({{at}}): no result file was imported in time',
+      expiredHint: 'Its debits still waiting were released: the bills can be paid through other channels or go into a new batch, and a result file for this batch is refused from now on. If the bank did debit, handle it from the bank statement. The limit is set under Settings · Collection.',
       columns: {
         batchNo: 'Batch no.',
         bank: 'Bank',
@@ -497,6 +505,7 @@ export const financeEn: typeof financeZh = {
         failed: 'Failed',
         createdBy: 'By',
         resultImportedAt: 'Result imported',
+        expiredAt: 'Expired',
         actions: 'Actions',
       },
       detailTitle: 'Batch {{batchNo}}',
@@ -520,6 +529,7 @@ export const financeEn: typeof financeZh = {
         sent: 'Sent',
         succeeded: 'Debited',
         failed: 'Failed',
+        expired: 'Expired',
       },
     },
   },

@@ -1,11 +1,15 @@
 import { billingEn } from '../billing/locales';
 import { settingsEn } from '../settings/locales';
+import { settingsCalendarEn } from '../settings/calendarLocales';
+import { integrationsEn } from '../settings/integrationsLocales';
 import { billsEn, zeroUseEn } from '../bills/locales';
 import { collectionEn } from '../collection/locales';
+import { dashboardsEn } from '../dashboards/locales';
 import { financeEn } from '../finance/locales';
 import { paymentsEn } from '../payments/locales';
 import { readingEn } from '../reading/locales';
 import { serviceEn } from '../service/locales';
+import { serviceMediaEn } from '../service/mediaLocales';
 import { tariffEn } from '../tariffs/locales';
 import type { ConsoleTranslations } from './zh';
 
@@ -369,14 +373,18 @@ export const en: ConsoleTranslations = {
   },
   billing: billingEn,
   settings: settingsEn,
+  settingsCalendar: settingsCalendarEn,
+  integrations: integrationsEn,
   bills: billsEn,
   zeroUse: zeroUseEn,
   tariff: tariffEn,
   reading: readingEn,
   payments: paymentsEn,
   collection: collectionEn,
+  dashboards: dashboardsEn,
   finance: financeEn,
   service: serviceEn,
+  serviceMedia: serviceMediaEn,
   outbox: {
     title: 'Message outbox',
     autoRefresh: 'Refreshes every 5 s',

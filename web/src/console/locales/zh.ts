@@ -1,11 +1,15 @@
 import { billingZh } from '../billing/locales';
 import { settingsZh } from '../settings/locales';
+import { settingsCalendarZh } from '../settings/calendarLocales';
+import { integrationsZh } from '../settings/integrationsLocales';
 import { billsZh, zeroUseZh } from '../bills/locales';
 import { collectionZh } from '../collection/locales';
+import { dashboardsZh } from '../dashboards/locales';
 import { financeZh } from '../finance/locales';
 import { paymentsZh } from '../payments/locales';
 import { readingZh } from '../reading/locales';
 import { serviceZh } from '../service/locales';
+import { serviceMediaZh } from '../service/mediaLocales';
 import { tariffZh } from '../tariffs/locales';
 
 /** Simplified Chinese strings of the staff console: the default language. en.ts must have the same keys. */
@@ -368,14 +372,18 @@ export const zh = {
   },
   billing: billingZh,
   settings: settingsZh,
+  settingsCalendar: settingsCalendarZh,
+  integrations: integrationsZh,
   bills: billsZh,
   zeroUse: zeroUseZh,
   tariff: tariffZh,
   reading: readingZh,
   payments: paymentsZh,
   collection: collectionZh,
+  dashboards: dashboardsZh,
   finance: financeZh,
   service: serviceZh,
+  serviceMedia: serviceMediaZh,
   outbox: {
     title: '消息发件箱',
     autoRefresh: '每 5 秒自动刷新',

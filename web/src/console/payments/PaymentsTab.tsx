@@ -1,5 +1,5 @@
-import { PrinterOutlined, RollbackOutlined, SwapOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Empty, Flex, Popconfirm, Row, Segmented, Space, Statistic, Table, Typography } from 'antd';
+import { PrinterOutlined, RollbackOutlined, StopOutlined, SwapOutlined } from '@ant-design/icons';
+import { App, Button, Card, Col, Empty, Flex, Popconfirm, Row, Segmented, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,7 @@ import { useSession } from '../session/session';
 import { formatDate, formatDateTime } from '../utils/format';
 import { STATEMENT_LIMIT, useAccountMoney, useAccountPayments, useApplyPrepaid, useStatement } from './hooks';
 import { ReceiptModal } from './ReceiptModal';
+import { isReversible, ReversalModal } from './ReversalModal';
 import { TakePaymentForm } from './TakePaymentForm';
 
 const money = (fen: number) => <span className="sw-code">{formatYuan(fen)}</span>;
@@ -44,7 +45,7 @@ function ApplyPrepaidButton({ accountId, prepaidFen }: { accountId: string; prep
 function MoneySummary({ accountId, data, canTake }: { accountId: string; data: AccountMoney; canTake: boolean }) {
   const { t } = useTranslation();
   const owed = data.balanceFen;
-  const openTotal = data.openBills.reduce((sum, bill) => sum + bill.openFen, 0);
+  const openTotal = data.openBills.reduce((sum, bill) => sum + bill.openFen, 0) + data.lateFeeFen;
   const columns: TableColumnsType<OpenBill> = [
     { key: 'period', title: t('payments.summary.period'), width: 90, render: (_, bill) => <Typography.Text strong>{bill.period}</Typography.Text> },
     { key: 'billNo', title: t('payments.summary.billNo'), render: (_, bill) => <span className="sw-code">{bill.billNo}</span> },
@@ -62,14 +63,23 @@ function MoneySummary({ accountId, data, canTake }: { accountId: string; data: A
             data-testid="money-owed"
           />
         </Col>
-        <Col span={8}>
+        <Col span={5}>
           <Statistic title={t('payments.summary.prepaid')} value={formatYuan(data.prepaidFen)} prefix="¥" data-testid="money-prepaid" />
         </Col>
-        <Col span={8}>
+        <Col span={5}>
+          <Statistic
+            title={<Tooltip title={t('payments.summary.lateFeeNote')}>{t('payments.summary.lateFee')}</Tooltip>}
+            value={formatYuan(data.lateFeeFen)}
+            prefix="¥"
+            styles={{ content: { color: data.lateFeeFen > 0 ? '#cf1322' : undefined } }}
+            data-testid="money-late-fee"
+          />
+        </Col>
+        <Col span={6}>
           <Statistic title={t('payments.summary.openBills')} value={data.openBills.length} data-testid="money-open-bills" />
         </Col>
       </Row>
-      {canTake && data.prepaidFen > 0 && data.openBills.length > 0 ? (
+      {canTake && data.prepaidFen > 0 && (data.openBills.length > 0 || data.lateFeeFen > 0) ? (
         <div>
           <ApplyPrepaidButton accountId={accountId} prepaidFen={data.prepaidFen} />
         </div>
@@ -82,18 +92,31 @@ function MoneySummary({ accountId, data, canTake }: { accountId: string; data: A
         pagination={false}
         data-testid="open-bills"
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('payments.summary.noOpenBills')} /> }}
-        summary={() =>
-          data.openBills.length > 1 ? (
-            <Table.Summary.Row>
-              <Table.Summary.Cell index={0} colSpan={2}>
-                <Typography.Text strong>{t('payments.summary.total')}</Typography.Text>
-              </Table.Summary.Cell>
-              <Table.Summary.Cell index={2} align="right">
-                <Typography.Text strong>{money(openTotal)}</Typography.Text>
-              </Table.Summary.Cell>
-            </Table.Summary.Row>
-          ) : null
-        }
+        summary={() => (
+          <>
+            {data.lateFeeFen > 0 ? (
+              <Table.Summary.Row data-testid="open-bills-late-fee">
+                <Table.Summary.Cell index={0} colSpan={2}>
+                  <Typography.Text>{t('payments.summary.lateFee')}</Typography.Text>{' '}
+                  <Typography.Text type="secondary">{t('payments.summary.lateFeeNote')}</Typography.Text>
+                </Table.Summary.Cell>
+                <Table.Summary.Cell index={2} align="right">
+                  <Typography.Text type="danger">{money(data.lateFeeFen)}</Typography.Text>
+                </Table.Summary.Cell>
+              </Table.Summary.Row>
+            ) : null}
+            {data.openBills.length + (data.lateFeeFen > 0 ? 1 : 0) > 1 ? (
+              <Table.Summary.Row>
+                <Table.Summary.Cell index={0} colSpan={2}>
+                  <Typography.Text strong>{t('payments.summary.total')}</Typography.Text>
+                </Table.Summary.Cell>
+                <Table.Summary.Cell index={2} align="right">
+                  <Typography.Text strong>{money(openTotal)}</Typography.Text>
+                </Table.Summary.Cell>
+              </Table.Summary.Row>
+            ) : null}
+          </>
+        )}
       />
     </Flex>
   );
@@ -153,28 +176,51 @@ function PaymentsCard({ accountId, prepaidFen, onReceipt }: { accountId: string;
   const { t, i18n } = useTranslation();
   const { can } = useSession();
   const canRefund = can('payment.refund');
+  const canReverse = can('payment.reverse');
   const english = i18n.language.startsWith('en');
   const payments = useAccountPayments(accountId);
   const [refunding, setRefunding] = useState<PaymentSummary | null>(null);
+  const [reversing, setReversing] = useState<PaymentSummary | null>(null);
   const columns: TableColumnsType<PaymentSummary> = [
     { key: 'receivedAt', title: t('payments.list.receivedAt'), width: 170, render: (_, row) => formatDateTime(row.receivedAt) },
     { key: 'receiptNo', title: t('payments.list.receiptNo'), width: 170, render: (_, row) => <span className="sw-code">{row.receiptNo}</span> },
     { key: 'method', title: t('payments.list.method'), width: 100, render: (_, row) => (english ? row.methodName.en : row.methodName.zh) },
-    { key: 'amount', title: t('payments.list.amount'), align: 'right', width: 110, render: (_, row) => <Typography.Text strong>{money(row.amountFen)}</Typography.Text> },
+    {
+      key: 'amount',
+      title: t('payments.list.amount'),
+      align: 'right',
+      width: 130,
+      render: (_, row) =>
+        row.reversal ? (
+          <Tooltip title={t('payments.list.reversedTip', { by: row.reversal.reversedBy, at: formatDateTime(row.reversal.reversedAt), reason: row.reversal.reason })}>
+            <Tag color="red" data-testid="payment-reversed">
+              {t('payments.list.reversed')}
+            </Tag>
+            <Typography.Text delete>{money(row.amountFen)}</Typography.Text>
+          </Tooltip>
+        ) : (
+          <Typography.Text strong>{money(row.amountFen)}</Typography.Text>
+        ),
+    },
     { key: 'allocated', title: t('payments.list.allocated'), align: 'right', width: 110, render: (_, row) => money(row.allocatedFen) },
     { key: 'prepaid', title: t('payments.list.prepaid'), align: 'right', width: 110, render: (_, row) => (row.prepaidFen ? money(row.prepaidFen) : '—') },
     { key: 'cashier', title: t('payments.list.cashier'), ellipsis: true, render: (_, row) => row.cashier ?? '—' },
     {
       key: 'actions',
-      width: canRefund ? 170 : 90,
+      width: 90 + (canRefund ? 80 : 0) + (canReverse ? 80 : 0),
       render: (_, row) => (
         <Space size={0}>
           <Button type="link" size="small" icon={<PrinterOutlined />} onClick={() => onReceipt(row.id)} data-testid="payment-receipt">
             {t('payments.list.reprint')}
           </Button>
-          {canRefund && isRefundable(row.method) ? (
+          {canRefund && isRefundable(row.method) && !row.reversal ? (
             <Button type="link" size="small" danger icon={<RollbackOutlined />} onClick={() => setRefunding(row)} data-testid="payment-refund">
               {t('finance.refund.action')}
+            </Button>
+          ) : null}
+          {canReverse && isReversible(row) ? (
+            <Button type="link" size="small" danger icon={<StopOutlined />} onClick={() => setReversing(row)} data-testid="payment-reverse">
+              {t('payments.list.reverse')}
             </Button>
           ) : null}
         </Space>
@@ -198,6 +244,7 @@ function PaymentsCard({ accountId, prepaidFen, onReceipt }: { accountId: string;
         />
       )}
       {canRefund ? <RefundModal payment={refunding} prepaidFen={prepaidFen} onClose={() => setRefunding(null)} /> : null}
+      {canReverse ? <ReversalModal payment={reversing} onClose={() => setReversing(null)} /> : null}
     </Card>
   );
 }

@@ -82,6 +82,12 @@ export function ReceiptView({ receipt, testId }: { receipt: Receipt; testId?: st
               )}
             </td>
           </tr>
+          {receipt.lateFeeFen > 0 ? (
+            <tr>
+              <th>{t('payments.receipt.lateFee')}</th>
+              <td className="sw-code" data-testid="receipt-late-fee">¥{formatYuan(receipt.lateFeeFen)}</td>
+            </tr>
+          ) : null}
           {receipt.prepaidFen > 0 ? (
             <tr>
               <th>{t('payments.receipt.toPrepaid')}</th>
@@ -92,6 +98,14 @@ export function ReceiptView({ receipt, testId }: { receipt: Receipt; testId?: st
             <th>{t('payments.receipt.balanceAfter')}</th>
             <td data-testid="receipt-balance">{balanceText}</td>
           </tr>
+          {receipt.reversal ? (
+            <tr>
+              <th>{t('payments.receipt.reversed')}</th>
+              <td data-testid="receipt-reversed">
+                {t('payments.receipt.reversedBy', { by: receipt.reversal.reversedBy, at: formatDateTime(receipt.reversal.reversedAt), reason: receipt.reversal.reason })}
+              </td>
+            </tr>
+          ) : null}
         </tbody>
       </table>
       <div className="sw-receipt-sign">

@@ -4,7 +4,7 @@ import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CounterMethod, MethodTotals, Till } from '../../api/types';
+import type { CounterMethod, MethodTotals, PaymentReversal, Till } from '../../api/types';
 import { formatYuan } from '../../shared/money';
 import { QueryError } from '../components/QueryError';
 import { formatDateTime } from '../utils/format';
@@ -24,11 +24,29 @@ const sumOf = (tills: Till[]): MethodTotals & { payments: number } =>
 
 /** 日结汇总: a day's tills, one row per cashier, with the totals per method and for the day. */
 export function TillsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const english = i18n.language.startsWith('en');
   const [date, setDate] = useState(() => dayjs().format('YYYY-MM-DD'));
   const query = useTillsOfDay(date);
   const tills = query.data?.tills ?? [];
+  const reversals = query.data?.reversals ?? [];
   const totals = sumOf(tills);
+  const reversalColumns: TableColumnsType<PaymentReversal> = [
+    { key: 'reversedAt', title: t('payments.tills.reversedAt'), width: 170, render: (_, row) => formatDateTime(row.reversedAt) },
+    { key: 'receiptNo', title: t('payments.tills.receiptNo'), width: 180, render: (_, row) => <span className="sw-code">{row.receiptNo}</span> },
+    { key: 'accountNo', title: t('payments.tills.accountNo'), width: 120, render: (_, row) => <span className="sw-code">{row.accountNo}</span> },
+    { key: 'method', title: t('payments.tills.method'), width: 100, render: (_, row) => (english ? row.methodName.en : row.methodName.zh) },
+    { key: 'amount', title: t('payments.tills.amount'), align: 'right', width: 110, render: (_, row) => <Typography.Text type="danger" className="sw-code">-{formatYuan(row.amountFen)}</Typography.Text> },
+    { key: 'cashier', title: t('payments.tills.originalCashier'), width: 140, ellipsis: true, render: (_, row) => row.cashier ?? '—' },
+    { key: 'reversedBy', title: t('payments.tills.reversedBy'), width: 140, ellipsis: true, render: (_, row) => row.reversedBy },
+    { key: 'reason', title: t('payments.tills.reason'), ellipsis: true, render: (_, row) => row.reason },
+    {
+      key: 'till',
+      title: '',
+      width: 130,
+      render: (_, row) => (row.tillId ? <Tag color="orange">{t('payments.tills.fromTill')}</Tag> : t('payments.tills.notFromTill')),
+    },
+  ];
 
   const columns: TableColumnsType<Till> = [
     { key: 'cashier', title: t('payments.tills.cashier'), render: (_, till) => <Typography.Text strong>{till.staffName}</Typography.Text> },
@@ -107,6 +125,25 @@ export function TillsPage() {
                 </Table.Summary.Row>
               ) : null
             }
+          />
+        )}
+      </Card>
+      <Card
+        size="small"
+        title={t('payments.tills.reversals')}
+        extra={<Typography.Text type="secondary">{t('payments.tills.reversalsNote')}</Typography.Text>}
+        styles={{ body: { padding: 0 } }}
+      >
+        {query.isError ? null : (
+          <Table<PaymentReversal>
+            rowKey="id"
+            size="small"
+            loading={query.isPending}
+            columns={reversalColumns}
+            dataSource={reversals}
+            pagination={false}
+            data-testid="tills-reversals"
+            locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('payments.tills.reversalsEmpty')} /> }}
           />
         )}
       </Card>

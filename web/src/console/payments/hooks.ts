@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import { ApiError, api } from '../../api/client';
-import type { AccountMoney, CounterMethod, MethodTotals, PaymentSummary, Receipt, Statement, Till } from '../../api/types';
+import type { AccountMoney, CounterMethod, MethodTotals, PaymentReversal, PaymentSummary, Receipt, Statement, Till, TillDay } from '../../api/types';
 
 export const STATEMENT_LIMIT = 50;
 
@@ -68,7 +68,7 @@ export function useCurrentTill(enabled = true) {
 export function useTillsOfDay(date: string) {
   return useQuery({
     queryKey: tillKeys.day(date),
-    queryFn: () => api.get<{ tills: Till[] }>('/api/tills', { date }),
+    queryFn: () => api.get<TillDay>('/api/tills', { date }),
   });
 }
 
@@ -151,4 +151,27 @@ export function useTakePayment(accountId: string) {
     },
   });
   return mutation;
+}
+
+/**
+ * 冲正: a supervisor reverses a mistaken payment with a reason. One Idempotency-Key per dialog attempt, so a
+ * double click or a retry after a network error reverses it once.
+ */
+export function useReversePayment(paymentId: string) {
+  const invalidate = useInvalidateMoney();
+  const attempt = useRef<{ key: string; body: string } | null>(null);
+  return useMutation({
+    mutationFn: (reason: string) => {
+      const body = JSON.stringify([paymentId, reason]);
+      if (attempt.current?.body !== body) attempt.current = { key: newIdempotencyKey(), body };
+      return api.postIdempotent<PaymentReversal>(`/api/payments/${path(paymentId)}/reversal`, { reason }, attempt.current.key);
+    },
+    onSuccess: () => {
+      attempt.current = null;
+      void invalidate();
+    },
+    onError: (error) => {
+      if (isFinalAnswer(error)) attempt.current = null;
+    },
+  });
 }

@@ -7,6 +7,7 @@ import { PageLoading } from '../components/PageLoading';
 import { QueryError } from '../components/QueryError';
 import { useServiceRequest, useServiceRequests } from './hooks';
 import { AlertTag, categoryName, Countdown, StateTag, useNow } from './parts';
+import { CrewPhotos, LocationText, MaterialsPanel } from './media';
 import { StepActions } from './StepActions';
 import './service.css';
 
@@ -58,7 +59,13 @@ function CrewCard({ request, now, open, onToggle }: { request: ServiceRequest; n
           <RightOutlined rotate={open ? 90 : 0} style={{ marginTop: 4 }} />
         </Flex>
         <div style={{ marginTop: 6 }}>
-          <EnvironmentOutlined /> <Typography.Text>{request.address ?? '—'}</Typography.Text>
+          {request.address === null && request.latitude !== null && request.longitude !== null ? (
+            <LocationText latitude={request.latitude} longitude={request.longitude} />
+          ) : (
+            <>
+              <EnvironmentOutlined /> <Typography.Text>{request.address ?? '—'}</Typography.Text>
+            </>
+          )}
         </div>
         <Typography.Paragraph type="secondary" ellipsis={open ? false : { rows: 2 }} style={{ margin: '4px 0' }}>
           {request.description}
@@ -88,6 +95,14 @@ function CrewSteps({ id }: { id: string }) {
         <Typography.Text type="success">{t('service.crew.finished')}</Typography.Text>
       ) : (
         <StepActions big request={detail.data} onReload={() => void detail.refetch()} />
+      )}
+      {/* Photos of the steps taken, and the materials used once on site. */}
+      <CrewPhotos request={detail.data} />
+      {['arrived', 'controlled', 'restored'].includes(detail.data.state) && (
+        <div className="sv-crew-media">
+          <Typography.Text strong>{t('serviceMedia.materials')}</Typography.Text>
+          <MaterialsPanel compact request={detail.data} />
+        </div>
       )}
     </div>
   );

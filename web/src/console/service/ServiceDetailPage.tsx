@@ -4,9 +4,12 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { PageLoading } from '../components/PageLoading';
 import { QueryError } from '../components/QueryError';
+import { useSession } from '../session/session';
 import { formatDateTime } from '../utils/format';
 import { useServiceRequest } from './hooks';
 import { AlertTag, categoryName, Countdown, DeadlineSteps, EventTimeline, StateTag, useNow } from './parts';
+import { DeskPanel } from './DeskPanel';
+import { CrewPhotos, LocationText, MaterialsPanel, PhotoThumbs, PhotoUploadButton, photosByEvent } from './media';
 import { StepActions } from './StepActions';
 import './service.css';
 
@@ -14,6 +17,7 @@ import './service.css';
 export function ServiceDetailPage() {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation();
+  const { can } = useSession();
   const navigate = useNavigate();
   const now = useNow();
   const query = useServiceRequest(id);
@@ -21,6 +25,7 @@ export function ServiceDetailPage() {
   if (query.isError) return <QueryError error={query.error} onRetry={() => void query.refetch()} />;
   const request = query.data;
   const reload = () => void query.refetch();
+  const photosOfEvent = photosByEvent(request.events, request.photos);
 
   return (
     <Flex vertical gap={16} data-testid="service-detail-page">
@@ -54,6 +59,9 @@ export function ServiceDetailPage() {
                   { key: 'channel', label: t('service.detail.channel'), children: t(`service.channel.${request.channel}`) },
                   { key: 'createdAt', label: t('service.detail.createdAt'), children: formatDateTime(request.createdAt) },
                   { key: 'address', label: t('service.detail.address'), span: 'filled', children: request.address ?? '—' },
+                  ...(request.latitude !== null && request.longitude !== null
+                    ? [{ key: 'location', label: t('serviceMedia.location'), span: 'filled' as const, children: <LocationText latitude={request.latitude} longitude={request.longitude} /> }]
+                    : []),
                   {
                     key: 'description',
                     label: t('service.detail.description'),
@@ -79,15 +87,25 @@ export function ServiceDetailPage() {
                 ]}
               />
             </Card>
-            <Card title={t('service.detail.events')}>
-              <EventTimeline events={request.events} />
+            <DeskPanel requestId={request.id} version={request.version} />
+            <Card
+              title={t('service.detail.events')}
+              extra={can('service.handle') && request.state !== 'closed' && request.state !== 'cancelled' ? <PhotoUploadButton request={request} step="submit" label={t('serviceMedia.addReportPhoto')} /> : null}
+            >
+              <EventTimeline events={request.events} extra={(_event, index) => <PhotoThumbs requestId={request.id} photos={photosOfEvent.get(index) ?? []} />} />
             </Card>
+            {request.kind === 'repair' && (
+              <Card title={t('serviceMedia.materials')}>
+                <MaterialsPanel request={request} />
+              </Card>
+            )}
           </Flex>
         </Col>
         <Col xs={24} lg={8}>
           <Card title={t('service.detail.actions')} style={{ position: 'sticky', top: 16 }}>
             <Space orientation="vertical" style={{ width: '100%' }}>
               <StepActions request={request} onReload={reload} />
+              <CrewPhotos request={request} />
             </Space>
           </Card>
         </Col>

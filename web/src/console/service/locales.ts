@@ -1,5 +1,9 @@
+import { deskEn, deskZh } from './deskLocales';
+
 /** Strings of the service-request pages (工单: 热线受理、工单列表、详情、维修人员手机页), merged under `service`. */
 export const serviceZh = {
+  // The service desk (deskLocales.ts): knowledge base, calls, duplicates, follow-ups, duty leaders.
+  desk: deskZh,
   menu: {
     list: '工单',
     new: '热线受理',
@@ -54,6 +58,10 @@ export const serviceZh = {
     cancel: '撤销',
     reopen: '重新打开',
     escalate: '超时升级',
+    contact: '追加来电',
+    rate: '回访评价',
+    review: '主管处理',
+    notify_duty: '通知值班领导',
   },
   alert: {
     level: '{{level}} 级',
@@ -175,6 +183,7 @@ export const serviceZh = {
 export type ServiceTranslations = typeof serviceZh;
 
 export const serviceEn: ServiceTranslations = {
+  desk: deskEn,
   menu: {
     list: 'Service requests',
     new: 'Hotline intake',
@@ -229,6 +238,10 @@ export const serviceEn: ServiceTranslations = {
     cancel: 'Cancel',
     reopen: 'Reopen',
     escalate: 'Escalated',
+    contact: 'Further contact',
+    rate: 'Rated',
+    review: 'Supervisor handled',
+    notify_duty: 'Duty leader notified',
   },
   alert: {
     level: 'Level {{level}}',

@@ -1,4 +1,4 @@
-import { CustomerServiceOutlined, PhoneOutlined, ToolOutlined } from '@ant-design/icons';
+import { BookOutlined, CustomerServiceOutlined, HistoryOutlined, PhoneOutlined, ScheduleOutlined, SmileOutlined, ToolOutlined } from '@ant-design/icons';
 import type { MenuProps } from 'antd';
 import type { TFunction } from 'i18next';
 import type { Permission } from '../../api/types';
@@ -9,6 +9,13 @@ export function serviceMenuItems(t: TFunction, can: (permission: Permission) => 
   if (can('service.field')) items.push({ key: '/service/mine', icon: <ToolOutlined />, label: t('service.menu.mine') });
   if (can('service.read') && !isCrewOnly(can)) items.push({ key: '/service', icon: <CustomerServiceOutlined />, label: t('service.menu.list') });
   if (can('service.create')) items.push({ key: '/service/new', icon: <PhoneOutlined />, label: t('service.menu.new') });
+  // The service desk: call log and call-backs, follow-up visits, the knowledge base, the duty rota.
+  if (can('service.read') && !isCrewOnly(can)) {
+    items.push({ key: '/service/calls', icon: <HistoryOutlined />, label: t('service.desk.menu.calls') });
+    items.push({ key: '/service/followups', icon: <SmileOutlined />, label: t('service.desk.menu.followUps') });
+  }
+  if (can('knowledge.manage')) items.push({ key: '/service/knowledge', icon: <BookOutlined />, label: t('service.desk.menu.knowledge') });
+  if (can('service.read') && !isCrewOnly(can)) items.push({ key: '/service/duty', icon: <ScheduleOutlined />, label: t('service.desk.menu.duty') });
   return items;
 }
 
@@ -16,6 +23,7 @@ export function serviceMenuItems(t: TFunction, can: (permission: Permission) => 
 export function serviceSelectedKey(pathname: string): string | null {
   if (pathname.startsWith('/service/mine')) return '/service/mine';
   if (pathname.startsWith('/service/new')) return '/service/new';
+  for (const page of ['calls', 'followups', 'knowledge', 'duty']) if (pathname.startsWith(`/service/${page}`)) return `/service/${page}`;
   if (pathname === '/service' || pathname.startsWith('/service/')) return '/service';
   return null;
 }

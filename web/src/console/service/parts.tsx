@@ -2,7 +2,7 @@
 import { CheckCircleOutlined, ClockCircleOutlined, ExclamationCircleOutlined, WarningOutlined } from '@ant-design/icons';
 import { Steps, Tag, Timeline, Typography } from 'antd';
 import type { TFunction } from 'i18next';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Permission, ServiceDeadline, ServiceEvent, ServiceRequest, ServiceRequestKind, ServiceRequestState, ServiceStep } from '../../api/types';
 import { formatDateTime } from '../utils/format';
@@ -151,7 +151,7 @@ export function DeadlineSteps({ request, now, vertical }: { request: ServiceRequ
 export const stepLabel = (t: TFunction, step: string) => t(`service.step.${step}`, { defaultValue: step });
 
 /** Every step taken, oldest first: who, when, the state it moved to, the note. */
-export function EventTimeline({ events }: { events: ServiceEvent[] }) {
+export function EventTimeline({ events, extra }: { events: ServiceEvent[]; /** What to show under an event (its photos). */ extra?: (event: ServiceEvent, index: number) => ReactNode }) {
   const { t } = useTranslation();
   return (
     <Timeline
@@ -171,6 +171,7 @@ export function EventTimeline({ events }: { events: ServiceEvent[] }) {
             ) : null}
             <Typography.Text type="secondary"> · {event.actor}</Typography.Text>
             {event.note ? <div className="sv-note">{event.note}</div> : null}
+            {extra?.(event, index)}
           </div>
         ),
       }))}

@@ -8,8 +8,9 @@ import { MutationErrorAlert } from '../components/MutationErrorAlert';
 import { PageLoading } from '../components/PageLoading';
 import { QueryError } from '../components/QueryError';
 import { applyFieldErrors } from '../utils/errors';
+import { CalendarSettingsCard } from './CalendarSettingsCard';
 
-type Values = Pick<TenantSettings, 'reading' | 'collection'>;
+type Values = Pick<TenantSettings, 'reading' | 'collection' | 'serviceDesk' | 'calendar'>;
 
 /** 参数设置: the utility's own rules, for the administrator. */
 export function SettingsPage() {
@@ -28,7 +29,7 @@ export function SettingsPage() {
     onError: (error) => setUnmatched(applyFieldErrors(form, error, i18n.language)),
   });
   useEffect(() => {
-    if (query.data) form.setFieldsValue({ reading: query.data.reading, collection: query.data.collection });
+    if (query.data) form.setFieldsValue({ reading: query.data.reading, collection: query.data.collection, serviceDesk: query.data.serviceDesk, calendar: query.data.calendar });
   }, [form, query.data]);
 
   if (query.isPending) return <PageLoading />;
@@ -79,7 +80,25 @@ export function SettingsPage() {
           <Form.Item name={['collection', 'reconnectionHours']} label={t('settings.collection.reconnectionHours')} rules={[{ required: true }]}>
             <InputNumber min={1} max={168} precision={0} style={{ width: 160 }} />
           </Form.Item>
+          <Form.Item name={['collection', 'withholdingResultDays']} label={t('settings.collection.withholdingResultDays')} extra={t('settings.collection.withholdingResultDaysHelp')} rules={[{ required: true }]}>
+            <InputNumber min={1} max={90} precision={0} style={{ width: 160 }} data-testid="settings-withholding-days" />
+          </Form.Item>
         </Card>
+        <Card title={t('settings.serviceDesk.title')} style={{ marginTop: 16 }}>
+          <Form.Item name={['serviceDesk', 'callbackMinutes']} label={t('settings.serviceDesk.callbackMinutes')} rules={[{ required: true }]}>
+            <InputNumber min={5} max={1440} precision={0} style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name={['serviceDesk', 'followUpInquiryPercent']} label={t('settings.serviceDesk.followUpInquiryPercent')} extra={t('settings.serviceDesk.followUpInquiryPercentHelp')} rules={[{ required: true }]}>
+            <InputNumber min={0} max={100} precision={0} addonAfter="%" style={{ width: 180 }} />
+          </Form.Item>
+          <Form.Item name={['serviceDesk', 'followUpDueHours']} label={t('settings.serviceDesk.followUpDueHours')} rules={[{ required: true }]}>
+            <InputNumber min={1} max={720} precision={0} style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name={['serviceDesk', 'ratingLinkHours']} label={t('settings.serviceDesk.ratingLinkHours')} extra={t('settings.serviceDesk.ratingLinkHoursHelp')} rules={[{ required: true }]}>
+            <InputNumber min={1} max={720} precision={0} style={{ width: 160 }} />
+          </Form.Item>
+        </Card>
+        <CalendarSettingsCard />
         <div style={{ marginTop: 16 }}>
           <MutationErrorAlert error={save.error} unmatched={unmatched} onReload={() => void query.refetch()} />
           <Flex justify="space-between" align="center" gap={8}>

@@ -85,7 +85,12 @@ function PayForm({
   const [chosen, setChosen] = useState<number | null>(null);
   const count = Math.min(chosen ?? bills.length, bills.length);
   const toggle = (index: number) => setChosen(index < count ? index : index + 1);
-  const billsFen = bills.slice(0, count).reduce((sum, bill) => sum + bill.openFen, 0);
+  // Late fees are settled after every open bill's principal: they come with an order for all the bills
+  // (or alone, once the bills are paid).
+  const lateFeeFen = money.lateFeeFen;
+  const withLateFee = count === bills.length && lateFeeFen > 0;
+  const billsFen = bills.slice(0, count).reduce((sum, bill) => sum + bill.openFen, 0) + (withLateFee ? lateFeeFen : 0);
+  const hasSomethingToPay = bills.length > 0 || lateFeeFen > 0;
 
   const [channel, setChannel] = useState<OnlineChannel>('wechatpay');
   const [topupText, setTopupText] = useState('');
@@ -131,7 +136,7 @@ function PayForm({
   const submit = () => {
     let body: NewPaymentOrder;
     if (tab === 'bills') {
-      if (count === 0) return;
+      if (count === 0 && !withLateFee) return;
       body = { accountId, channel, billIds: bills.slice(0, count).map((bill) => bill.billId) };
     } else {
       setTopupTouched(true);
@@ -146,7 +151,8 @@ function PayForm({
 
   const amountFen = tab === 'bills' ? billsFen : 'fen' in topup ? topup.fen : null;
   const busy = place.isPending || redirecting;
-  const showFooter = tab === 'topup' || bills.length > 0;
+  const showFooter = tab === 'topup' || hasSomethingToPay;
+  const nothingChosen = tab === 'bills' && count === 0 && !withLateFee;
   const footer = showFooter ? (
     <Button
       block
@@ -155,11 +161,11 @@ function PayForm({
       className="pay-footer-button"
       loading={busy}
       loadingText={text.redirecting}
-      disabled={tab === 'bills' && count === 0}
+      disabled={nothingChosen}
       onClick={submit}
       data-testid="pay-submit"
     >
-      {tab === 'bills' && count === 0 ? text.payDisabled : amountFen !== null ? fill(text.pay, { amount: formatYuan(amountFen) }) : text.topupNow}
+      {nothingChosen ? text.payDisabled : amountFen !== null ? fill(text.pay, { amount: formatYuan(amountFen) }) : text.topupNow}
     </Button>
   ) : undefined;
 
@@ -205,7 +211,7 @@ function PayForm({
         )}
 
         {tab === 'bills' ? (
-          bills.length === 0 ? (
+          !hasSomethingToPay ? (
             <EmptyState title={text.nothingOwedTitle} description={text.nothingOwedDescription}>
               <Button color="primary" size="large" className="portal-empty-action" onClick={() => setTab('topup')} data-testid="pay-go-topup">
                 {text.topupNow}
@@ -217,10 +223,16 @@ function PayForm({
                 mode="card"
                 className="portal-list pay-list"
                 header={
-                  <span className="pay-list-head">
-                    <span>{text.openBills}</span>
-                    <span data-testid="pay-selected">{fill(text.selectedCount, { count })}</span>
-                  </span>
+                  bills.length > 0 ? (
+                    <span className="pay-list-head">
+                      <span>{text.openBills}</span>
+                      <span data-testid="pay-selected">{fill(text.selectedCount, { count })}</span>
+                    </span>
+                  ) : (
+                    <span className="pay-list-head">
+                      <span>{text.lateFeeOnlyTitle}</span>
+                    </span>
+                  )
                 }
                 data-testid="pay-bills"
               >
@@ -237,6 +249,19 @@ function PayForm({
                     </Checkbox>
                   </List.Item>
                 ))}
+                {lateFeeFen > 0 && (
+                  <List.Item>
+                    <span className={`pay-bill-row pay-late-fee${withLateFee ? '' : ' is-later'}`} data-testid="pay-late-fee">
+                      <span>
+                        <span className="pay-bill-title">{text.lateFee}</span>
+                        <span className="pay-bill-no">{withLateFee ? text.lateFeeNote : fill(text.lateFeeLater, { amount: formatYuan(lateFeeFen) })}</span>
+                      </span>
+                      <span className="pay-bill-amount" data-testid="pay-late-fee-amount">
+                        ¥{formatYuan(lateFeeFen)}
+                      </span>
+                    </span>
+                  </List.Item>
+                )}
                 <List.Item>
                   <span className="pay-total-row">
                     <span>{text.total}</span>
@@ -246,7 +271,7 @@ function PayForm({
                   </span>
                 </List.Item>
               </List>
-              <p className="pay-hint">{text.oldestFirst}</p>
+              <p className="pay-hint">{bills.length > 0 ? text.oldestFirst : text.lateFeeOnlyDescription}</p>
             </>
           )
         ) : (

@@ -105,7 +105,7 @@ export function ReceiptView({ receipt }: { receipt: Receipt }): ReactElement {
       <div className="pay-receipt-section">
         <div className="pay-receipt-section-title">{text.settledBills}</div>
         {receipt.settledBills.length === 0 ? (
-          <div className="portal-muted">{text.noBillsSettled}</div>
+          <div className="portal-muted">{receipt.lateFeeFen > 0 ? text.noBillsLateFee : text.noBillsSettled}</div>
         ) : (
           <ul className="pay-receipt-bills" data-testid="receipt-bills">
             {receipt.settledBills.map((bill) => (
@@ -118,6 +118,12 @@ export function ReceiptView({ receipt }: { receipt: Receipt }): ReactElement {
               </li>
             ))}
           </ul>
+        )}
+        {receipt.lateFeeFen > 0 && (
+          <div className="pay-receipt-line" data-testid="receipt-late-fee">
+            <span>{text.lateFeePart}</span>
+            <span className="pay-mono">¥{formatYuan(receipt.lateFeeFen)}</span>
+          </div>
         )}
         {receipt.prepaidFen > 0 && (
           <div className="pay-receipt-line">

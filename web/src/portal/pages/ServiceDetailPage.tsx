@@ -11,6 +11,8 @@ import { fill } from './PayMessages';
 import { formatDateTime } from './PayParts';
 import { fetchServiceRequest, serviceQueryKeys } from './ServiceApi';
 import { ServiceStateTag, useServiceText } from './ServiceParts';
+import { ServiceRating } from './ServiceRating';
+import { ServiceMaterials, ServicePhotos } from './ServicePhotos';
 import './Service.css';
 
 export function ServiceDetailPage(): ReactElement {
@@ -78,7 +80,7 @@ function Detail({ request }: { request: ServiceRequestDetail }): ReactElement {
             </>
           )}
           <dt>{text.address}</dt>
-          <dd>{request.address ?? '—'}</dd>
+          <dd>{request.address ?? (request.latitude !== null && request.longitude !== null ? `${request.latitude.toFixed(6)}, ${request.longitude.toFixed(6)}` : '—')}</dd>
         </dl>
         <p className="sv-description">{request.description}</p>
       </section>
@@ -101,6 +103,9 @@ function Detail({ request }: { request: ServiceRequestDetail }): ReactElement {
           )}
         </section>
       )}
+      <ServicePhotos request={request} />
+      <ServiceMaterials request={request} />
+      {request.state === 'closed' && <ServiceRating requestId={request.id} />}
       <section className="portal-card">
         <h3 className="portal-section-title sv-progress-title">{text.progress}</h3>
         <Steps direction="vertical" current={taken.length - 1} data-testid="service-progress">

@@ -67,6 +67,8 @@ export const serviceZhCN = {
     cancel: '已撤销',
     reopen: '重新处理',
     escalate: '已加急督办',
+    contact: '又有用户反映此问题',
+    rate: '服务评价',
   },
   state: {
     submitted: '待受理',
@@ -149,6 +151,8 @@ export const serviceEn: ServiceText = {
     cancel: 'Cancelled',
     reopen: 'Reopened',
     escalate: 'Expedited',
+    contact: 'Reported again',
+    rate: 'Rated',
   },
   state: {
     submitted: 'Submitted',

@@ -1,25 +1,32 @@
 /** 报修 / 投诉: what is wrong (category chips), which bound account or address, a description; the phone is the contact. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Form, Input, Selector, TextArea, Toast } from 'antd-mobile';
-import { useState, type ReactElement } from 'react';
+import { Button, Dialog, Form, Input, Selector, TextArea, Toast } from 'antd-mobile';
+import { useEffect, useState, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
-import type { PortalNewServiceRequest, ServiceCategory } from '../../api/types';
+import type { PortalNewServiceRequest, PortalServiceDuplicate, ServiceCategory } from '../../api/types';
 import { fetchAccounts, queryKeys } from '../api';
 import { Page } from '../components/Page';
 import { ErrorState, errorText, PageLoading } from '../components/states';
 import { useSession } from '../session';
 import { createServiceRequest, fetchServiceCategories, serviceQueryKeys } from './ServiceApi';
+import { fetchDuplicates, joinRequest } from './ServiceDeskApi';
+import { deskText } from './ServiceDeskMessages';
+import { askAboutDuplicates } from './ServiceDuplicateDialog';
 import { serviceText } from './ServiceMessages';
 import { fill } from './PayMessages';
+import { ServiceLocation, type Position } from './ServiceLocation';
+import { useServiceMediaText } from './ServiceMediaMessages';
+import { ServicePhotoPicker, type PickedPhoto } from './ServicePhotoPicker';
+import { MAX_REPORT_PHOTOS, uploadPhotos } from './ServicePhotos';
 import './Service.css';
 
 const NO_ACCOUNT = 'none';
 
 interface Values {
   categoryId: string[];
-  accountId: string[];
+  accountId?: string[];
   address: string;
   description: string;
   contactName: string;
@@ -61,16 +68,48 @@ function ServiceForm({ categories, accounts }: { categories: ServiceCategory[]; 
   const accountChoice = Form.useWatch('accountId', form);
   const hasAccount = Boolean(accountChoice?.[0] && accountChoice[0] !== NO_ACCOUNT);
   const chosenAccount = accounts.find((account) => account.id === accountChoice?.[0]);
+  // Photos are sent after the request is created, one by one with their progress; the position goes with it.
+  const media = useServiceMediaText();
+  const [photos, setPhotos] = useState<PickedPhoto[]>([]);
+  const [position, setPosition] = useState<Position | null>(null);
+  const [created, setCreated] = useState<string | null>(null);
+  const [photoProblem, setPhotoProblem] = useState<string | null>(null);
+  const updatePhoto = (key: string, change: Partial<PickedPhoto>) => setPhotos((list) => list.map((photo) => (photo.key === key ? { ...photo, ...change } : photo)));
+  const sendPhotos = async (requestId: string, list: PickedPhoto[]) => {
+    setPhotoProblem(null);
+    const { failed, problem } = await uploadPhotos(requestId, list, updatePhoto);
+    if (failed.length === 0) return finish(requestId);
+    setPhotoProblem(`${fill(media.text.photosFailed, { count: failed.length })}${problem instanceof ApiError ? `：${problem.messageIn(i18n.language)}` : ''}`);
+  };
+  const finish = (requestId: string) => {
+    for (const photo of photos) if (photo.prepared.previewUrl) URL.revokeObjectURL(photo.prepared.previewUrl);
+    void queryClient.invalidateQueries({ queryKey: serviceQueryKeys.detail(requestId) });
+    Toast.show({ icon: 'success', content: text.submitted });
+    void navigate(`/service/${encodeURIComponent(requestId)}`, { replace: true });
+  };
+  const uploading = photos.some((photo) => photo.status === 'uploading');
+  // A position found (or dropped) changes whether the address is needed: check it again once the rule has it.
+  useEffect(() => {
+    if (form.isFieldTouched('address') || form.getFieldError('address').length > 0) void form.validateFields(['address']).catch(() => undefined);
+  }, [form, position]);
 
+  const desk = deskText(i18n.language);
+  const [checking, setChecking] = useState(false);
   const create = useMutation({
     mutationFn: createServiceRequest,
-    onSuccess: (created) => {
-      queryClient.setQueryData(serviceQueryKeys.detail(created.id), created);
+    onSuccess: (request) => {
+      queryClient.setQueryData(serviceQueryKeys.detail(request.id), request);
       void queryClient.invalidateQueries({ queryKey: serviceQueryKeys.list });
-      Toast.show({ icon: 'success', content: text.submitted });
-      void navigate(`/service/${encodeURIComponent(created.id)}`, { replace: true });
+      if (photos.length === 0) return finish(request.id);
+      setCreated(request.id);
+      void sendPhotos(request.id, photos);
     },
-    onError: (error) => {
+    onError: (error, body) => {
+      // Reported meanwhile by someone else (the check before sending found nothing): the same choice, in the server's words.
+      if (error instanceof ApiError && error.body.code === 'possible_duplicate' && !body.confirmNotDuplicate) {
+        void Dialog.confirm({ title: desk.duplicateTitle, content: error.messageIn(i18n.language), confirmText: desk.duplicateAnyway, cancelText: desk.duplicateCancel, onConfirm: () => create.mutate({ ...body, confirmNotDuplicate: true }) });
+        return;
+      }
       setProblem(errorText(error, i18n.language) ?? text.failed);
       if (error instanceof ApiError) {
         const fields = error.fieldMessages(i18n.language);
@@ -79,6 +118,32 @@ function ServiceForm({ categories, accounts }: { categories: ServiceCategory[]; 
       }
     },
   });
+
+  /** Asks first whether the same problem at this place was reported within a day, and lets the customer choose. */
+  const submitChecked = async (body: PortalNewServiceRequest) => {
+    setChecking(true);
+    let found: PortalServiceDuplicate[] = [];
+    try {
+      found = await fetchDuplicates({ categoryId: body.categoryId, ...(body.accountId ? { accountId: body.accountId } : {}), ...(body.address && !body.accountId ? { address: body.address } : {}) });
+    } catch {
+      // The check is a courtesy: the server checks again when the report is sent.
+    } finally {
+      setChecking(false);
+    }
+    if (found.length === 0) return create.mutate(body);
+    const choice = await askAboutDuplicates(found, desk, i18n.language);
+    if (choice.kind === 'anyway') create.mutate({ ...body, confirmNotDuplicate: true });
+    else if (choice.kind === 'view') void navigate(`/service/${encodeURIComponent(choice.requestId)}`);
+    else if (choice.kind === 'join') {
+      try {
+        await joinRequest(choice.requestId, body.description.slice(0, 500));
+        Toast.show({ icon: 'success', content: desk.duplicateJoined });
+        void navigate('/service', { replace: true });
+      } catch (error) {
+        setProblem(errorText(error, i18n.language) ?? text.failed);
+      }
+    }
+  };
 
   const option = (category: ServiceCategory) => ({ label: english ? category.nameEn : category.name, value: category.id });
   const repairs = categories.filter((category) => category.kind === 'repair').map(option);
@@ -97,11 +162,17 @@ function ServiceForm({ categories, accounts }: { categories: ServiceCategory[]; 
         onFinish={(values: Values) => {
           setProblem(null);
           const body: PortalNewServiceRequest = { categoryId: values.categoryId[0] ?? '', description: values.description.trim() };
-          const accountId = values.accountId[0];
+          // Without a bound account the account chips are not shown, and the form has no accountId.
+          const accountId = values.accountId?.[0];
           if (accountId && accountId !== NO_ACCOUNT) body.accountId = accountId;
           if (values.address.trim()) body.address = values.address.trim();
           if (values.contactName.trim()) body.contactName = values.contactName.trim();
-          create.mutate(body);
+          if (position) {
+            body.latitude = position.latitude;
+            body.longitude = position.longitude;
+          }
+          if (created) return void sendPhotos(created, photos);
+          void submitChecked(body);
         }}
         footer={
           <>
@@ -110,9 +181,25 @@ function ServiceForm({ categories, accounts }: { categories: ServiceCategory[]; 
                 {problem}
               </p>
             )}
+            {photoProblem && created && (
+              <div className="portal-notice portal-notice-error sv-photo-problem" role="alert" data-testid="service-photo-problem">
+                <span>{photoProblem}</span>
+                <Button size="small" fill="none" color="primary" onClick={() => finish(created)} data-testid="service-photo-skip">
+                  {media.text.skipPhotos}
+                </Button>
+              </div>
+            )}
             <p className="portal-hint">{text.contactHint}</p>
-            <Button block type="submit" color="primary" size="large" loading={create.isPending} data-testid="service-submit">
-              {text.submit}
+            <Button
+              block
+              type="submit"
+              color="primary"
+              size="large"
+              loading={create.isPending || uploading || checking}
+              loadingText={uploading ? fill(media.text.submittingPhotos, { done: photos.filter((photo) => photo.status === 'done').length, total: photos.length }) : undefined}
+              data-testid="service-submit"
+            >
+              {created ? media.text.retryPhotos : text.submit}
             </Button>
           </>
         }
@@ -146,14 +233,20 @@ function ServiceForm({ categories, accounts }: { categories: ServiceCategory[]; 
           rules={[
             {
               validator: (_, value: string | undefined) =>
-                hasAccount || (value ?? '').trim().length >= 2 ? Promise.resolve() : Promise.reject(new Error(text.addressRequired)),
+                hasAccount || position || (value ?? '').trim().length >= 2 ? Promise.resolve() : Promise.reject(new Error(position === null ? media.text.addressOrLocation : text.addressRequired)),
             },
           ]}
         >
           <Input placeholder={text.addressPlaceholder} maxLength={200} clearable />
         </Form.Item>
+        <Form.Item label={media.text.location}>
+          <ServiceLocation value={position} onChange={setPosition} />
+        </Form.Item>
         <Form.Item name="description" label={text.description} rules={[{ required: true, whitespace: true, message: text.descriptionRequired }]}>
           <TextArea placeholder={text.descriptionPlaceholder} rows={4} maxLength={2000} showCount autoSize={{ minRows: 3, maxRows: 8 }} />
+        </Form.Item>
+        <Form.Item label={media.text.photos} description={fill(media.text.photosHint, { max: MAX_REPORT_PHOTOS })}>
+          <ServicePhotoPicker value={photos} onChange={setPhotos} max={MAX_REPORT_PHOTOS} disabled={create.isPending || uploading || created !== null} />
         </Form.Item>
         <Form.Item name="contactName" label={text.contactName}>
           <Input placeholder={text.contactNamePlaceholder} maxLength={50} autoComplete="name" clearable />

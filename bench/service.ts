@@ -1,0 +1,213 @@
+/**
+ * Service-request creation under load, over loopback HTTP: a hotline agent's POST /api/service-requests
+ * (schema, session + CSRF, permission, duplicate check, deadlines from the working calendar, number,
+ * events, audit entry: the real route) sent open-loop at a fixed rate, so a slow answer cannot hold back
+ * the next request (latency counts from when each request was due, not when it was sent). Against it, in
+ * the same run and at the same rate on the same server: GET /api/health (one database round trip), the
+ * floor of what any endpoint costs on this machine.
+ *
+ *   npm run bench -- service [--rate 1000] [--seconds 20] [--warmup 3] [--accounts 20000]
+ *
+ * The server runs in a child process (as `shuiwu serve` would; the load generator must not share its event
+ * loop) against PostgreSQL at DATABASE_URL or TEST_DATABASE_URL (a superuser: the database
+ * shuiwu_bench_service is dropped and created). The last line of output is one JSON object.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { buildApp, createContext } from '../server/src/app';
+import { LocalOutboxSmsGateway } from '../server/src/modules/notifications';
+import { createSandboxCredentials, simulatorGateways } from '../server/src/modules/payments';
+import { createTenant, hashPassword } from '../server/src/modules/tenancy';
+import { systemClock } from '../server/src/platform/clock';
+import { loadConfig } from '../server/src/platform/config';
+import { openServerDatabase } from '../server/src/platform/db/database';
+import { migrate } from '../server/src/platform/db/migrate';
+import { generateTown } from '../server/test/billing-town';
+
+const { values } = parseArgs({
+  options: {
+    role: { type: 'string', default: 'load' },
+    url: { type: 'string' },
+    rate: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
+    accounts: { type: 'string', default: '20000' },
+  },
+});
+const log = (message: string) => console.error(`[bench service] ${message}`);
+const PASSWORD = 'Bench-password-2026';
+const SECRET = 'cd'.repeat(32);
+
+// ---- the server process: the composition root, listening on a free loopback port ----
+if (values.role === 'server') {
+  const config = loadConfig({ DATABASE_URL: values.url as string, SHUIWU_SECRET_KEY: SECRET, SHUIWU_LOG_LEVEL: 'silent' });
+  const db = await openServerDatabase(values.url as string, 20);
+  // Rate limits per client stay as configured in production for everything but this one client's volume.
+  const { app } = await buildApp({ config, db, clock: systemClock, sms: new LocalOutboxSmsGateway(), payments: simulatorGateways(createSandboxCredentials({ merchantName: 'bench' }), { publicBaseUrl: () => 'http://127.0.0.1' }), logLevel: 'silent', rateLimitPerMinute: 10_000_000, loginRateLimitPerMinute: 100 });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  process.stdout.write(`listening ${typeof address === 'object' && address ? address.port : 0}\n`);
+  // Gone with the load generator, however it ends.
+  process.on('disconnect', () => process.exit(0));
+  await new Promise(() => undefined);
+}
+
+const rate = Number(values.rate);
+const durationSeconds = Number(values.seconds);
+const warmupSeconds = Number(values.warmup);
+const accounts = Number(values.accounts);
+
+// ---- the database: a utility with a town of accounts and a hotline agent ----
+const adminUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const benchUrl = new URL(adminUrl);
+benchUrl.pathname = '/shuiwu_bench_service';
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query('DROP DATABASE IF EXISTS shuiwu_bench_service WITH (FORCE)');
+await admin.query('CREATE DATABASE shuiwu_bench_service');
+if (process.env.BENCH_LOG_MS) await admin.query(`ALTER DATABASE shuiwu_bench_service SET log_min_duration_statement = ${Number(process.env.BENCH_LOG_MS)}`);
+await admin.end();
+const db = await openServerDatabase(benchUrl.toString(), 4);
+await migrate(db);
+const context = createContext({ config: loadConfig({ DATABASE_URL: benchUrl.toString(), SHUIWU_SECRET_KEY: SECRET }), db, clock: systemClock });
+const tenant = await createTenant(context, { code: 'bench', name: '基准水务', nameEn: 'Bench Water', hotline: '96655' });
+await db.asOwner((sql) => generateTown(sql, { tenantId: tenant.id, accounts, months: [], perRoute: 1000 }));
+const passwordHash = await hashPassword(PASSWORD);
+await db.withTenant(tenant.id, async (sql) => {
+  const [staff] = await sql.query<{ id: string }>("INSERT INTO staff (tenant_id, username, display_name, password_hash) VALUES ($1, 'agent', '话务员', $2) RETURNING id", [tenant.id, passwordHash]);
+  await sql.query("INSERT INTO staff_roles (tenant_id, staff_id, role) VALUES ($1, $2, 'hotline_agent')", [tenant.id, staff?.id]);
+});
+const premises = await db.withTenant(tenant.id, (sql) =>
+  sql.query<{ account_id: string; premise_id: string }>('SELECT id AS account_id, premise_id FROM accounts ORDER BY account_no'),
+);
+await db.execAsOwner('ANALYZE');
+await db.close();
+log(`utility with ${premises.length.toLocaleString('en')} accounts ready`);
+
+// ---- the server ----
+const server: ChildProcess = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--role', 'server', '--url', benchUrl.toString()], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+const port = await new Promise<number>((resolve, reject) => {
+  let text = '';
+  server.stdout?.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+    const match = /listening (\d+)/.exec(text);
+    if (match) resolve(Number(match[1]));
+  });
+  server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+});
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+function send(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port, method, path, agent, headers: { ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text, headers: response.headers }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+const login = await send('POST', '/api/staff/login', {}, JSON.stringify({ tenant: 'bench', username: 'agent', password: PASSWORD }));
+if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
+const cookie = (login.headers['set-cookie'] ?? []).map((entry) => entry.split(';')[0]).join('; ');
+const session = { cookie, 'x-csrf-token': (JSON.parse(login.text) as { csrfToken: string }).csrfToken };
+const { categories } = JSON.parse((await send('GET', '/api/service-categories', session)).text) as { categories: { id: string; code: string; kind: string }[] };
+const desk = categories.filter((category) => category.kind !== 'repair');
+const repairs = categories.filter((category) => category.kind === 'repair');
+if (desk.length === 0 || repairs.length === 0) throw new Error('the utility has no request categories');
+
+let sequence = 0;
+/** A request as an agent takes it: every tenth a repair, each at the next account's premise. */
+function nextRequest(): string {
+  sequence += 1;
+  const at = premises[sequence % premises.length] as { account_id: string; premise_id: string };
+  const category = sequence % 10 === 0 ? (repairs[sequence % repairs.length] as { id: string }) : (desk[sequence % desk.length] as { id: string });
+  return JSON.stringify({
+    categoryId: category.id,
+    channel: 'hotline',
+    accountId: at.account_id,
+    premiseId: at.premise_id,
+    description: `来电反映：第 ${sequence} 号基准请求，用户询问水费及用水情况。`,
+    contactName: '张先生',
+    contactPhone: `139${String(sequence % 100_000_000).padStart(8, '0')}`,
+    confirmNotDuplicate: true,
+  });
+}
+
+interface Phase {
+  latencies: number[];
+  errors: Map<string, number>;
+  sent: number;
+  seconds: number;
+}
+
+/** Open loop: request i is due at start + i / rate; each latency counts from its due time. */
+async function openLoop(label: string, seconds: number, request: () => Promise<{ status: number; text: string }>, expected: number): Promise<Phase> {
+  const total = Math.round(rate * seconds);
+  const latencies: number[] = [];
+  const errors = new Map<string, number>();
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let index = 0; index < total; index += 1) {
+    const due = started + (index * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(
+      request().then(
+        (answer) => {
+          latencies.push(performance.now() - due);
+          if (answer.status !== expected) {
+            const key = `${answer.status} ${answer.text.slice(0, 120)}`;
+            errors.set(key, (errors.get(key) ?? 0) + 1);
+          }
+        },
+        (error: unknown) => {
+          const key = String(error).slice(0, 120);
+          errors.set(key, (errors.get(key) ?? 0) + 1);
+        },
+      ),
+    );
+  }
+  await Promise.all(pending);
+  const elapsed = (performance.now() - started) / 1000;
+  log(`${label}: ${total.toLocaleString('en')} requests in ${elapsed.toFixed(1)} s`);
+  return { latencies, errors, sent: total, seconds: elapsed };
+}
+
+const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+function summary(phase: Phase) {
+  const sorted = [...phase.latencies].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? 0, errors: [...phase.errors.values()].reduce((a, b) => a + b, 0), throughput: phase.sent / phase.seconds };
+}
+
+const create = () => send('POST', '/api/service-requests', session, nextRequest());
+const health = () => send('GET', '/api/health', {});
+try {
+  const loadBefore = os.loadavg()[0] ?? 0;
+  await openLoop('warm-up (creation)', warmupSeconds, create, 201);
+  const baseline = summary(await openLoop('baseline GET /api/health', durationSeconds, health, 200));
+  const creationPhase = await openLoop('POST /api/service-requests', durationSeconds, create, 201);
+  const creation = summary(creationPhase);
+  const loadAfter = os.loadavg()[0] ?? 0;
+  for (const [key, count] of creationPhase.errors) log(`error ×${count}: ${key}`);
+  const cpu = os.cpus();
+  const ms = (value: number) => value.toFixed(1);
+  console.log(`\n### Service-request creation, ${rate.toLocaleString('en')} requests/s for ${durationSeconds} s, loopback HTTP`);
+  console.log(`${new Date().toISOString().slice(0, 10)} · ${cpu.length} × ${cpu[0]?.model.trim()} · ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB · load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}\n`);
+  console.log('| what | sent/s | p50 ms | p95 ms | p99 ms | max ms | errors |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log(`| POST /api/service-requests (hotline agent) | ${creation.throughput.toFixed(0)} | ${ms(creation.p50)} | ${ms(creation.p95)} | ${ms(creation.p99)} | ${ms(creation.max)} | ${creation.errors} |`);
+  console.log(`| baseline: GET /api/health | ${baseline.throughput.toFixed(0)} | ${ms(baseline.p50)} | ${ms(baseline.p95)} | ${ms(baseline.p99)} | ${ms(baseline.max)} | ${baseline.errors} |`);
+  console.log(JSON.stringify({ bench: 'service', rate, seconds: durationSeconds, p50_ms: Number(ms(creation.p50)), p99_ms: Number(ms(creation.p99)), errors: creation.errors, baseline_p99_ms: Number(ms(baseline.p99)), p99_ratio: Number((creation.p99 / Math.max(baseline.p99, 0.1)).toFixed(2)) }));
+} finally {
+  agent.destroy();
+  server.kill('SIGTERM');
+}
+process.exit(0);
