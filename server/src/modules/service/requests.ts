@@ -12,7 +12,7 @@ import { forbidden } from '../../platform/http/guards';
 import { maskPhone } from '../../platform/masking';
 import type { Permission } from '../../platform/permissions';
 import { businessDate, isAccountBound } from '../customers';
-import { findTenantById, loadTenantSettings } from '../tenancy';
+import { loadTenantSettings } from '../tenancy';
 import { photosOf } from './attachments';
 import { addTime, calendarFromSettings, type TimeBasis, type WorkingCalendar } from './calendar';
 import { afterRequestCreated, afterStepTaken, eventsForCustomer, type DeskInput, type DeskOrigin } from './desk';
@@ -75,12 +75,9 @@ export async function listCategories(context: PlatformContext, tenantId: string)
 }
 
 /** The utility's working calendar: its time zone, and the working hours, holidays and adjusted working days (调休) of its settings. */
-async function calendarOf(context: PlatformContext, tenantId: string): Promise<WorkingCalendar> {
-  // One short transaction for both, as the time zone alone took before.
-  return context.db.withTenant(tenantId, async (sql) => {
-    const [tenant] = await sql.query<{ time_zone: string }>('SELECT time_zone FROM tenants WHERE id = $1', [tenantId]);
-    return calendarFromSettings(tenant?.time_zone ?? 'Asia/Shanghai', (await loadTenantSettings(sql)).calendar);
-  });
+async function calendarIn(sql: Sql, tenantId: string): Promise<WorkingCalendar> {
+  const [tenant] = await sql.query<{ time_zone: string }>('SELECT time_zone FROM tenants WHERE id = $1', [tenantId]);
+  return calendarFromSettings(tenant?.time_zone ?? 'Asia/Shanghai', (await loadTenantSettings(sql)).calendar);
 }
 
 interface RequestRow {
@@ -182,9 +179,10 @@ export interface Origin {
 
 /** Creates a request with its deadlines; the account (or premise) fills in the customer and address. */
 export async function createRequest(context: PlatformContext, tenantId: string, input: NewServiceRequest | (PortalNewServiceRequest & { channel?: undefined }), origin: Origin, actor: Actor): Promise<ServiceRequestDetail> {
-  const calendar = await calendarOf(context, tenantId);
-  const tenant = await findTenantById(context, tenantId);
+  // One transaction (the calendar and time zone were two more before it). The audit entry, whose chain head
+  // every audited write of the utility waits for, is its last statement: the head is held only to commit.
   return context.db.withTenant(tenantId, async (sql) => {
+    const calendar = await calendarIn(sql, tenantId);
     const categories = await categoriesOf(sql, tenantId);
     const category = categories.find((item) => item.id === input.categoryId && item.is_active);
     if (!category) throw invalidField('categoryId', '没有这个工单类别', 'no such request category');
@@ -213,7 +211,7 @@ export async function createRequest(context: PlatformContext, tenantId: string, 
       throw new DomainError('validation', 'validation_failed', '请给出地址、户号或位置', 'Give an address, an account or a location', [{ field: 'address', zh: '地址、户号或位置至少填一项', en: 'give an address, an account or a location' }]);
     }
     const now = context.clock.now();
-    const day = businessDate(now, tenant?.timeZone ?? 'Asia/Shanghai').replaceAll('-', '');
+    const day = businessDate(now, calendar.timeZone).replaceAll('-', '');
     const requestNo = `GD${day}${String(await nextCounterValue(sql, tenantId, `service_request_no_${day}`, 0)).padStart(5, '0')}`;
     const [created] = await sql.query<{ id: string }>(
       `INSERT INTO service_requests (tenant_id, request_no, category_id, kind, channel, customer_id, account_id, premise_id, address, latitude, longitude, description,
@@ -232,9 +230,10 @@ export async function createRequest(context: PlatformContext, tenantId: string, 
       [tenantId, id, dues.map(([limit]) => limit), dues.map(([, due]) => due)],
     );
     await sql.query("INSERT INTO service_request_events (tenant_id, request_id, step, to_state, actor, at, note) VALUES ($1, $2, 'submit', 'submitted', $3, $4, NULL)", [tenantId, id, actor.name, now]);
-    await recordAudit(sql, tenantId, actor, now, { action: 'service_request.create', objectType: 'service_request', objectId: id, ...(customerId ? { customerId } : {}), after: { requestNo, category: category.code, channel: origin.channel } });
     await afterRequestCreated(context, sql, tenantId, { id, requestNo, kind: category.kind, categoryId: category.id, categoryName: category.name, premiseId, address, alertLevel, customerId }, input as DeskInput, origin.desk ?? {}, actor, now);
-    return detailOf(sql, id, now);
+    const detail = await detailOf(sql, id, now);
+    await recordAudit(sql, tenantId, actor, now, { action: 'service_request.create', objectType: 'service_request', objectId: id, ...(customerId ? { customerId } : {}), after: { requestNo, category: category.code, channel: origin.channel } });
+    return detail;
   });
 }
 
