@@ -5,55 +5,23 @@
  * SHA-256. A payment confirmation credits the account through recordPayment (method gov_app) exactly once
  * per govTradeNo; repeats get the first answer. Refused requests are logged in channel_notifications.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { recordAudit, systemActor, type Actor } from '../../platform/audit/audit';
 import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
-import { constantTimeEqual } from '../../platform/crypto';
 import { DomainError, notFound } from '../../platform/errors';
+import { isWithinWindow, MAX_SKEW_SECONDS as GOV_MAX_SKEW_SECONDS, NONCE_TTL_SECONDS, readSignatureHeaders, sign, SIGNATURE_HEADERS, signatureMatches, signedHeaders } from '../../platform/http/partner-signing';
 import { maskPersonName } from '../../platform/masking';
 import { lateFeesDueFen, lateFeesOwedFen } from '../collection';
 import { businessDate } from '../customers';
 import { openBills, recordPayment } from './settlement';
 import { balanceOf } from './statement';
 
-export const GOV_SIGNATURE_VERSION = 'SHUIWU-HMAC-SHA256';
-export const GOV_HEADERS = { appId: 'x-shuiwu-app-id', timestamp: 'x-shuiwu-timestamp', nonce: 'x-shuiwu-nonce', signature: 'x-shuiwu-signature' } as const;
-/** A request's timestamp may differ from the server's clock by this much. */
-export const GOV_MAX_SKEW_SECONDS = 300;
-/** Nonces are remembered this long: twice the window, so no replay within the window gets through. */
-export const GOV_NONCE_TTL_SECONDS = 600;
-
-export interface SignedParts {
-  appId: string;
-  method: string;
-  /** The path and query exactly as sent, e.g. /api/gov/jcsw/bills?accountNo=1000000001. */
-  path: string;
-  /** Unix seconds, as a decimal string. */
-  timestamp: string;
-  nonce: string;
-  /** The raw body (empty for GET). */
-  body: string | Buffer;
-}
-
-/** The string that is signed: the version, app id, method, path, timestamp, nonce and the body's SHA-256, one per line. */
-export function govCanonicalString(parts: SignedParts): string {
-  const bodyHash = createHash('sha256').update(parts.body).digest('hex');
-  return [GOV_SIGNATURE_VERSION, parts.appId, parts.method.toUpperCase(), parts.path, parts.timestamp, parts.nonce, bodyHash].join('\n');
-}
-
-/** base64(HMAC-SHA256(secret, canonical string)); the secret is used as its UTF-8 bytes. */
-export function signGovRequest(secret: string, parts: SignedParts): string {
-  return createHmac('sha256', secret).update(govCanonicalString(parts)).digest('base64');
-}
-
-/** The four headers a partner sends with a request (for partners' SDKs, the simulator and tests). */
-export function govRequestHeaders(credential: { appId: string; secret: string }, request: { method: string; path: string; body?: string; now?: Date; nonce?: string }): Record<string, string> {
-  const timestamp = String(Math.floor((request.now ?? new Date()).getTime() / 1000));
-  const nonce = request.nonce ?? randomBytes(16).toString('hex');
-  const signature = signGovRequest(credential.secret, { appId: credential.appId, method: request.method, path: request.path, timestamp, nonce, body: request.body ?? '' });
-  return { [GOV_HEADERS.appId]: credential.appId, [GOV_HEADERS.timestamp]: timestamp, [GOV_HEADERS.nonce]: nonce, [GOV_HEADERS.signature]: signature };
-}
+// The house signature of partner APIs (platform/http/partner-signing.ts), under the names this API's
+// documentation (docs/GOV-APP-API.md §3) and its partners' code use.
+export const GOV_HEADERS = SIGNATURE_HEADERS;
+export const signGovRequest = sign;
+export const govRequestHeaders = signedHeaders;
 
 // ---- partner credentials ----
 
@@ -135,11 +103,6 @@ const REFUSALS = {
 } as const;
 type RefusalReason = keyof typeof REFUSALS;
 
-const header = (headers: GovRequest['headers'], name: string): string | null => {
-  const value = headers[name];
-  return typeof value === 'string' ? value : null;
-};
-
 /** Writes one entry of the security log (channel_notifications, channel gov_app) in its own transaction. */
 export async function logGovCall(context: PlatformContext, tenantId: string, entry: { verdict: 'credited' | 'duplicate' | 'ignored' | 'refused'; reason: string | null; govTradeNo: string | null; request: GovRequest }, sql?: Sql): Promise<void> {
   const write = (target: Sql) =>
@@ -161,23 +124,19 @@ export async function verifyGovRequest(context: PlatformContext, tenant: GovTena
     const text = REFUSALS[reason];
     throw new DomainError('unauthenticated', reason, text.zh, text.en, []);
   };
-  const appId = header(request.headers, GOV_HEADERS.appId);
-  const timestamp = header(request.headers, GOV_HEADERS.timestamp);
-  const nonce = header(request.headers, GOV_HEADERS.nonce);
-  const signature = header(request.headers, GOV_HEADERS.signature);
-  if (!appId || !/^[A-Za-z0-9_-]{8,64}$/.test(appId) || !timestamp || !/^\d{1,12}$/.test(timestamp) || !nonce || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) || !signature) {
-    return refuse('signature_missing');
-  }
+  const signed = readSignatureHeaders(request.headers);
+  if (!signed) return refuse('signature_missing');
+  const { appId, timestamp, nonce, signature } = signed;
   const now = context.clock.now();
-  if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > GOV_MAX_SKEW_SECONDS) return refuse('timestamp_out_of_window');
+  if (!isWithinWindow(timestamp, now)) return refuse('timestamp_out_of_window');
   const credentials = await context.db.withTenant(tenant.id, (sql) =>
     sql.query<{ secret_encrypted: Uint8Array }>("SELECT secret_encrypted FROM gov_app_credentials WHERE app_id = $1 AND status = 'active'", [appId]),
   );
   if (!credentials[0]) return refuse('unknown_app');
-  const expected = signGovRequest(context.cipher.decrypt(credentials[0].secret_encrypted), { appId, method: request.method, path: request.url, timestamp, nonce, body: request.rawBody });
-  if (!constantTimeEqual(Buffer.from(signature), Buffer.from(expected))) return refuse('signature_invalid');
+  const secret = context.cipher.decrypt(credentials[0].secret_encrypted);
+  if (!signatureMatches(secret, { appId, method: request.method, path: request.url, timestamp, nonce, body: request.rawBody }, signature)) return refuse('signature_invalid');
   const fresh = await context.db.withTenant(tenant.id, async (sql) => {
-    await sql.query('DELETE FROM gov_app_nonces WHERE seen_at < $1', [new Date(now.getTime() - GOV_NONCE_TTL_SECONDS * 1000)]);
+    await sql.query('DELETE FROM gov_app_nonces WHERE seen_at < $1', [new Date(now.getTime() - NONCE_TTL_SECONDS * 1000)]);
     return sql.query('INSERT INTO gov_app_nonces (tenant_id, app_id, nonce, seen_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1', [tenant.id, appId, nonce, now]);
   });
   if (fresh.length === 0) return refuse('nonce_replayed');
