@@ -1,15 +1,10 @@
 /**
- * The 12-month usage bar chart of both apps. Only what a bar chart needs is taken from echarts/core (bars,
- * grid, tooltip, the SVG renderer), so the portal's chunk stays small; load this module lazily.
+ * The 12-month usage bar chart of both apps, drawn through useChart (only the parts of echarts the charts
+ * need), so the portal's chunk stays small; load this module lazily.
  */
-import { BarChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef, type ReactElement } from 'react';
+import { useMemo, type ReactElement } from 'react';
 import { formatCubicMetres } from './money';
-
-echarts.use([BarChart, GridComponent, TooltipComponent, SVGRenderer]);
+import { useChart, type ChartOption } from './useChart';
 
 export interface UsageBar {
   period: string;
@@ -35,79 +30,61 @@ const ESTIMATED = '#f0b34a';
 const shortCubicMetres = (litres: number): string => formatCubicMetres(litres).replace(/\.?0+$/, '') || '0';
 
 export default function UsageBarChart({ points, highlight, height = 240, labels, compact = false }: UsageBarChartProps): ReactElement {
-  const element = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-
-  useEffect(() => {
-    if (!element.current) return undefined;
-    const instance = echarts.init(element.current, undefined, { renderer: 'svg' });
-    chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(element.current);
-    return () => {
-      observer.disconnect();
-      instance.dispose();
-      chart.current = null;
-    };
-  }, []);
-
-  useEffect(() => {
+  const option = useMemo<ChartOption>(() => {
     const latest = highlight ?? [...points].reverse().find((point) => point.consumptionLitres !== null)?.period ?? null;
-    chart.current?.setOption(
-      {
-        animation: false,
-        grid: { left: compact ? 34 : 44, right: 8, top: 22, bottom: compact ? 22 : 26 },
-        tooltip: {
-          trigger: 'axis',
-          axisPointer: { type: 'shadow' },
-          confine: true,
-          formatter: (params: unknown) => {
-            const [first] = params as { dataIndex: number }[];
-            const point = points[first?.dataIndex ?? 0];
-            if (!point) return '';
-            const value = point.consumptionLitres === null ? labels.noBill : `${formatCubicMetres(point.consumptionLitres)} ${labels.unit}`;
-            return `${labels.month(point.period)}<br/>${value}${point.isEstimated ? `（${labels.estimated}）` : ''}`;
-          },
+    return {
+      animation: false,
+      grid: { left: compact ? 34 : 44, right: 8, top: 22, bottom: compact ? 22 : 26 },
+      tooltip: {
+        trigger: 'axis',
+        axisPointer: { type: 'shadow' },
+        confine: true,
+        formatter: (params: unknown) => {
+          const [first] = params as { dataIndex: number }[];
+          const point = points[first?.dataIndex ?? 0];
+          if (!point) return '';
+          const value = point.consumptionLitres === null ? labels.noBill : `${formatCubicMetres(point.consumptionLitres)} ${labels.unit}`;
+          return `${labels.month(point.period)}<br/>${value}${point.isEstimated ? `（${labels.estimated}）` : ''}`;
         },
-        xAxis: {
-          type: 'category',
-          data: points.map((point) => labels.month(point.period)),
-          axisTick: { show: false },
-          axisLabel: { fontSize: compact ? 10 : 12, color: '#5f6b7a', interval: compact ? 1 : 0 },
-        },
-        yAxis: {
-          type: 'value',
-          name: labels.unit,
-          nameTextStyle: { fontSize: 11, color: '#5f6b7a', align: 'right' },
-          axisLabel: { fontSize: 11, color: '#5f6b7a' },
-          splitLine: { lineStyle: { color: '#e6ebf1' } },
-          minInterval: 1,
-        },
-        series: [
-          {
-            type: 'bar',
-            barMaxWidth: compact ? 16 : 28,
-            data: points.map((point) => ({
-              // Plotted in m³; the exact value (litres) is in the tooltip and the label.
-              value: point.consumptionLitres === null ? null : point.consumptionLitres / 1000,
-              itemStyle: { color: point.period === latest ? BLUE : point.isEstimated ? ESTIMATED : LIGHT, borderRadius: [3, 3, 0, 0] },
-            })),
-            label: {
-              show: !compact,
-              position: 'top',
-              fontSize: 11,
-              color: '#5f6b7a',
-              formatter: (param: { dataIndex: number }) => {
-                const litres = points[param.dataIndex]?.consumptionLitres;
-                return litres === null || litres === undefined ? '' : shortCubicMetres(litres);
-              },
+      },
+      xAxis: {
+        type: 'category',
+        data: points.map((point) => labels.month(point.period)),
+        axisTick: { show: false },
+        axisLabel: { fontSize: compact ? 10 : 12, color: '#5f6b7a', interval: compact ? 1 : 0 },
+      },
+      yAxis: {
+        type: 'value',
+        name: labels.unit,
+        nameTextStyle: { fontSize: 11, color: '#5f6b7a', align: 'right' },
+        axisLabel: { fontSize: 11, color: '#5f6b7a' },
+        splitLine: { lineStyle: { color: '#e6ebf1' } },
+        minInterval: 1,
+      },
+      series: [
+        {
+          type: 'bar',
+          barMaxWidth: compact ? 16 : 28,
+          data: points.map((point) => ({
+            // Plotted in m³; the exact value (litres) is in the tooltip and the label.
+            value: point.consumptionLitres === null ? null : point.consumptionLitres / 1000,
+            itemStyle: { color: point.period === latest ? BLUE : point.isEstimated ? ESTIMATED : LIGHT, borderRadius: [3, 3, 0, 0] },
+          })),
+          label: {
+            show: !compact,
+            position: 'top',
+            fontSize: 11,
+            color: '#5f6b7a',
+            formatter: (param: { dataIndex: number }) => {
+              const litres = points[param.dataIndex]?.consumptionLitres;
+              return litres === null || litres === undefined ? '' : shortCubicMetres(litres);
             },
           },
-        ],
-      },
-      true,
-    );
+        },
+      ],
+    };
   }, [points, highlight, labels, compact]);
+  const element = useChart(option);
 
   return <div ref={element} style={{ width: '100%', height }} role="img" aria-label={labels.unit} data-testid="usage-chart" />;
 }

@@ -1,15 +1,10 @@
 /**
- * Overdue principal per age bucket as bars (yuan), with the number of accounts in the tooltip. Only what a
- * bar chart needs is taken from echarts/core; load this module lazily.
+ * Overdue principal per age bucket as bars (yuan), with the number of accounts in the tooltip; drawn through
+ * useChart. Load this module lazily.
  */
-import { BarChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef, type ReactElement } from 'react';
+import { useMemo, type ReactElement } from 'react';
 import { formatYuan } from '../../shared/money';
-
-echarts.use([BarChart, GridComponent, TooltipComponent, SVGRenderer]);
+import { useChart, type ChartOption } from '../../shared/useChart';
 
 export interface AgingBar {
   label: string;
@@ -30,75 +25,58 @@ const COLOURS = ['#f0b34a', '#e8853d', '#d4502f', '#a8071a'];
 const wholeYuan = (fen: number): string => formatYuan(fen - (fen % 100)).replace(/\.00$/, '');
 
 export default function AgingBarChart({ bars, height = 220, labels }: AgingBarChartProps): ReactElement {
-  const element = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-
-  useEffect(() => {
-    if (!element.current) return undefined;
-    const instance = echarts.init(element.current, undefined, { renderer: 'svg' });
-    chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(element.current);
-    return () => {
-      observer.disconnect();
-      instance.dispose();
-      chart.current = null;
-    };
-  }, []);
-
-  useEffect(() => {
-    chart.current?.setOption(
-      {
-        animation: false,
-        grid: { left: 8, right: 12, top: 26, bottom: 4, containLabel: true },
-        tooltip: {
-          trigger: 'axis',
-          axisPointer: { type: 'shadow' },
-          confine: true,
-          formatter: (params: unknown) => {
-            const [first] = params as { dataIndex: number }[];
-            const bar = bars[first?.dataIndex ?? 0];
-            return bar ? `${bar.label}<br/>¥${formatYuan(bar.overdueFen)}<br/>${labels.accounts(bar.accounts)}` : '';
-          },
+  const option = useMemo<ChartOption>(
+    () => ({
+      animation: false,
+      grid: { left: 8, right: 12, top: 26, bottom: 4, containLabel: true },
+      tooltip: {
+        trigger: 'axis',
+        axisPointer: { type: 'shadow' },
+        confine: true,
+        formatter: (params: unknown) => {
+          const [first] = params as { dataIndex: number }[];
+          const bar = bars[first?.dataIndex ?? 0];
+          return bar ? `${bar.label}<br/>¥${formatYuan(bar.overdueFen)}<br/>${labels.accounts(bar.accounts)}` : '';
         },
-        xAxis: {
-          type: 'category',
-          data: bars.map((bar) => bar.label),
-          axisTick: { show: false },
-          axisLabel: { fontSize: 12, color: '#5f6b7a', interval: 0 },
-        },
-        yAxis: {
-          type: 'value',
-          name: labels.unit,
-          nameTextStyle: { fontSize: 11, color: '#5f6b7a', align: 'right' },
-          axisLabel: { fontSize: 11, color: '#5f6b7a', formatter: (value: number) => wholeYuan(Math.round(value * 100)) },
-          splitLine: { lineStyle: { color: '#e6ebf1' } },
-        },
-        series: [
-          {
-            type: 'bar',
-            barMaxWidth: 56,
-            data: bars.map((bar, index) => ({
-              // Plotted in yuan; the exact amount is in the tooltip.
-              value: bar.overdueFen / 100,
-              itemStyle: { color: COLOURS[index % COLOURS.length], borderRadius: [3, 3, 0, 0] },
-            })),
-            label: {
-              show: true,
-              position: 'top',
-              fontSize: 11,
-              color: '#39424e',
-              formatter: (param: { dataIndex: number }) => {
-                const bar = bars[param.dataIndex];
-                return bar && bar.overdueFen > 0 ? `¥${wholeYuan(bar.overdueFen)}` : '';
-              },
+      },
+      xAxis: {
+        type: 'category',
+        data: bars.map((bar) => bar.label),
+        axisTick: { show: false },
+        axisLabel: { fontSize: 12, color: '#5f6b7a', interval: 0 },
+      },
+      yAxis: {
+        type: 'value',
+        name: labels.unit,
+        nameTextStyle: { fontSize: 11, color: '#5f6b7a', align: 'right' },
+        axisLabel: { fontSize: 11, color: '#5f6b7a', formatter: (value: number) => wholeYuan(Math.round(value * 100)) },
+        splitLine: { lineStyle: { color: '#e6ebf1' } },
+      },
+      series: [
+        {
+          type: 'bar',
+          barMaxWidth: 56,
+          data: bars.map((bar, index) => ({
+            // Plotted in yuan; the exact amount is in the tooltip.
+            value: bar.overdueFen / 100,
+            itemStyle: { color: COLOURS[index % COLOURS.length], borderRadius: [3, 3, 0, 0] },
+          })),
+          label: {
+            show: true,
+            position: 'top',
+            fontSize: 11,
+            color: '#39424e',
+            formatter: (param: { dataIndex: number }) => {
+              const bar = bars[param.dataIndex];
+              return bar && bar.overdueFen > 0 ? `¥${wholeYuan(bar.overdueFen)}` : '';
             },
           },
-        ],
-      },
-      true,
-    );
-  }, [bars, labels]);
+        },
+      ],
+    }),
+    [bars, labels],
+  );
+  const element = useChart(option);
 
   return <div ref={element} style={{ width: '100%', height }} role="img" aria-label={bars.map((bar) => `${bar.label} ¥${formatYuan(bar.overdueFen)}`).join('；')} data-testid="aging-chart" />;
 }

@@ -1,6 +1,6 @@
 /** The on-time rate of each time limit as bars (percent), with the counts behind it in the tooltip. Load lazily. */
 import { useMemo, type ReactElement } from 'react';
-import { AXIS_LABEL, SPLIT_LINE, useChart } from './useChart';
+import { AXIS_LABEL, SPLIT_LINE, useChart } from '../../shared/useChart';
 
 export interface TimeLimitBar {
   label: string;

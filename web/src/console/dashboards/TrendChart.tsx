@@ -4,7 +4,7 @@
  */
 import { useMemo, type ReactElement } from 'react';
 import type { QualityDay } from '../../api/types';
-import { AXIS_LABEL, SPLIT_LINE, useChart } from './useChart';
+import { AXIS_LABEL, SPLIT_LINE, useChart } from '../../shared/useChart';
 
 export interface TrendChartProps {
   days: QualityDay[];

@@ -1,6 +1,6 @@
 /**
- * The dashboards' charts: only what they need is taken from echarts/core (bars, lines, grid, tooltip,
- * legend, SVG renderer); modules importing this are loaded lazily.
+ * The charts of both apps (dashboards, arrears by age, usage by month): only what they need is taken from
+ * echarts/core (bars, lines, grid, tooltip, legend, SVG renderer); modules importing this are loaded lazily.
  */
 import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
@@ -12,7 +12,7 @@ echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipCompone
 
 export type ChartOption = Parameters<echarts.ECharts['setOption']>[0];
 
-/** A chart in the returned element, redrawn when `option` changes and resized with its box. */
+/** A chart in the returned element, redrawn when `option` changes (memoise it) and resized with its box. */
 export function useChart(option: ChartOption): RefObject<HTMLDivElement | null> {
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
