@@ -1,5 +1,6 @@
 // Paying online in the customer portal (375 px, WeChat): the customer picks the two oldest open bills of the
-// demo account, pays them with WeChat Pay on the payment simulator's page (确认支付), comes back to the result
+// demo account, pays them with WeChat Pay JSAPI — the openid learnt through the simulator's WeChat OAuth2, the
+// simulator's WeixinJSBridge sheet (确认支付) — comes back to the result
 // page, sees the receipt, finds it under 缴费记录, and sees the two bills settled on the bills page.
 // Screenshots go to e2e/screenshots/pay-*.png.
 //
@@ -224,12 +225,22 @@ test('a customer pays the two oldest open bills with WeChat Pay and gets the rec
   await page.getByTestId('pay-tabs').getByText('缴纳账单').click();
   await expect(page.getByTestId('pay-submit')).toHaveText(`支付 ¥${yuan(expectedFen)}`);
 
-  // ---- pay on the simulator's WeChat Pay page ----
+  // ---- inside WeChat: the first tap learns the openid through WeChat OAuth2 (snsapi_base, silent) ----
   await page.getByTestId('pay-submit').click();
-  await page.waitForURL(/\/sim\/wechatpay\//);
-  await expect(page.locator('body')).toContainText(yuan(expectedFen));
+  // (The browser keeps the authorize URL's #wechat_redirect through the redirects; the real WeChat drops it.)
+  await page.waitForURL(/\/portal\/accounts\/[0-9a-f-]{36}\/pay\?wechat=bound(#wechat_redirect)?$/);
+  await expect(page.getByTestId('pay-channels')).toContainText('在微信内直接支付');
+  // Back on the page every bill is ticked again: tick the two oldest once more.
+  await rows.nth(0).click();
+  await rows.nth(1).click();
+  await expect(page.getByTestId('pay-submit')).toHaveText(`支付 ¥${yuan(expectedFen)}`);
+
+  // ---- JSAPI: WeixinJSBridge (the simulator's stand-in in the demo) shows the pay sheet over the page ----
+  await page.getByTestId('pay-submit').click();
+  const sheet = page.frameLocator('iframe[title="微信支付（模拟）"]');
+  await expect(sheet.locator('body')).toContainText(yuan(expectedFen));
   await shot(page, 'simulator');
-  await page.getByRole('button', { name: '确认支付' }).click();
+  await sheet.getByRole('button', { name: '确认支付' }).click();
 
   // ---- back on the result page: the receipt, with exactly the two bills and the amount ----
   await page.waitForURL(/\/portal\/pay\/result\/[0-9a-f-]{36}$/);

@@ -252,6 +252,9 @@ test('a leak reported on the portal goes through hotline, dispatch and the crew,
     await expect(dispatcher.getByTestId(`deadline-${limit}`)).toHaveAttribute('data-status', 'onTime');
   }
   await expect(dispatcher.getByTestId('service-event')).toHaveCount(8);
+  // The console names the staff member and their role, not the raw audit string.
+  await expect(dispatcher.getByTestId('service-events')).toContainText('刘强（调度）（调度员）');
+  await expect(dispatcher.getByTestId('service-events')).not.toContainText('(dispatcher)');
   await screenshot(dispatcher, 'console-closed');
 
   // ---- the resident sees it closed, with every step ----
@@ -269,6 +272,10 @@ test('a leak reported on the portal goes through hotline, dispatch and the crew,
     await expect(progress.getByText(label, { exact: true })).toBeVisible();
   }
   await expect(progress).toContainText('DN100 管道破裂，已关阀');
+  // Who took each step is "staff" to the customer, never a staff member's name or username.
+  await expect(progress).toContainText('工作人员');
+  await expect(progress).not.toContainText('刘强');
+  await expect(progress).not.toContainText('dispatcher');
   await expect(resident.getByTestId('service-now')).toHaveCount(0);
   await screenshot(resident, 'portal-closed', 375);
 
@@ -280,7 +287,13 @@ test('a leak reported on the portal goes through hotline, dispatch and the crew,
   await expect(rater.getByTestId('rate-request')).toContainText(requestNo);
   await rater.getByTestId('rate-submit').click();
   await expect(rater.getByText('请先选择评分')).toBeVisible();
-  await rater.getByRole('radio', { name: '5', exact: true }).tap(); // antd-mobile's Rate answers touch
+  // The stars are a radio group: by keyboard (Tab to it, arrows, End) as well as by touch; each star names itself.
+  await rater.getByTestId('service-rating-star-1').focus();
+  await rater.keyboard.press('ArrowRight');
+  await expect(rater.getByRole('radio', { name: '2 星：不满意' })).toHaveAttribute('aria-checked', 'true');
+  await rater.keyboard.press('End');
+  await expect(rater.getByRole('radio', { name: '5 星：非常满意' })).toHaveAttribute('aria-checked', 'true');
+  await expect(rater.getByRole('radio', { name: '5 星：非常满意' })).toBeFocused();
   await rater.getByRole('textbox').fill('维修师傅来得很快，处理得很干净');
   await screenshot(rater, 'portal-rate-link', 375);
   await rater.getByTestId('rate-submit').click();

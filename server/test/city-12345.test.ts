@@ -277,7 +277,7 @@ describe('receiving work orders', () => {
   });
 
   it('maps orders to categories by the platform code, the classification of repairs, and the type (unit)', () => {
-    const code = (value: string, kind: ServiceCategory['kind'] = 'repair', isActive = true): ServiceCategory => ({ id: value, code: value, name: value, nameEn: value, kind, timeBasis: 'clock', limits: {}, alertLevel: 1, isActive });
+    const code = (value: string, kind: ServiceCategory['kind'] = 'repair', isActive = true): ServiceCategory => ({ id: value, code: value, name: value, nameEn: value, kind, timeBasis: 'clock', limits: {}, alertLevel: 1, department: kind === 'repair' ? 'network' : 'customer_service', isActive });
     const categories = [code('burst'), code('leak'), code('no_water'), code('low_pressure'), code('water_quality'), code('meter_fault'), code('inquiry', 'inquiry'), code('complaint', 'complaint'), code('praise', 'praise'), code('suggestion', 'suggestion', false)];
     const of = (orderType: 'consult' | 'help' | 'complaint' | 'suggestion' | 'praise', categoryText: string, categoryCode?: string) => city12345CategoryFor({ orderType, categoryText, categoryCode }, categories)?.code ?? null;
     expect([

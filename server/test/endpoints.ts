@@ -12,6 +12,8 @@ import { ensureServiceMediaTarget, type ServiceMediaTarget } from './service-med
 import { ensureReadingTarget, type ReadingTarget, TINY_PNG_BASE64 } from './reading-factory';
 import { ensureWithholdingTarget, TEST_BANK_CODE, type WithholdingTarget } from './withholding-factory';
 import { ensureIntegrationTarget, type IntegrationTarget } from './integration-factory';
+import { type AppointmentTarget, ensureAppointmentTarget } from './appointments-factory';
+import { type ApplicationTarget, ensureApplicationTarget } from './applications-target';
 import { type Response, TEST_PASSWORD, type TestEnvironment, type Utility } from './harness';
 
 /**
@@ -23,7 +25,7 @@ import { type Response, TEST_PASSWORD, type TestEnvironment, type Utility } from
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** The records the endpoints act on: one household of one utility, as it stands now. */
-export interface Target extends ReadingTarget, MoneyTarget, WithholdingTarget, ServiceTarget, ServiceDeskTarget, ServiceMediaTarget, CollectionTarget, IntegrationTarget {
+export interface Target extends ReadingTarget, MoneyTarget, WithholdingTarget, ServiceTarget, ServiceDeskTarget, ServiceMediaTarget, CollectionTarget, IntegrationTarget, AppointmentTarget, ApplicationTarget {
   tenantCode: string;
   customerId: string;
   customerVersion: number;
@@ -56,8 +58,8 @@ export interface Endpoint {
   method: Method;
   /** The path as the OpenAPI document writes it. */
   path: string;
-  /** The status of success. */
-  success: number;
+  /** The status of success, or a status and error code every holder of the permission gets (a refusal that comes after the guard). */
+  success: number | `${number} ${string}`;
   url(target: Target): string;
   /** A body that passes validation and, if let through, writes something. */
   body?(target: Target): Record<string, unknown>;
@@ -267,6 +269,21 @@ export const STAFF_ENDPOINTS: readonly StaffEndpoint[] = [
     body: (t) => ({ materialId: t.serviceMaterialId, quantity: 100 + unique() }),
   },
   { method: 'DELETE', path: '/api/service-requests/{id}/materials/{useId}', permission: 'service.field', success: 200, url: (t) => `/api/service-requests/${t.fieldRequestId}/materials/${t.materialUseId}` },
+  // The dispatcher's board, the crew's phone reveal, and the service settings (admin-routes.ts).
+  { method: 'GET', path: '/api/service-board', permission: 'service.read', success: 200, url: () => '/api/service-board?track=all' },
+  { method: 'POST', path: '/api/service-requests/{id}/reveal-phone', permission: 'service.field', success: 200, url: (t) => `/api/service-requests/${t.fieldRequestId}/reveal-phone` },
+  { method: 'GET', path: '/api/service-settings/categories', permission: 'settings.manage', success: 200, url: () => '/api/service-settings/categories' },
+  {
+    method: 'POST', path: '/api/service-settings/categories', permission: 'settings.manage', success: 201, url: () => '/api/service-settings/categories',
+    body: () => ({ code: `test_${unique()}`, name: '测试类别', nameEn: 'Test category', kind: 'inquiry', timeBasis: 'working', limits: { accept: 30, respond: 450, close: 1350 }, alertLevel: 1, department: 'customer_service' }),
+  },
+  { method: 'PATCH', path: '/api/service-settings/categories/{id}', permission: 'settings.manage', success: 200, url: (t) => `/api/service-settings/categories/${t.serviceCategoryId}`, body: () => ({ nameEn: `Inquiry ${unique()}` }) },
+  { method: 'GET', path: '/api/service-settings/materials', permission: 'settings.manage', success: 200, url: () => '/api/service-settings/materials' },
+  {
+    method: 'POST', path: '/api/service-settings/materials', permission: 'settings.manage', success: 201, url: () => '/api/service-settings/materials',
+    body: () => ({ code: `test_${unique()}`, name: '测试材料', nameEn: 'Test material', unit: '个', unitEn: 'pc', baseUnit: '个', baseUnitEn: 'pc', scale: 1 }),
+  },
+  { method: 'PATCH', path: '/api/service-settings/materials/{id}', permission: 'settings.manage', success: 200, url: (t) => `/api/service-settings/materials/${t.serviceMaterialId}`, body: () => ({ nameEn: `Ductile iron pipe DN100 (${unique()})` }) },
   // The service desk (desk-routes.ts): knowledge base, call log and call-backs, duplicates, follow-ups, duty leaders.
   { method: 'GET', path: '/api/knowledge/search', permission: 'service.read', success: 200, url: () => `/api/knowledge/search?q=${encodeURIComponent('水费怎么交')}` },
   { method: 'GET', path: '/api/knowledge/articles', permission: 'knowledge.manage', success: 200, url: () => '/api/knowledge/articles' },
@@ -433,6 +450,68 @@ export const STAFF_ENDPOINTS: readonly StaffEndpoint[] = [
     method: 'PATCH', path: '/api/accounts/{id}/water-category', permission: 'account.write', success: 200, url: (t) => `/api/accounts/${t.accountId}/water-category`,
     body: (t) => ({ version: t.accountVersion, waterCategoryId: t.accountWaterCategoryId === t.waterCategoryId ? null : t.waterCategoryId }),
   },
+  // Appointments (预约): locations and hours (administrator), the day's bookings and walk-ins (counter, hotline).
+  { method: 'GET', path: '/api/appointment-locations', permission: 'appointment.read', success: 200, url: () => '/api/appointment-locations' },
+  {
+    method: 'POST', path: '/api/appointment-locations', permission: 'appointment.manage', success: 201, url: () => '/api/appointment-locations',
+    body: () => ({
+      hall: { name: `预约网点${unique()}`, address: '测试路 1 号', phone: null, type: 'service_hall' },
+      businesses: ['billing'],
+      weeklyHours: { '1': [{ from: '08:30', to: '17:30' }], '2': [], '3': [], '4': [], '5': [], '6': [{ from: '09:00', to: '12:00' }], '7': [] },
+      slotMinutes: 30, capacity: 2, bookingDays: 14, isOpenOnHolidays: false,
+    }),
+  },
+  {
+    method: 'PATCH', path: '/api/appointment-locations/{id}', permission: 'appointment.manage', success: 200, url: (t) => `/api/appointment-locations/${t.appointmentLocationId}`,
+    body: (t) => ({ version: t.appointmentLocationVersion, capacity: 51 + (unique() % 400) }),
+  },
+  {
+    method: 'POST', path: '/api/appointment-locations/{id}/date-overrides', permission: 'appointment.manage', success: 200, url: (t) => `/api/appointment-locations/${t.appointmentLocationId}/date-overrides`,
+    body: () => ({ date: '2026-06-01', spans: [], note: `临时闭厅 ${unique()}` }),
+  },
+  { method: 'DELETE', path: '/api/appointment-locations/{id}/date-overrides/{date}', permission: 'appointment.manage', success: 204, url: (t) => `/api/appointment-locations/${t.appointmentLocationId}/date-overrides/2026-06-02` },
+  { method: 'GET', path: '/api/appointment-locations/{id}/slots', permission: 'appointment.read', success: 200, url: (t) => `/api/appointment-locations/${t.appointmentLocationId}/slots?date=2026-03-03` },
+  { method: 'GET', path: '/api/appointments', permission: 'appointment.read', success: 200, url: () => '/api/appointments' },
+  {
+    method: 'POST', path: '/api/appointments', permission: 'appointment.book', success: 201, url: () => '/api/appointments',
+    body: (t) => ({ locationId: t.appointmentLocationId, startsAt: new Date(t.appointmentBaseMs + (unique() % 20) * 3_600_000).toISOString(), business: 'billing', customerName: '窗口预约', phone: `1350${String(unique()).padStart(7, '0')}` }),
+  },
+  {
+    method: 'POST', path: '/api/appointments/{id}/move', permission: 'appointment.book', success: 200, url: (t) => `/api/appointments/${t.appointmentMoveId}/move`,
+    body: (t) => ({ locationId: t.appointmentLocationId, startsAt: new Date(t.appointmentBaseMs + (24 + (unique() % 24)) * 3_600_000).toISOString(), version: t.appointmentMoveVersion }),
+  },
+  {
+    method: 'POST', path: '/api/appointments/{id}/cancel', permission: 'appointment.book', success: 200, url: (t) => `/api/appointments/${t.appointmentCancelId}/cancel`,
+    body: (t) => ({ version: t.appointmentCancelVersion, reason: '客户来电取消' }),
+  },
+  { method: 'POST', path: '/api/appointments/{id}/arrive', permission: 'appointment.book', success: 200, url: (t) => `/api/appointments/${t.appointmentArriveId}/arrive`, body: (t) => ({ version: t.appointmentArriveVersion }) },
+  // Online business applications (网上办). Stage actions need the current stage's role too, which no one role
+  // has for every stage: a stale version is refused with 409 for every holder of the permission, before that.
+  { method: 'GET', path: '/api/application-types', permission: 'application.read', success: 200, url: () => '/api/application-types' },
+  { method: 'GET', path: '/api/applications', permission: 'application.read', success: 200, url: () => '/api/applications?typeCode=holder_change' },
+  { method: 'GET', path: '/api/applications/statistics', permission: 'application.read', success: 200, url: () => '/api/applications/statistics' },
+  {
+    method: 'POST', path: '/api/applications', permission: 'application.create', success: 201, url: () => '/api/applications',
+    body: (t) => ({ typeCode: 'calibration', accountId: t.accountId, applicantName: '李建国', applicantPhone: '13700000000', details: { note: `柜台 ${unique()}` } }),
+  },
+  { method: 'GET', path: '/api/applications/{id}', permission: 'application.read', success: 200, url: (t) => `/api/applications/${t.applicationId}` },
+  {
+    method: 'POST', path: '/api/applications/{id}/documents', permission: 'application.create', success: 201, url: (t) => `/api/applications/${t.applicationId}/documents`,
+    body: () => ({ material: 'id_card', file: { dataBase64: TINY_PNG_BASE64, fileName: `身份证 ${unique()}.png` } }),
+  },
+  { method: 'GET', path: '/api/applications/{id}/documents/{documentId}', permission: 'application.read', success: 200, url: (t) => `/api/applications/${t.applicationId}/documents/${t.applicationDocumentId}` },
+  { method: 'POST', path: '/api/applications/{id}/claim', permission: 'application.work', success: '409 stale_version', readsOnly: true, url: (t) => `/api/applications/${t.applicationId}/claim`, body: (t) => ({ version: t.applicationVersion + 1000 }) },
+  {
+    method: 'POST', path: '/api/applications/{id}/advance', permission: 'application.work', success: '409 stale_version', readsOnly: true, url: (t) => `/api/applications/${t.applicationId}/advance`,
+    body: (t) => ({ version: t.applicationVersion + 1000, stage: 'accept', outputs: {} }),
+  },
+  { method: 'POST', path: '/api/applications/{id}/return', permission: 'application.work', success: '409 stale_version', readsOnly: true, url: (t) => `/api/applications/${t.applicationId}/return`, body: (t) => ({ version: t.applicationVersion + 1000, reason: '请补充材料' }) },
+  { method: 'POST', path: '/api/applications/{id}/reject', permission: 'application.work', success: '409 stale_version', readsOnly: true, url: (t) => `/api/applications/${t.applicationId}/reject`, body: (t) => ({ version: t.applicationVersion + 1000, reason: '不在供水范围' }) },
+  { method: 'POST', path: '/api/applications/{id}/resubmit', permission: 'application.create', success: 200, url: (t) => `/api/applications/${t.returnedApplicationId}/resubmit`, body: (t) => ({ version: t.returnedApplicationVersion }) },
+  {
+    method: 'PATCH', path: '/api/staff/{id}/department', permission: 'staff.manage', success: 200, url: (t) => `/api/staff/${t.departmentStaffId}/department`,
+    body: () => ({ department: ['customer_service', 'connection', 'design', 'quality'][unique() % 4] }),
+  },
 ];
 
 /** A flat tariff that passes validation, for the tariff endpoints. */
@@ -469,6 +548,10 @@ export const PORTAL_ENDPOINTS: readonly Endpoint[] = [
     body: (t) => ({ accountId: t.accountId, channel: 'alipay', topupFen: 100 + unique() }),
   },
   { method: 'GET', path: '/api/portal/payment-orders/{id}', success: 200, url: (t) => `/api/portal/payment-orders/${t.paymentOrderId}` },
+  { method: 'GET', path: '/api/portal/wechat', success: 200, url: () => '/api/portal/wechat' },
+  { method: 'POST', path: '/api/portal/wechat/authorization', success: 201, url: () => '/api/portal/wechat/authorization', body: () => ({ returnPath: '/portal/pay' }) },
+  // Without a state it started, the callback binds nothing and sends the browser back saying so.
+  { method: 'GET', path: '/api/portal/wechat/oauth/callback', success: 303, url: () => '/api/portal/wechat/oauth/callback?code=x&state=unknownstate0000' },
   { method: 'GET', path: '/api/portal/service-categories', success: 200, url: () => '/api/portal/service-categories' },
   {
     method: 'POST', path: '/api/portal/service-requests', success: 201, url: () => '/api/portal/service-requests',
@@ -493,6 +576,32 @@ export const PORTAL_ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/portal/accounts/{id}/usage', success: 200, url: (t) => `/api/portal/accounts/${t.accountId}/usage` },
   { method: 'GET', path: '/api/portal/bills/{id}', success: 200, url: (t) => `/api/portal/bills/${t.billId}` },
   { method: 'GET', path: '/api/portal/bills/{id}/pdf', success: 200, url: (t) => `/api/portal/bills/${t.billId}/pdf` },
+  { method: 'GET', path: '/api/portal/appointment-locations', success: 200, url: () => '/api/portal/appointment-locations?business=billing' },
+  { method: 'GET', path: '/api/portal/appointment-locations/{id}/days', success: 200, url: (t) => `/api/portal/appointment-locations/${t.appointmentLocationId}/days` },
+  { method: 'GET', path: '/api/portal/appointment-locations/{id}/slots', success: 200, url: (t) => `/api/portal/appointment-locations/${t.appointmentLocationId}/slots?date=2026-03-03` },
+  { method: 'GET', path: '/api/portal/appointments', success: 200, url: () => '/api/portal/appointments' },
+  { method: 'GET', path: '/api/portal/appointments/{id}', success: 200, url: (t) => `/api/portal/appointments/${t.portalAppointmentId}` },
+  {
+    method: 'POST', path: '/api/portal/appointments', success: 201, url: () => '/api/portal/appointments',
+    body: (t) => ({ locationId: t.appointmentLocationId, startsAt: new Date(t.appointmentBaseMs + (unique() % 20) * 3_600_000).toISOString(), business: 'holder_change', customerName: '王秀英' }),
+  },
+  {
+    method: 'POST', path: '/api/portal/appointments/{id}/move', success: 200, url: (t) => `/api/portal/appointments/${t.portalAppointmentId}/move`,
+    body: (t) => ({ locationId: t.appointmentLocationId, startsAt: new Date(t.appointmentBaseMs + (48 + (unique() % 24)) * 3_600_000).toISOString(), version: t.portalAppointmentVersion }),
+  },
+  { method: 'POST', path: '/api/portal/appointments/{id}/cancel', success: 200, url: (t) => `/api/portal/appointments/${t.portalAppointmentId}/cancel`, body: (t) => ({ version: t.portalAppointmentVersion }) },
+  {
+    method: 'POST', path: '/api/portal/applications', success: 201, url: () => '/api/portal/applications',
+    body: (t) => ({ typeCode: 'calibration', accountId: t.accountId, applicantName: t.holderName, details: { note: `网上 ${unique()}` } }),
+  },
+  { method: 'GET', path: '/api/portal/applications', success: 200, url: () => '/api/portal/applications' },
+  { method: 'GET', path: '/api/portal/applications/{id}', success: 200, url: (t) => `/api/portal/applications/${t.applicationId}` },
+  {
+    method: 'POST', path: '/api/portal/applications/{id}/documents', success: 201, url: (t) => `/api/portal/applications/${t.applicationId}/documents`,
+    body: () => ({ material: 'id_card', file: { dataBase64: TINY_PNG_BASE64, fileName: `身份证 ${unique()}.png` } }),
+  },
+  { method: 'GET', path: '/api/portal/applications/{id}/documents/{documentId}', success: 200, url: (t) => `/api/portal/applications/${t.applicationId}/documents/${t.applicationDocumentId}` },
+  { method: 'POST', path: '/api/portal/applications/{id}/resubmit', success: 200, url: (t) => `/api/portal/applications/${t.returnedApplicationId}/resubmit`, body: (t) => ({ version: t.returnedApplicationVersion }) },
 ];
 
 /** Endpoints anyone may call. */
@@ -509,6 +618,8 @@ export const PUBLIC_ENDPOINTS: readonly Endpoint[] = [
   { method: 'POST', path: '/api/city12345/{tenant}/orders', success: 401, url: (t) => `/api/city12345/${t.tenantCode}/orders` },
   { method: 'GET', path: '/api/city12345/{tenant}/orders/{orderNo}', success: 401, url: (t) => `/api/city12345/${t.tenantCode}/orders/SZ0000000001` },
   { method: 'GET', path: '/api/tenants', success: 200, url: () => '/api/tenants' },
+  // 公开业务办理流程: every application type with its stages, roles, time limits and materials.
+  { method: 'GET', path: '/api/public/processes', success: 200, url: (t) => `/api/public/processes?tenant=${t.tenantCode}` },
   // SMS rating links (no login): a token nobody was sent is refused.
   { method: 'GET', path: '/api/service-ratings/{tenant}/{token}', success: 404, url: (t) => `/api/service-ratings/${t.tenantCode}/${'1'.repeat(24)}` },
   { method: 'POST', path: '/api/service-ratings/{tenant}/{token}', success: 404, url: (t) => `/api/service-ratings/${t.tenantCode}/${'1'.repeat(24)}`, body: () => ({ rating: 5 }) },
@@ -593,6 +704,8 @@ export async function currentTarget(environment: TestEnvironment, utility: Utili
     const desk = await ensureServiceDeskTarget(environment.context.cipher, sql, tenantId, service.serviceRequestId, environment.clock.now());
     const media = await ensureServiceMediaTarget(sql, environment.config.dataDir, tenantId, household, environment.clock.now());
     const integration = await ensureIntegrationTarget(environment.context.cipher, sql, tenantId, household, environment.clock.now());
+    const appointments = await ensureAppointmentTarget(sql, tenantId, environment.clock.now());
+    const applications = await ensureApplicationTarget(sql, environment.config.dataDir, tenantId, household, environment.clock.now());
     return {
       ...money,
       ...collection,
@@ -601,6 +714,8 @@ export async function currentTarget(environment: TestEnvironment, utility: Utili
       ...desk,
       ...media,
       ...integration,
+      ...appointments,
+      ...applications,
       settingsVersion: settings[0]?.version ?? 1,
       tenantCode: utility.tenant.code,
       customerId: household.customer.id,

@@ -162,6 +162,12 @@ async function seedPayments(utility: Utility, household: CustomerWithAccount): P
     await sql.query("UPDATE payment_orders SET status = 'paid', payment_id = $2, paid_at = $3 WHERE id = $1", [order?.id, payment.id, now]);
     await sql.query("INSERT INTO channel_notifications (tenant_id, channel, received_at, verdict, out_trade_no) VALUES ($1, 'wechatpay', $2, 'credited', 'SEED01')", [tenantId, now]);
     await sql.query("INSERT INTO idempotency_keys (tenant_id, principal, key, request_hash, response_status, response_body, created_at) VALUES ($1, 'seed', 'seed-key-1', 'x', 201, '{}', $2)", [tenantId, now]);
+    // A portal user's WeChat identity (openid for JSAPI and messages) and an authorisation under way.
+    const [user] = await sql.query<{ id: string }>("INSERT INTO portal_users (tenant_id, phone) VALUES ($1, '13900009999') RETURNING id", [tenantId]);
+    if (!user) throw new Error('no portal user was made');
+    const tag = utility.tenant.code.replace(/[^A-Za-z0-9]/g, '');
+    await sql.query("INSERT INTO portal_wechat_identities (tenant_id, portal_user_id, appid, openid, bound_at) VALUES ($1, $2, 'wxseedapp', $3, $4)", [tenantId, user.id, `oSeed${tag}`, now]);
+    await sql.query("INSERT INTO wechat_oauth_states (tenant_id, state, portal_user_id, return_path, created_at, expires_at) VALUES ($1, $2, $3, '/portal/pay', $4, $4::timestamptz + interval '10 minutes')", [tenantId, `seedstate${tag}0000000000`, user.id, now]);
   });
 }
 

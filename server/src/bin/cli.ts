@@ -112,7 +112,7 @@ const serve: Command = async (args, config) => {
   }
   // Messages queued by any process are delivered here too, so a single process is a whole installation.
   const dispatcher = setInterval(() => {
-    void deliverAll(context, sms).catch((error: unknown) => app.log.error({ err: error }, 'outbox delivery failed'));
+    void deliverAll(context, sms, payments.gateways).catch((error: unknown) => app.log.error({ err: error }, 'outbox delivery failed'));
   }, 3000);
   // Open311 batch submissions are made into requests, and replies are pushed to the city's 12345 platform.
   const integrations = setInterval(() => {
@@ -192,8 +192,9 @@ async function integrateAll(context: ReturnType<typeof createContext>): Promise<
   }
 }
 
-async function deliverAll(context: ReturnType<typeof createContext>, sms: LocalOutboxSmsGateway): Promise<void> {
-  for (const tenant of await listTenants(context)) await dispatchQueued(context, sms, tenant.id);
+/** SMS through the gateway; WeChat messages through each utility's official account (none: they fall back to SMS). */
+async function deliverAll(context: ReturnType<typeof createContext>, sms: LocalOutboxSmsGateway, gateways?: PaymentGateways): Promise<void> {
+  for (const tenant of await listTenants(context)) await dispatchQueued(context, sms, tenant.id, 50, gateways?.officialAccount(tenant.code) ?? null);
 }
 
 const worker: Command = async (_args, config) => {

@@ -5,6 +5,7 @@ import type { Sql } from '../platform/db/database';
 import { maskIdNumber } from '../platform/masking';
 import type { Role } from '../platform/permissions';
 import { residentIdCheckCharacter } from '../platform/validation';
+import { seedDemoAppointments } from '../modules/appointments';
 import { createBillingRun, getBillingRun, workBillingRun } from '../modules/billing';
 import { maskBankAccount } from '../modules/payments';
 import { seedDemoReading } from '../modules/reading';
@@ -13,6 +14,7 @@ import { seedDemoTariffs } from '../modules/tariffs';
 import { createServiceHall, createTenant, findTenantByCode, hashPassword, type Tenant } from '../modules/tenancy';
 import { BUSINESS_NAMES, COMPOUND_NAMES, DISTRICTS, GIVEN_NAME_CHARACTERS, IMPORTANT_ORGANISATIONS, METER_MODELS, SPECIAL_BUSINESS_NAMES, SURNAMES } from './names';
 import { monthsBefore, seedDemoHistory } from './history';
+import { seedDemoServiceHistory } from './service-history';
 import { SeededRandom } from './random';
 
 export const DEMO_TENANT = { code: 'jiangcheng', name: '江城水务集团', nameEn: 'Jiangcheng Water Group', hotline: '0710-96655' };
@@ -97,6 +99,7 @@ export async function seedDemo(context: PlatformContext, options: { customers?: 
     await seedDemoTariffs(context, sql, tenant.id);
     const reading = await seedDemoReading(context, sql, tenant.id, { anchorAccountNo: DEMO_CUSTOMER.accountNo });
     await seedKnowledge(sql, tenant.id, DEMO_KNOWLEDGE, context.clock.now());
+    await seedDemoAppointments(sql, tenant.id, context.clock.now());
     return { tenant, isNew: true, customers: plan.customers.length, accounts: plan.accounts.length, meters: plan.premises.length, readings: reading.readings, bills: 0 };
   });
   await seedDemoWithholding(context, tenant.id);
@@ -112,6 +115,8 @@ export async function seedDemo(context: PlatformContext, options: { customers?: 
     await workBillingRun(context, tenant.id, run.id);
     summary.bills += (await getBillingRun(context, tenant.id, run.id)).summary?.bills ?? 0;
   }
+  // A few weeks of service requests (every channel, closed and rated, some late and escalated, some open today).
+  if (options.history !== false) await seedDemoServiceHistory(context, tenant.id);
   return summary;
 }
 

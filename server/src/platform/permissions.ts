@@ -47,6 +47,14 @@ export const PERMISSIONS = [
   'collection.manage',
   // Cut off a protected household (important customer, special care) with a reason, audited.
   'collection.override',
+  // Online business applications (网上办): follow them, enter one at the counter, work a stage (the stage's role decides which).
+  'application.read',
+  'application.create',
+  'application.work',
+  // Appointments (预约): see the bookings, book / move / cancel for a customer, set up locations and their hours.
+  'appointment.read',
+  'appointment.book',
+  'appointment.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -86,20 +94,20 @@ export const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
 // The administrator manages staff but neither reads the audit log nor reveals personal data; the auditor
 // reads everything and changes nothing. Nobody both writes records and audits them.
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['customer.read', 'staff.read', 'staff.manage', 'outbox.read', 'settings.manage'],
-  counter_clerk: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'tariff.read', 'reading.read', 'bill.read', 'payment.read', 'payment.take', 'service.read', 'service.create', 'service.handle'],
-  hotline_agent: ['customer.read', 'customer.write', 'tariff.read', 'reading.read', 'bill.read', 'payment.read', 'service.read', 'service.create', 'service.handle'],
+  admin: ['customer.read', 'staff.read', 'staff.manage', 'outbox.read', 'settings.manage', 'appointment.read', 'appointment.manage'],
+  counter_clerk: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'tariff.read', 'reading.read', 'bill.read', 'payment.read', 'payment.take', 'service.read', 'service.create', 'service.handle', 'application.read', 'application.create', 'application.work', 'appointment.read', 'appointment.book'],
+  hotline_agent: ['customer.read', 'customer.write', 'tariff.read', 'reading.read', 'bill.read', 'payment.read', 'service.read', 'service.create', 'service.handle', 'appointment.read', 'appointment.book'],
   dispatcher: ['customer.read', 'service.read', 'service.create', 'service.handle', 'service.dispatch'],
   repair_crew: ['customer.read', 'service.read', 'service.field'],
-  meter_reader: ['customer.read', 'route.read', 'reading.read', 'reading.write'],
+  meter_reader: ['customer.read', 'route.read', 'reading.read', 'reading.write', 'application.read', 'application.work'],
   reading_supervisor: ['customer.read', 'route.read', 'route.manage', 'reading.read', 'reading.write', 'reading.review', 'reading.import', 'staff.read'],
   collector: ['customer.read', 'route.read', 'bill.read', 'payment.read', 'collection.work'],
   // The billing clerk supervises collection (collection.manage); a protected household's cut-off needs a manager.
-  billing_clerk: ['customer.read', 'account.write', 'tariff.read', 'tariff.write', 'route.read', 'reading.read', 'reading.review', 'billing.run', 'bill.read', 'bill.adjust', 'report.read', 'payment.read', 'collection.work', 'collection.manage'],
-  connection_staff: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'meter.write', 'report.read'],
+  billing_clerk: ['customer.read', 'account.write', 'tariff.read', 'tariff.write', 'route.read', 'reading.read', 'reading.review', 'billing.run', 'bill.read', 'bill.adjust', 'report.read', 'payment.read', 'collection.work', 'collection.manage', 'application.read', 'application.work'],
+  connection_staff: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'meter.write', 'report.read', 'application.read', 'application.create', 'application.work'],
   // The manager supervises the counter too: reversals (冲正) of mistaken payments, which no cashier may do.
-  manager: ['customer.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read', 'payment.reverse', 'service.read', 'service.supervise', 'knowledge.manage', 'collection.work', 'collection.manage', 'collection.override'],
-  auditor: ['customer.read', 'audit.read', 'outbox.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read', 'service.read'],
+  manager: ['customer.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read', 'payment.reverse', 'service.read', 'service.supervise', 'knowledge.manage', 'application.read', 'collection.work', 'collection.manage', 'collection.override', 'appointment.read'],
+  auditor: ['customer.read', 'audit.read', 'outbox.read', 'staff.read', 'tariff.read', 'route.read', 'reading.read', 'bill.read', 'report.read', 'payment.read', 'service.read', 'application.read', 'appointment.read'],
   // Refunds and channel reconciliation; cash refunds are paid out of a cashier's till, never their own.
   finance_clerk: ['customer.read', 'payment.read', 'payment.refund', 'payment.reconcile', 'withholding.manage'],
 };
@@ -120,6 +128,8 @@ const WRITE_PERMISSIONS: readonly Permission[] = [
   'payment.refund', 'payment.reconcile', 'payment.reverse',
   'service.create', 'service.handle', 'service.dispatch', 'service.field', 'service.supervise', 'knowledge.manage', 'withholding.manage',
   'collection.work', 'collection.manage', 'collection.override',
+  'application.create', 'application.work',
+  'appointment.book', 'appointment.manage',
 ];
 
 /**

@@ -64,7 +64,10 @@ export type Permission =
   | 'withholding.manage'
   | 'collection.work'
   | 'collection.manage'
-  | 'collection.override';
+  | 'collection.override'
+  | 'appointment.read'
+  | 'appointment.book'
+  | 'appointment.manage';
 
 export interface TenantSummary {
   code: string;
@@ -298,12 +301,16 @@ export interface AuditVerification {
 
 export interface OutboxMessage {
   id: string;
-  channel: 'sms';
+  channel: 'sms' | 'wechat';
   recipientMasked: string;
   template: string;
   body: string;
   status: 'queued' | 'sent' | 'delivered' | 'failed';
   provider: string | null;
+  /** Why the last attempt failed (WeChat: errcode and errmsg). */
+  lastError: string | null;
+  /** The SMS sent in place of a WeChat message WeChat could not deliver. */
+  fallbackOutboxId: string | null;
   createdAt: string;
   sentAt: string | null;
 }
@@ -958,6 +965,24 @@ export interface NewPaymentOrder {
   channel: OnlineChannel;
   billIds?: string[];
   topupFen?: number;
+  /** WeChat Pay only: jsapi inside the WeChat browser (needs the openid), h5 elsewhere (default). */
+  tradeType?: 'h5' | 'jsapi';
+}
+/** Parameters for WeixinJSBridge.invoke('getBrandWCPayRequest', …), signed by the server. */
+export interface WechatJsapiParams {
+  appId: string;
+  timeStamp: string;
+  nonceStr: string;
+  package: string;
+  signType: 'RSA';
+  paySign: string;
+  /** Demo only: the payment simulator's stand-in for WeixinJSBridge. */
+  simulatedBridgeUrl: string | null;
+}
+export interface PortalWechatStatus {
+  isAvailable: boolean;
+  isBound: boolean;
+  openidMasked: string | null;
 }
 export interface PaymentOrder {
   id: string;
@@ -968,6 +993,7 @@ export interface PaymentOrder {
   amountFen: number;
   status: 'created' | 'paid' | 'closed';
   payUrl: string | null;
+  jsapi: WechatJsapiParams | null;
   createdAt: string;
   expiresAt: string;
   paidAt: string | null;
@@ -1347,8 +1373,22 @@ export interface ServiceCategory {
   /** Minutes per time limit. */
   limits: Record<string, number>;
   alertLevel: number;
+  /** The department that handles it (dashboard figures per department). */
+  department: ServiceDepartment;
   isActive: boolean;
 }
+/** A new request category (settings.manage): limits in minutes from the report, each at least the one before. */
+export interface NewServiceCategory {
+  code: string;
+  name: string;
+  nameEn: string;
+  kind: ServiceRequestKind;
+  timeBasis: 'clock' | 'working';
+  limits: Record<string, number>;
+  alertLevel: number;
+  department: ServiceDepartment;
+}
+export type ServiceCategoryPatch = Partial<Pick<NewServiceCategory, 'name' | 'nameEn' | 'timeBasis' | 'limits' | 'alertLevel' | 'department'>> & { isActive?: boolean };
 export interface NewServiceRequest {
   categoryId: string;
   channel: StaffServiceChannel;
@@ -1394,7 +1434,10 @@ export interface ServiceRequest {
   kind: ServiceRequestKind;
   channel: ServiceChannel;
   state: ServiceRequestState;
+  /** The state in Chinese. */
   stateName: string;
+  /** The state in English. */
+  stateNameEn: string;
   accountId: string | null;
   customerId: string | null;
   premiseId: string | null;
@@ -1419,7 +1462,13 @@ export interface ServiceEvent {
   step: string;
   fromState: string | null;
   toState: string | null;
+  /** As recorded (staff: "name (username)"); to a customer only staff, customer or system. */
   actor: string;
+  actorKind: 'staff' | 'customer' | 'system';
+  /** A staff member's display name (null for a customer, the system, or to a customer). */
+  actorName: string | null;
+  /** The staff member's roles (empty to a customer). */
+  actorRoles: Role[];
   at: string;
   note: string | null;
 }
@@ -1440,6 +1489,19 @@ export interface ServiceCrew {
   id: string;
   name: string;
   openRequests: number;
+}
+/** One area of the dispatcher's board: its open requests, most urgent first. */
+export interface ServiceBoardArea {
+  /** The district; null when unknown. */
+  area: string | null;
+  open: number;
+  overdue: number;
+  requests: ServiceRequest[];
+}
+export interface ServiceBoard {
+  generatedAt: string;
+  areas: ServiceBoardArea[];
+  crews: ServiceCrew[];
 }
 
 // ---- the service desk (服务台: 知识库、来电记录、重复提示、回访、值班领导) ----
@@ -1674,6 +1736,18 @@ export interface ServiceMaterial {
   scale: number;
   isActive: boolean;
 }
+/** A new material of the catalogue (settings.manage); its base unit and scale never change afterwards. */
+export interface NewServiceMaterial {
+  code: string;
+  name: string;
+  nameEn: string;
+  unit: string;
+  unitEn: string;
+  baseUnit: string;
+  baseUnitEn: string;
+  scale: 1 | 10 | 100 | 1000;
+}
+export type ServiceMaterialPatch = Partial<Pick<NewServiceMaterial, 'name' | 'nameEn' | 'unit' | 'unitEn'>> & { isActive?: boolean };
 export interface ServiceMaterialUse {
   id: string;
   material: ServiceMaterial;
@@ -1840,4 +1914,83 @@ export interface ServiceQualityDashboard {
   categories: QualityCategoryRow[];
   departments: QualityDepartmentRow[];
   overdue: { total: number; items: QualityOverdueItem[] };
+}
+
+// ---- Appointments (预约) ----
+export type AppointmentBusiness = 'new_connection' | 'holder_change' | 'category_change' | 'meter_calibration' | 'meter_removal' | 'billing' | 'consultation';
+export interface TimeSpan {
+  from: string;
+  to: string;
+}
+/** Opening hours per ISO weekday, '1' Monday … '7' Sunday. */
+export type WeeklyHours = Record<'1' | '2' | '3' | '4' | '5' | '6' | '7', TimeSpan[]>;
+export interface AppointmentLocation {
+  id: string;
+  name: string;
+  address: string;
+  phone: string | null;
+  type: 'service_hall' | 'government_centre';
+  businesses: AppointmentBusiness[];
+  weeklyHours: WeeklyHours;
+  slotMinutes: number;
+  capacity: number;
+  bookingDays: number;
+  isOpenOnHolidays: boolean;
+  isActive: boolean;
+  hasExtendedHours: boolean;
+  overrides: { date: string; spans: TimeSpan[]; note: string }[];
+  version: number;
+}
+export interface AppointmentSlot {
+  startsAt: string;
+  endsAt: string;
+  from: string;
+  to: string;
+  capacity: number;
+  booked: number;
+  available: number;
+  isExtended: boolean;
+  isPast: boolean;
+}
+export type AppointmentDayKind = 'regular' | 'holiday' | 'adjusted_workday' | 'override';
+export interface AppointmentDay {
+  locationId: string;
+  date: string;
+  kind: AppointmentDayKind;
+  note: string;
+  isBookable: boolean;
+  slots: AppointmentSlot[];
+}
+export interface AppointmentDaySummary {
+  date: string;
+  kind: AppointmentDayKind;
+  slots: number;
+  available: number;
+  hasExtendedHours: boolean;
+}
+export type AppointmentStatus = 'booked' | 'arrived' | 'cancelled';
+export interface Appointment {
+  id: string;
+  bookingNo: string;
+  locationId: string;
+  locationName: string;
+  locationAddress: string;
+  business: AppointmentBusiness;
+  startsAt: string;
+  endsAt: string;
+  date: string;
+  from: string;
+  to: string;
+  status: AppointmentStatus;
+  channel: 'portal' | 'counter';
+  customerName: string;
+  phoneMasked: string;
+  accountNo: string | null;
+  note: string;
+  createdAt: string;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  arrivedAt: string | null;
+  canChange: boolean;
+  version: number;
 }

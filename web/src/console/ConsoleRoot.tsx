@@ -24,6 +24,7 @@ import { TillsPage } from './payments/TillsPage';
 import { ReadingRoutes } from './reading/ReadingRoutes';
 import { isCrewOnly } from './service/menu';
 import { ServiceRoutes } from './service/ServiceRoutes';
+import { AppointmentRoutes } from './appointments/AppointmentRoutes';
 import { SessionContext, sessionValue } from './session/session';
 import { SettingsPage } from './settings/SettingsPage';
 import { IntegrationsPage } from './settings/IntegrationsPage';
@@ -189,6 +190,7 @@ export function ConsoleRoot() {
           <Route path="collection" element={<Navigate to="/collection/arrears" replace />} />
           <Route path="reading/*" element={<ReadingRoutes />} />
           <Route path="service/*" element={<ServiceRoutes />} />
+          <Route path="appointments/*" element={<AppointmentRoutes />} />
           <Route path="login" element={<Navigate to="/" replace />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>

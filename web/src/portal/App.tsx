@@ -11,6 +11,8 @@ import { queryKeys } from './api';
 import { ErrorState, PageLoading } from './components/states';
 import { TabLayout } from './components/TabLayout';
 import { AccountDetailPage } from './pages/AccountDetailPage';
+import { AppointmentBookPage } from './pages/AppointmentBookPage';
+import { AppointmentListPage } from './pages/AppointmentListPage';
 import { BillsDetailPage } from './pages/BillsDetailPage';
 import { BillsPage } from './pages/BillsPage';
 import { BindPage } from './pages/BindPage';
@@ -100,6 +102,9 @@ export function App(): ReactElement {
               <Route path="/service" element={<ServiceListPage />} />
               <Route path="/service/new" element={<ServiceNewPage />} />
               <Route path="/service/:id" element={<ServiceDetailPage />} />
+              <Route path="/appointments" element={<AppointmentListPage />} />
+              <Route path="/appointments/new" element={<AppointmentBookPage />} />
+              <Route path="/appointments/:id/move" element={<AppointmentBookPage />} />
             </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

@@ -4,15 +4,17 @@
  * undisputed bill gets each step at most once per channel (unique key in collection_notices); when the run
  * missed days, only the latest step due is sent, and an earlier step is never sent after a later one.
  *
- * Channels: SMS to the holder's phone through the notifications outbox; 'wechat' for accounts bound in the
- * portal, recorded as awaiting a gateway (there is no WeChat template-message gateway yet); 'letter' — a
- * printable list for the route's collector — when there is no phone, and always for the cut-off notice.
+ * Channels: a WeChat message (template message through the utility's official account) when a portal user
+ * bound to the account has their login bound to WeChat (an openid, learnt in the WeChat browser), else SMS to
+ * the holder's phone — both through the notifications outbox, which sends the SMS instead when WeChat cannot
+ * deliver the message; 'letter' — a printable list for the route's collector — when there is neither, and
+ * always for the cut-off notice.
  */
 import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
 import { formatYuan } from '../bills';
 import { businessDate } from '../customers';
-import { enqueueSms } from '../notifications';
+import { enqueueSms, enqueueWechatMessage } from '../notifications';
 import { maskPersonName } from '../../platform/masking';
 import type { CollectionSettings } from './late-fees';
 import { maskAccountNo, OPEN_BILLS_CTE } from './open-bills';
@@ -28,7 +30,7 @@ interface DueBill {
   open_fen: number;
   days_overdue: number;
   phone: string | null;
-  has_wechat: boolean;
+  wechat_openid: string | null;
   last_step: number | null;
 }
 
@@ -66,6 +68,21 @@ export function noticeBody(kind: 'reminder' | 'cutoff_notice', text: NoticeText)
   );
 }
 
+/**
+ * The fields of the 欠费催缴 template message: first, keyword1 户号, keyword2 账期, keyword3 欠费金额,
+ * keyword4 缴费期限, remark (the keys of the template the utility adds in its official account; docs/PAYMENTS.md).
+ */
+export function wechatNoticeData(kind: 'reminder' | 'cutoff_notice', bill: Pick<DueBill, 'account_no' | 'period' | 'open_fen' | 'due_on' | 'days_overdue'>, utilityName: string): Record<string, { value: string }> {
+  return {
+    first: { value: kind === 'cutoff_notice' ? `停水通知：您的水费已逾期${bill.days_overdue}天` : '您的水费已到期，尚未缴清' },
+    keyword1: { value: maskAccountNo(bill.account_no) },
+    keyword2: { value: bill.period },
+    keyword3: { value: `${formatYuan(bill.open_fen)}元` },
+    keyword4: { value: bill.due_on },
+    remark: { value: kind === 'cutoff_notice' ? `请尽快缴清欠费及滞纳金，以免停水。${utilityName}` : `请尽快缴纳，逾期将按日加收滞纳金。${utilityName}` },
+  };
+}
+
 /** Sends the notices due on `today` for every unpaid bill of the tenant. Returns how many of each channel. */
 export async function sendDueNotices(sql: Sql, tenantId: string, today: string, at: Date, settings: CollectionSettings): Promise<{ sms: number; wechat: number; letter: number }> {
   const schedule = settings.dunningScheduleDays;
@@ -74,7 +91,8 @@ export async function sendDueNotices(sql: Sql, tenantId: string, today: string, 
   const bills = await sql.query<DueBill>(
     `WITH ${OPEN_BILLS_CTE}
      SELECT ob.bill_id, ob.bill_no, ob.period, ob.account_id, a.account_no, ob.due_on::text AS due_on, ob.open_fen, ($1::date - ob.due_on)::int AS days_overdue, c.phone,
-       EXISTS (SELECT 1 FROM account_bindings ab WHERE ab.account_id = ob.account_id) AS has_wechat,
+       (SELECT w.openid FROM account_bindings ab JOIN portal_wechat_identities w ON w.portal_user_id = ab.portal_user_id
+        WHERE ab.account_id = ob.account_id ORDER BY w.bound_at DESC LIMIT 1) AS wechat_openid,
        (SELECT max(n.step_days) FROM collection_notices n WHERE n.bill_id = ob.bill_id) AS last_step
      FROM open_bills ob JOIN accounts a ON a.id = ob.account_id JOIN customers c ON c.id = a.customer_id
      WHERE ob.open_fen > 0 AND ($1::date - ob.due_on) >= $2 AND a.status <> 'closed'
@@ -101,11 +119,11 @@ export async function sendDueNotices(sql: Sql, tenantId: string, today: string, 
       cutoffFrom: businessDate(new Date(at.getTime() + settings.cutoffNoticeHours * 3_600_000), utility?.time_zone ?? 'Asia/Shanghai'),
     });
     const channels: ('sms' | 'wechat' | 'letter')[] = [];
-    if (bill.phone) channels.push('sms');
-    if (bill.has_wechat) channels.push('wechat');
-    if (!bill.phone || kind === 'cutoff_notice') channels.push('letter');
+    if (bill.wechat_openid) channels.push('wechat');
+    else if (bill.phone) channels.push('sms');
+    if ((!bill.phone && !bill.wechat_openid) || kind === 'cutoff_notice') channels.push('letter');
     for (const channel of channels) {
-      const status = channel === 'sms' ? 'queued' : channel === 'wechat' ? 'awaiting_gateway' : 'to_print';
+      const status = channel === 'letter' ? 'to_print' : 'queued';
       const rows = await sql.query<{ id: string }>(
         `INSERT INTO collection_notices (tenant_id, bill_id, account_id, step_days, kind, channel, status, amount_fen, body, business_date, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (tenant_id, bill_id, step_days, channel) DO NOTHING RETURNING id`,
@@ -114,10 +132,13 @@ export async function sendDueNotices(sql: Sql, tenantId: string, today: string, 
       const id = rows[0]?.id;
       if (!id) continue;
       sent[channel] += 1;
-      if (channel === 'sms' && bill.phone) {
-        const outboxId = await enqueueSms(sql, tenantId, { to: bill.phone, template: kind === 'cutoff_notice' ? 'dunning_cutoff_notice' : 'dunning_reminder', body }, at);
-        await sql.query('UPDATE collection_notices SET outbox_id = $2 WHERE id = $1', [id, outboxId]);
+      const template = kind === 'cutoff_notice' ? 'dunning_cutoff_notice' : 'dunning_reminder';
+      let outboxId: string | null = null;
+      if (channel === 'sms' && bill.phone) outboxId = await enqueueSms(sql, tenantId, { to: bill.phone, template, body }, at);
+      if (channel === 'wechat' && bill.wechat_openid) {
+        outboxId = await enqueueWechatMessage(sql, tenantId, { openid: bill.wechat_openid, template, body, data: wechatNoticeData(kind, bill, utility?.name ?? ''), fallbackPhone: bill.phone }, at);
       }
+      if (outboxId) await sql.query('UPDATE collection_notices SET outbox_id = $2 WHERE id = $1', [id, outboxId]);
     }
   }
   return sent;

@@ -72,7 +72,7 @@ export const noticeSchema = z
     stepDays: z.number().int(),
     kind: z.enum(['reminder', 'cutoff_notice']),
     channel: z.enum(['sms', 'wechat', 'letter']),
-    status: z.enum(['queued', 'awaiting_gateway', 'to_print']).describe('wechat notices wait for a WeChat gateway, which does not exist yet'),
+    status: z.enum(['queued', 'awaiting_gateway', 'to_print']).describe('queued: handed to the outbox (SMS, or a WeChat message that falls back to SMS); to_print: a letter; awaiting_gateway: a WeChat notice recorded before the WeChat channel existed'),
     amountFen: z.number().int(),
     body: z.string(),
     businessDate: isoDateSchema,

@@ -77,19 +77,22 @@ async function ensureSerialFree(sql: Sql, serialNo: string, exceptId: string | n
 }
 
 export async function createMeter(context: PlatformContext, tenantId: string, input: NewMeter, actor: Actor): Promise<Meter> {
+  return context.db.withTenant(tenantId, (sql) => insertMeter(context, sql, tenantId, input, actor));
+}
+
+/** Creates a meter in the caller's transaction, audited (a new connection installs one with its other effects). */
+export async function insertMeter(context: PlatformContext, sql: Sql, tenantId: string, input: NewMeter, actor: Actor): Promise<Meter> {
   const meter = { status: 'installed' as const, isRemote: false, initialReadingLitres: 0, premiseId: null, installedOn: null, firstVerifiedOn: null, ...input };
   checkInstalled(meter);
-  return context.db.withTenant(tenantId, async (sql) => {
-    await ensureSerialFree(sql, meter.serialNo, null);
-    const rows = await sql.query<MeterRow>(
-      `INSERT INTO meters (tenant_id, serial_no, premise_id, model, size_dn, is_remote, status, installed_on, first_verified_on, initial_reading_litres)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
-      [tenantId, meter.serialNo, meter.premiseId, meter.model, meter.sizeDn, meter.isRemote, meter.status, meter.installedOn, meter.firstVerifiedOn, meter.initialReadingLitres],
-    );
-    const created = toMeter(rows[0] as MeterRow);
-    await recordAudit(sql, tenantId, actor, context.clock.now(), { action: 'meter.create', objectType: 'meter', objectId: created.id, after: auditView(created) });
-    return created;
-  });
+  await ensureSerialFree(sql, meter.serialNo, null);
+  const rows = await sql.query<MeterRow>(
+    `INSERT INTO meters (tenant_id, serial_no, premise_id, model, size_dn, is_remote, status, installed_on, first_verified_on, initial_reading_litres)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
+    [tenantId, meter.serialNo, meter.premiseId, meter.model, meter.sizeDn, meter.isRemote, meter.status, meter.installedOn, meter.firstVerifiedOn, meter.initialReadingLitres],
+  );
+  const created = toMeter(rows[0] as MeterRow);
+  await recordAudit(sql, tenantId, actor, context.clock.now(), { action: 'meter.create', objectType: 'meter', objectId: created.id, after: auditView(created) });
+  return created;
 }
 
 export async function updateMeter(context: PlatformContext, tenantId: string, id: string, patch: MeterPatch, actor: Actor): Promise<Meter> {

@@ -9,12 +9,14 @@ import type { SmsGateway } from './sms';
 const outboxMessageSchema = z
   .object({
     id: z.uuid(),
-    channel: z.literal('sms'),
+    channel: z.enum(['sms', 'wechat']).meta({ description: 'sms, or wechat (a WeChat template message to the openid of a portal user)' }),
     recipientMasked: z.string(),
     template: z.string(),
     body: z.string(),
     status: z.enum(['queued', 'sent', 'delivered', 'failed']),
     provider: z.string().nullable(),
+    lastError: z.string().nullable().meta({ description: 'Why the last attempt failed (WeChat: errcode and errmsg)' }),
+    fallbackOutboxId: z.uuid().nullable().meta({ description: 'The SMS sent in place of a WeChat message that WeChat could not deliver' }),
     createdAt: z.iso.datetime(),
     sentAt: z.iso.datetime().nullable(),
   })

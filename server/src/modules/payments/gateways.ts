@@ -5,11 +5,13 @@
  * Notification URLs carry the utility's code: /api/payments/notify/{channel}/{tenantCode}.
  */
 import { readFileSync } from 'node:fs';
+import { createWechatOfficialAccountClient, type WechatOfficialAccountClient, type WechatTemplateIds } from '../notifications';
 import {
   createAlipayClient,
   createSandboxCredentials,
   createWechatPayClient,
   sandboxAlipayConfig,
+  sandboxOfficialAccount,
   sandboxWechatPayConfig,
   type AlipayClient,
   type AlipayConfig,
@@ -29,12 +31,21 @@ export interface PaymentGateways {
   /** 'simulator' in the demo and tests, 'configured' with real merchants. */
   readonly mode: 'simulator' | 'configured';
   forTenant(tenantCode: string): ChannelClients;
+  /**
+   * The utility's WeChat official account (公众号) — the appid its WeChat Pay merchant is bound to: OAuth2 for
+   * the payer's openid (JSAPI) and WeChat messages. null when none is configured.
+   */
+  officialAccount(tenantCode: string): WechatOfficialAccountClient | null;
   /** Where the browser returns after paying: the portal's result page. */
   returnUrl(tenantCode: string, orderId: string): string;
+  /** An absolute URL of this server (SHUIWU_PUBLIC_URL + path), e.g. the OAuth2 redirect_uri. */
+  publicUrl(path: string): string;
+  /** Demo only: the simulator's stand-in for WeixinJSBridge, for pages outside the real WeChat client; null with real merchants. */
+  simulatedBridgeUrl(): string | null;
 }
 
 export const notifyPath = (channel: OnlineChannel, tenantCode: string): string => `/api/payments/notify/${channel}/${tenantCode}`;
-export const SIMULATOR_PREFIX = { wechatpay: '/sim/wechatpay', alipay: '/sim/alipay' } as const;
+export const SIMULATOR_PREFIX = { wechatpay: '/sim/wechatpay', alipay: '/sim/alipay', officialAccount: '/sim/wechat-mp' } as const;
 
 interface Options {
   /** The origin the channels reach this server at, e.g. https://pay.example-water.cn (read when first needed: the port may be known only after listening). */
@@ -52,6 +63,7 @@ const baseOf = (options: Options): string => (typeof options.publicBaseUrl === '
 
 export function simulatorGateways(credentials: SandboxCredentials, options: Options): PaymentGateways {
   const cache = new Map<string, ChannelClients>();
+  let officialAccount: WechatOfficialAccountClient | null = null;
   const extra = { ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.now ? { now: options.now } : {}) };
   return {
     mode: 'simulator',
@@ -75,6 +87,18 @@ export function simulatorGateways(credentials: SandboxCredentials, options: Opti
       return clients;
     },
     returnUrl: (_tenantCode, orderId) => portalReturnUrl(baseOf(options), orderId),
+    publicUrl: (path) => `${baseOf(options)}${path}`,
+    simulatedBridgeUrl: () => `${baseOf(options)}${SIMULATOR_PREFIX.wechatpay}/jsbridge.js`,
+    officialAccount() {
+      // One sandbox official account for every utility, like the merchant.
+      officialAccount ??= createWechatOfficialAccountClient({
+        ...sandboxOfficialAccount(credentials),
+        apiBaseUrl: `${baseOf(options)}${SIMULATOR_PREFIX.officialAccount}`,
+        oauthBaseUrl: `${baseOf(options)}${SIMULATOR_PREFIX.officialAccount}`,
+        ...extra,
+      });
+      return officialAccount;
+    },
   };
 }
 
@@ -83,6 +107,8 @@ interface ConfigFile {
   [tenantCode: string]: {
     wechatpay?: Omit<WechatPayConfig, 'notifyUrl' | 'merchantPrivateKeyPem' | 'platformPublicKeyPem'> & { merchantPrivateKeyFile: string; platformPublicKeyFile: string };
     alipay?: Omit<AlipayConfig, 'notifyUrl' | 'returnUrl' | 'appPrivateKeyPem' | 'alipayPublicKeyPem'> & { appPrivateKeyFile: string; alipayPublicKeyFile: string };
+    /** The 公众号 (same appid as wechatpay.appid): its AppSecret in a file, and the message template ids. */
+    wechatOfficialAccount?: { appid: string; secretFile: string; templateIds: WechatTemplateIds };
   };
 }
 
@@ -118,9 +144,22 @@ export function configuredGateways(file: string, options: Options): PaymentGatew
   }
   return built;
   };
+  const officialAccounts = new Map<string, WechatOfficialAccountClient>();
   return {
     mode: 'configured',
     forTenant: (tenantCode) => (clients ??= build()).get(tenantCode) ?? { wechatpay: null, alipay: null },
+    publicUrl: (path) => `${baseOf(options)}${path}`,
+    simulatedBridgeUrl: () => null,
+    officialAccount(tenantCode) {
+      const account = config[tenantCode]?.wechatOfficialAccount;
+      if (!account) return null;
+      let client = officialAccounts.get(tenantCode);
+      if (!client) {
+        client = createWechatOfficialAccountClient({ appid: account.appid, secret: readFileSync(account.secretFile, 'utf8').trim(), templateIds: account.templateIds });
+        officialAccounts.set(tenantCode, client);
+      }
+      return client;
+    },
     returnUrl: (_tenantCode, orderId) => portalReturnUrl(baseOf(options), orderId),
   };
 }

@@ -13,6 +13,15 @@ import type { PaymentGateways } from './gateways';
 import { createPaymentOrder, getPortalOrder, handleAlipayNotification, handleWechatPayNotification } from './orders';
 import { idempotencyHeaders, paymentErrors, portalRead } from './routes';
 import { newPaymentOrderSchema, paymentOrderSchema } from './schemas';
+import { completeWechatAuthorization, startWechatAuthorization, WECHAT_CALLBACK_PATH, wechatStatus } from './wechat-identity';
+
+const wechatStatusSchema = z
+  .object({
+    isAvailable: z.boolean().meta({ description: 'The utility has a WeChat official account (公众号)' }),
+    isBound: z.boolean().meta({ description: "The portal user's openid at it is known (JSAPI payment and WeChat messages are possible)" }),
+    openidMasked: z.string().nullable(),
+  })
+  .meta({ id: 'PortalWechatStatus' });
 
 const portalWrite = [{ portalSession: [], csrfToken: [] }];
 const tenantParams = z.strictObject({ tenant: z.string().regex(/^[a-z][a-z0-9-]{1,31}$/) });
@@ -75,6 +84,59 @@ export function registerOnlinePaymentRoutes(app: App, context: PlatformContext, 
     async (request) => {
       const user = portalUserOf(request);
       return getPortalOrder(context, gateways, await tenantOf(context, user.tenantId), user.portalUserId, request.params.id);
+    },
+  );
+
+  app.get(
+    '/api/portal/wechat',
+    {
+      preValidation: portalGuard(context),
+      schema: { tags: ['portal'], summary: "The portal user's WeChat identity at the utility's official account", security: portalRead, response: { 200: wechatStatusSchema, ...paymentErrors } },
+    },
+    async (request) => {
+      const user = portalUserOf(request);
+      const tenant = await tenantOf(context, user.tenantId);
+      return wechatStatus(context, gateways, { tenantId: tenant.id, tenantCode: tenant.code, portalUserId: user.portalUserId });
+    },
+  );
+
+  app.post(
+    '/api/portal/wechat/authorization',
+    {
+      preValidation: portalGuard(context),
+      schema: {
+        tags: ['portal'],
+        summary: "Start WeChat OAuth2 web authorisation (snsapi_base, silent) for the user's openid: returns the authorize URL to send the WeChat browser to",
+        description: `WeChat sends the browser back to ${WECHAT_CALLBACK_PATH}?code=…&state=…, which binds the openid and redirects to returnPath with wechat=bound or wechat=failed.`,
+        security: portalWrite,
+        body: z.strictObject({ returnPath: z.string().regex(/^\/portal(\/[A-Za-z0-9/_-]*)?$/).max(200).meta({ description: 'A portal page path to come back to, e.g. /portal/accounts/<account id>/pay' }) }),
+        response: { 201: z.object({ authorizeUrl: z.string() }), ...paymentErrors },
+      },
+    },
+    async (request, reply) => {
+      const user = portalUserOf(request);
+      const tenant = await tenantOf(context, user.tenantId);
+      return reply.code(201).send(await startWechatAuthorization(context, gateways, { tenantId: tenant.id, tenantCode: tenant.code, portalUserId: user.portalUserId }, request.body.returnPath));
+    },
+  );
+
+  app.get(
+    WECHAT_CALLBACK_PATH,
+    {
+      preValidation: portalGuard(context),
+      schema: {
+        tags: ['portal'],
+        summary: "WeChat OAuth2 redirect_uri: exchanges the code for the openid, binds it to the portal user, and redirects (303) to the page that started it",
+        security: portalRead,
+        querystring: z.object({ code: z.string().max(128).optional(), state: z.string().max(128).optional() }),
+        response: { 303: z.null(), ...paymentErrors },
+      },
+    },
+    async (request, reply) => {
+      const user = portalUserOf(request);
+      const tenant = await tenantOf(context, user.tenantId);
+      const back = await completeWechatAuthorization(context, gateways, { tenantId: tenant.id, tenantCode: tenant.code, portalUserId: user.portalUserId, actor: portalActor(request) }, request.query);
+      return reply.redirect(back, 303);
     },
   );
 

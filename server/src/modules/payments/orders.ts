@@ -19,6 +19,7 @@ import type { NewPaymentOrder, PaymentOrder } from './schemas';
 import { lockAccountMoney, openBills, recordPayment, settleFromPrepaid } from './settlement';
 import { handleWechatRefundNotification } from './refunds';
 import { receiptOf } from './statement';
+import { wechatIdentityOf } from './wechat-identity';
 
 /** How long an order may be paid. */
 export const ORDER_VALIDITY_MINUTES = 30;
@@ -44,7 +45,7 @@ const ORDER_COLUMNS = 'id, out_trade_no, channel, account_id, purpose, amount_fe
 
 const ORDER = { zh: '支付订单', en: 'Payment order' };
 
-async function toOrder(sql: Sql, tenantId: string, row: OrderRow): Promise<PaymentOrder> {
+async function toOrder(sql: Sql, tenantId: string, row: OrderRow, jsapi: PaymentOrder['jsapi'] = null): Promise<PaymentOrder> {
   return {
     id: row.id,
     outTradeNo: row.out_trade_no,
@@ -54,6 +55,7 @@ async function toOrder(sql: Sql, tenantId: string, row: OrderRow): Promise<Payme
     amountFen: row.amount_fen,
     status: row.status,
     payUrl: row.pay_url,
+    jsapi,
     createdAt: row.created_at.toISOString(),
     expiresAt: row.expires_at.toISOString(),
     paidAt: row.paid_at?.toISOString() ?? null,
@@ -91,6 +93,21 @@ export async function createPaymentOrder(context: PlatformContext, gateways: Pay
   const alipay = clients.alipay;
   if ((input.channel === 'wechatpay' && !wechat) || (input.channel === 'alipay' && !alipay)) {
     throw new DomainError('validation', 'channel_unavailable', '本单位暂未开通该支付方式', 'This utility does not take payments through that channel', [{ field: 'channel', zh: '未开通', en: 'is not available' }]);
+  }
+  const isJsapi = input.tradeType === 'jsapi';
+  if (input.tradeType !== undefined && input.channel !== 'wechatpay') {
+    throw new DomainError('validation', 'validation_failed', '只有微信支付区分 JSAPI 与 H5', 'Only WeChat Pay orders have a trade type', [{ field: 'tradeType', zh: '仅用于微信支付', en: 'only for WeChat Pay' }]);
+  }
+  // JSAPI is placed for the payer's openid at the official account the merchant is bound to.
+  let payerOpenid: string | null = null;
+  if (isJsapi && wechat) {
+    const identity = await context.db.withTenant(who.tenantId, (sql) => wechatIdentityOf(sql, who.portalUserId));
+    if (!identity || identity.appid !== wechat.config.appid) {
+      throw new DomainError('conflict', 'wechat_openid_required', '请先在微信中授权获取您的微信身份', "Authorise in WeChat first: the payer's openid is not known", [
+        { field: 'tradeType', zh: '需要微信授权（openid）', en: 'needs the WeChat openid (authorise first)' },
+      ]);
+    }
+    payerOpenid = identity.openid;
   }
   const today = await todayOf(context, who.tenantId);
   const now = context.clock.now();
@@ -132,8 +149,13 @@ export async function createPaymentOrder(context: PlatformContext, gateways: Pay
   const [accountNo] = await context.db.withTenant(who.tenantId, (sql) => sql.query<{ account_no: string }>('SELECT account_no FROM accounts WHERE id = $1', [order.account_id]));
   const subject = `${order.purpose === 'bills' ? '水费' : '预存水费'} 户号${accountNo?.account_no ?? ''}`;
   const returnUrl = gateways.returnUrl(who.tenantCode, order.id);
-  let payUrl: string;
-  if (input.channel === 'wechatpay' && wechat) {
+  let payUrl: string | null;
+  let jsapi: PaymentOrder['jsapi'] = null;
+  if (input.channel === 'wechatpay' && wechat && payerOpenid) {
+    const { payParams } = await wechat.createJsapiOrder({ outTradeNo: order.out_trade_no, description: subject, amountFen: order.amount_fen, timeExpire: order.expires_at, payerOpenid });
+    jsapi = { ...payParams, signType: 'RSA', simulatedBridgeUrl: gateways.simulatedBridgeUrl() };
+    payUrl = null;
+  } else if (input.channel === 'wechatpay' && wechat) {
     const { h5Url } = await wechat.createH5Order({ outTradeNo: order.out_trade_no, description: subject, amountFen: order.amount_fen, timeExpire: order.expires_at, payerClientIp: who.clientIp });
     payUrl = `${h5Url}${h5Url.includes('?') ? '&' : '?'}redirect_url=${encodeURIComponent(returnUrl)}`;
   } else {
@@ -141,7 +163,7 @@ export async function createPaymentOrder(context: PlatformContext, gateways: Pay
   }
   return context.db.withTenant(who.tenantId, async (sql) => {
     const rows = await sql.query<OrderRow>(`UPDATE payment_orders SET pay_url = $2 WHERE id = $1 RETURNING ${ORDER_COLUMNS}`, [order.id, payUrl]);
-    return toOrder(sql, who.tenantId, rows[0] as OrderRow);
+    return toOrder(sql, who.tenantId, rows[0] as OrderRow, jsapi);
   });
 }
 

@@ -12,10 +12,12 @@
  *
  * The channel is asked outside that transaction. Its refund number (out_refund_no / out_request_no) is ours
  * and fixed at the start, so every retry after an answer that never came — a timeout, a 5xx — is the same
- * refund to the channel: WeChat Pay is first asked whether it has the refund, and sent it again only on a
- * signed "no such refund"; Alipay answers a repeated request number without moving money again. When the
+ * refund to the channel: WeChat Pay (refund query) and Alipay (alipay.trade.fastpay.refund.query) are first
+ * asked whether they have the refund, and it is sent again only on a signed "no such refund". Alipay's
+ * synchronous answer settles a refund only when it says the money moved (fund_change Y); otherwise the refund
+ * query decides. When the
  * outcome stays unknown the refund stays `processing` (the money stays reserved) until a later look at the
- * channel, the refund list, the sweep or WeChat Pay's REFUND.* notification settles it.
+ * channel (the refund list, the sweep) or WeChat Pay's REFUND.* notification settles it.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -289,14 +291,34 @@ async function askChannel(clients: ChannelClients, refund: RefundRow, mode: 'sub
       return UNKNOWN;
     }
     if (refund.channel === 'alipay' && clients.alipay) {
-      // Alipay answers a repeated out_request_no without moving money again, so an unknown outcome is retried as is.
-      for (let attempt = 0; attempt < 3; attempt += 1) {
+      const client = clients.alipay;
+      const outTradeNo = refund.out_trade_no as string;
+      // alipay.trade.fastpay.refund.query: REFUND_SUCCESS settles it; a signed "no such refund" (null) means it
+      // never arrived or failed, so sending it again under the same out_request_no cannot refund twice.
+      const lookUp = async (): Promise<ChannelAnswer | null> => {
         try {
-          const answer = await clients.alipay.refund({ outTradeNo: refund.out_trade_no as string, outRequestNo: refund.refund_no, refundFen: refund.amount_fen, reason: refund.reason });
-          return { state: 'succeeded', channelStatus: answer.hasFundChange ? 'SUCCESS' : 'SUCCESS_REPEATED', channelRefundNo: answer.tradeNo, at: chinaTime(answer.gmtRefundPay) };
+          const found = await client.queryRefund(outTradeNo, refund.refund_no);
+          return found ? { state: 'succeeded', channelStatus: found.refundStatus, channelRefundNo: found.tradeNo || null, at: chinaTime(found.gmtRefundPay) } : null;
+        } catch {
+          return UNKNOWN;
+        }
+      };
+      if (mode === 'query') {
+        const found = await lookUp();
+        if (found) return found;
+      }
+      // Two tries with the same request number; after an unknown outcome, ask first whether the first arrived.
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        try {
+          const answer = await client.refund({ outTradeNo, outRequestNo: refund.refund_no, refundFen: refund.amount_fen, reason: refund.reason });
+          // fund_change Y: this request moved the money. N: it did not (a repeat, or not yet): only the query says.
+          if (answer.hasFundChange) return { state: 'succeeded', channelStatus: 'SUCCESS', channelRefundNo: answer.tradeNo, at: chinaTime(answer.gmtRefundPay) };
+          return (await lookUp()) ?? { state: 'processing', channelStatus: 'FUND_CHANGE_N', channelRefundNo: answer.tradeNo };
         } catch (error) {
           if (!(error instanceof PaymentChannelError)) return UNKNOWN;
           if (error.isDefinite) return { state: 'failed', channelStatus: error.code, channelRefundNo: null, reason: error.message };
+          const found = await lookUp();
+          if (found) return found;
         }
       }
       return UNKNOWN;

@@ -107,6 +107,10 @@ export const newPaymentOrderSchema = z
     channel: onlineChannelSchema,
     billIds: z.array(z.uuid()).max(60).optional().meta({ description: 'Bills to pay; they must be the oldest open ones (payments settle the oldest first). All of them: the late fees owed today are added; none ([]): only the late fees' }),
     topupFen: positiveFen.optional().meta({ description: 'A prepaid top-up instead of bills' }),
+    tradeType: z
+      .enum(['h5', 'jsapi'])
+      .optional()
+      .meta({ description: "WeChat Pay only. jsapi: inside the WeChat browser, for the payer's openid (bound through /api/portal/wechat/authorization); h5 (default): any other mobile browser" }),
   })
   .meta({ id: 'NewPaymentOrder' });
 export type NewPaymentOrder = z.infer<typeof newPaymentOrderSchema>;
@@ -120,7 +124,19 @@ export const paymentOrderSchema = z
     purpose: z.enum(['bills', 'topup']),
     amountFen: fen,
     status: z.enum(['created', 'paid', 'closed']),
-    payUrl: z.string().nullable().meta({ description: 'Where the browser goes to pay (H5 / WAP)' }),
+    payUrl: z.string().nullable().meta({ description: 'Where the browser goes to pay (H5 / WAP); null for a JSAPI order' }),
+    jsapi: z
+      .object({
+        appId: z.string(),
+        timeStamp: z.string(),
+        nonceStr: z.string(),
+        package: z.string().meta({ description: 'prepay_id=…' }),
+        signType: z.literal('RSA'),
+        paySign: z.string().meta({ description: 'RSA-SHA256 with the merchant key over "appId\\ntimeStamp\\nnonceStr\\npackage\\n", base64' }),
+        simulatedBridgeUrl: z.string().nullable().meta({ description: "Demo only: a script defining WeixinJSBridge (the payment simulator's pay sheet) for a page outside the real WeChat client" }),
+      })
+      .nullable()
+      .meta({ description: "A JSAPI order's parameters for WeixinJSBridge.invoke('getBrandWCPayRequest', …), in the answer that places it; null otherwise" }),
     createdAt: z.iso.datetime(),
     expiresAt: z.iso.datetime(),
     paidAt: z.iso.datetime().nullable(),

@@ -17,7 +17,7 @@ import { businessDate } from '../customers';
 import { findTenantById, loadTenantSettings } from '../tenancy';
 import { todayOf } from './counter';
 import { FileRejected, findWithholdingAdapter, type RowError, type WithholdingAdapter, type WithholdingBatch, type WithholdingResult } from './files';
-import { allocateOldestFirst, openBills, recordPayment } from './settlement';
+import { recordPayment } from './settlement';
 
 export const DEFAULT_WITHHOLDING_ADAPTER = 'shuiwu-generic-v1';
 
@@ -364,6 +364,13 @@ export interface NewBatch {
  * up to date — and has not already been asked for it in a batch awaiting its result (owed − pending items),
  * into a new batch with one item per account (status 'sent'). The file is encoded once here, so a batch the
  * bank's format cannot carry (e.g. a name outside GBK) is refused naming the item, and nothing is written.
+ *
+ * Set-based: the batch and all its items are written by one INSERT … SELECT over the bank's mandates, the
+ * ledger and the pending items, whatever the number of accounts. Only the accounts whose late fees are not up
+ * to date (the daily collection run's own test: principal past due and grace, fees accrued but not posted, or
+ * principal changed after the last accrual) have their fees brought up to date one by one first, because the
+ * accrual charges each day on the principal of that day (collection/late-fees.ts); their totals join the
+ * statement as an array.
  */
 export async function createBatch(context: PlatformContext, tenant: { id: string; code: string }, input: NewBatch, actor: Actor): Promise<BatchDetail> {
   const adapterId = input.adapterId ?? DEFAULT_WITHHOLDING_ADAPTER;
@@ -372,71 +379,115 @@ export async function createBatch(context: PlatformContext, tenant: { id: string
   const utilityCode = input.utilityCode ?? defaultUtilityCode(tenant.code);
   return context.db.withTenant(tenant.id, async (sql) => {
     // The mandate rows' locks order concurrent batch creation for the same accounts.
-    const mandates = await sql.query<{ id: string; account_id: string; account_no: string; holder_name: string; bank_account_encrypted: Uint8Array }>(
-      `SELECT m.id, m.account_id, a.account_no, m.holder_name, m.bank_account_encrypted FROM withholding_mandates m JOIN accounts a ON a.id = m.account_id
-       WHERE m.bank_code = $1 AND m.status = 'active' AND a.status <> 'closed' ORDER BY a.account_no FOR UPDATE OF m`,
+    await sql.query(
+      `SELECT count(*) FROM (SELECT m.id FROM withholding_mandates m JOIN accounts a ON a.id = m.account_id
+         WHERE m.bank_code = $1 AND m.status = 'active' AND a.status <> 'closed' ORDER BY a.account_no FOR UPDATE OF m) locked`,
       [input.bankCode],
     );
-    const pendingRows = await sql.query<{ account_id: string; pending: number }>(
-      "SELECT account_id, sum(amount_fen)::int8 AS pending FROM withholding_items WHERE status = 'sent' AND account_id = ANY($1::uuid[]) GROUP BY account_id",
-      [mandates.map((mandate) => mandate.account_id)],
-    );
-    const pending = new Map(pendingRows.map((row) => [row.account_id, row.pending]));
-    const items: { mandateId: string; accountId: string; accountNo: string; holderName: string; bankAccountNo: string; amountFen: number; billRef: string }[] = [];
     const settings = (await loadTenantSettings(sql)).collection;
-    for (const mandate of mandates) {
-      const open = await openBills(sql, mandate.account_id, today);
-      // Late fees owed today (brought up to date) are debited with the bills: settled after their principal.
-      const lateFeeFen = await lateFeesDueFen(sql, tenant.id, mandate.account_id, today, settings);
-      if (open.length === 0 && lateFeeFen === 0) continue;
-      // What earlier batches already ask for covers the oldest bills, then the late fees; the rest is asked for now.
-      const { settlements: covered, restFen: coveredBeyondBills } = allocateOldestFirst(open, pending.get(mandate.account_id) ?? 0);
-      const remaining = open
-        .map((bill) => ({ ...bill, openFen: bill.openFen - (covered.find((settlement) => settlement.billId === bill.billId)?.amountFen ?? 0) }))
-        .filter((bill) => bill.openFen > 0);
-      const feesLeft = Math.max(lateFeeFen - coveredBeyondBills, 0);
-      const amountFen = remaining.reduce((sum, bill) => sum + bill.openFen, 0) + feesLeft;
-      if (amountFen <= 0) continue;
-      const first = remaining[0];
-      const billRef = !first ? 'LATEFEE' : remaining.length > 1 ? `${first.billNo}+${remaining.length - 1}` : first.billNo;
-      items.push({ mandateId: mandate.id, accountId: mandate.account_id, accountNo: mandate.account_no, holderName: mandate.holder_name, bankAccountNo: context.cipher.decrypt(mandate.bank_account_encrypted), amountFen, billRef: billRef.slice(0, 40) });
+    const behind = await sql.query<{ account_id: string }>(
+      `WITH chosen AS (SELECT m.account_id FROM withholding_mandates m JOIN accounts a ON a.id = m.account_id WHERE m.bank_code = $1 AND m.status = 'active' AND a.status <> 'closed')
+       SELECT b.account_id FROM bills b JOIN chosen c ON c.account_id = b.account_id WHERE b.kind = 'regular' AND b.due_on < $2::date - $3::int GROUP BY b.account_id
+       HAVING (SELECT coalesce(sum(e.debit_fen - e.credit_fen), 0) FROM ledger_entries e WHERE e.account_id = b.account_id AND e.ledger_account = 'receivable')
+            > (SELECT coalesce(sum(greatest(r.total_fen + coalesce((SELECT sum(n.total_fen) FROM bills n WHERE n.adjusts_bill_id = r.id), 0), 0)), 0)
+               FROM bills r WHERE r.account_id = b.account_id AND r.kind = 'regular' AND r.due_on >= $2::date - $3::int)
+       UNION
+       SELECT l.account_id FROM late_fee_accruals l JOIN chosen c ON c.account_id = l.account_id
+       WHERE least(floor((l.basis + 5000) / 10000), floor(l.cap_base_fen * $4::numeric / 100)) > l.posted_fen
+          OR (l.accrued_through < $2::date - 1
+              AND EXISTS (SELECT 1 FROM ledger_entries e WHERE e.account_id = l.account_id AND e.ledger_account = 'receivable' AND e.business_date > l.accrued_through))`,
+      [input.bankCode, today, settings.lateFeeGraceDays, settings.lateFeeCapPercent],
+    );
+    const feesOf: { accountIds: string[]; feeFen: number[] } = { accountIds: [], feeFen: [] };
+    for (const { account_id: accountId } of behind) {
+      feesOf.accountIds.push(accountId);
+      feesOf.feeFen.push(await lateFeesDueFen(sql, tenant.id, accountId, today, settings));
     }
-    if (items.length === 0) {
+    const serial = await nextCounterValue(sql, tenant.id, 'withholding_batch_no', 0);
+    const batchNo = `WH${today.replaceAll('-', '')}${String(serial).padStart(6, '0')}`;
+    const now = context.clock.now();
+    const [created] = await sql.query<{ id: string | null; item_count: number; total_fen: number }>(
+      `WITH chosen AS (
+         SELECT m.id AS mandate_id, m.account_id, a.account_no FROM withholding_mandates m JOIN accounts a ON a.id = m.account_id
+         WHERE m.bank_code = $3 AND m.status = 'active' AND a.status <> 'closed'
+       ),
+       -- As collection/open-bills.ts: what an account owes on bills sits on its newest bills.
+       owed AS (
+         SELECT e.account_id,
+           greatest(coalesce(sum(e.debit_fen - e.credit_fen) FILTER (WHERE e.ledger_account = 'receivable'), 0), 0)::int8 AS principal,
+           greatest(coalesce(sum(e.debit_fen - e.credit_fen) FILTER (WHERE e.ledger_account = 'late_fee_receivable'), 0), 0)::int8 AS fees
+         FROM ledger_entries e JOIN chosen c ON c.account_id = e.account_id
+         WHERE e.ledger_account IN ('receivable', 'late_fee_receivable') GROUP BY e.account_id
+       ),
+       nets AS (
+         SELECT r.id AS bill_id, r.bill_no, r.period, r.account_id, r.created_at, greatest(r.total_fen + coalesce(n.total, 0), 0)::int8 AS net
+         FROM bills r JOIN owed o ON o.account_id = r.account_id AND o.principal > 0
+         LEFT JOIN LATERAL (SELECT sum(total_fen) AS total FROM bills x WHERE x.adjusts_bill_id = r.id) n ON true
+         WHERE r.kind = 'regular'
+       ),
+       open_bills AS (
+         SELECT b.*, greatest(least(b.net, o.principal - coalesce(sum(b.net) OVER (PARTITION BY b.account_id ORDER BY b.period DESC, b.created_at DESC
+             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)), 0)::int8 AS open_fen
+         FROM nets b JOIN owed o ON o.account_id = b.account_id
+       ),
+       pending AS (
+         SELECT i.account_id, sum(i.amount_fen)::int8 AS fen FROM withholding_items i JOIN chosen c ON c.account_id = i.account_id WHERE i.status = 'sent' GROUP BY i.account_id
+       ),
+       -- What pending batches ask for covers the oldest bills first: a bill is still to ask for when the
+       -- running total through it (oldest first) exceeds what is pending.
+       running AS (
+         SELECT ob.account_id, ob.bill_no, ob.open_fen,
+           sum(ob.open_fen) OVER (PARTITION BY ob.account_id ORDER BY ob.period, ob.created_at ROWS UNBOUNDED PRECEDING)::int8 AS through_fen
+         FROM open_bills ob WHERE ob.open_fen > 0
+       ),
+       bills_left AS (
+         SELECT r.account_id, sum(r.open_fen)::int8 AS principal_fen, count(*) FILTER (WHERE r.through_fen > coalesce(p.fen, 0))::int AS bill_count,
+           (array_agg(r.bill_no ORDER BY r.through_fen) FILTER (WHERE r.through_fen > coalesce(p.fen, 0)))[1] AS first_bill_no
+         FROM running r LEFT JOIN pending p ON p.account_id = r.account_id GROUP BY r.account_id
+       ),
+       fees_brought_up AS (SELECT * FROM unnest($9::uuid[], $10::int8[]) AS f(account_id, fen)),
+       asked AS (
+         SELECT c.mandate_id, c.account_id, c.account_no, bl.bill_count, bl.first_bill_no,
+           greatest(coalesce(bl.principal_fen, 0) + coalesce(f.fen, o.fees, 0) - coalesce(p.fen, 0), 0)::int8 AS amount_fen
+         FROM chosen c LEFT JOIN bills_left bl ON bl.account_id = c.account_id LEFT JOIN owed o ON o.account_id = c.account_id
+           LEFT JOIN fees_brought_up f ON f.account_id = c.account_id LEFT JOIN pending p ON p.account_id = c.account_id
+       ),
+       items AS (SELECT asked.*, row_number() OVER (ORDER BY asked.account_no)::int AS sequence FROM asked WHERE amount_fen > 0),
+       batch AS (
+         INSERT INTO withholding_batches (tenant_id, batch_no, bank_code, adapter_id, utility_code, created_on, item_count, total_fen, created_at, created_by)
+         SELECT $1, $2, $3, $4, $5, $6, count(*), sum(amount_fen), $7, $8 FROM items HAVING count(*) > 0 RETURNING id, item_count, total_fen
+       ),
+       inserted AS (
+         INSERT INTO withholding_items (tenant_id, batch_id, sequence, mandate_id, account_id, amount_fen, bill_ref)
+         SELECT $1, batch.id, i.sequence, i.mandate_id, i.account_id, i.amount_fen,
+           left(CASE WHEN i.first_bill_no IS NULL THEN 'LATEFEE' WHEN i.bill_count > 1 THEN i.first_bill_no || '+' || (i.bill_count - 1) ELSE i.first_bill_no END, 40)
+         FROM items i CROSS JOIN batch RETURNING 1
+       )
+       SELECT (SELECT id FROM batch) AS id, (SELECT item_count FROM batch) AS item_count, (SELECT total_fen FROM batch)::int8 AS total_fen, (SELECT count(*) FROM inserted)::int AS inserted`,
+      [tenant.id, batchNo, input.bankCode, adapterId, utilityCode, today, now, actor.name, feesOf.accountIds, feesOf.feeFen],
+    );
+    const batchId = created?.id;
+    if (!created || !batchId) {
       throw new DomainError('conflict', 'nothing_to_withhold', '该银行没有需要代扣的账户（无有效协议或无欠费）', 'No account of this bank has an active mandate and something owed that is not already in a batch', [
         { field: 'bankCode', zh: '无可代扣的账户', en: 'nothing to withhold' },
       ]);
     }
-    const serial = await nextCounterValue(sql, tenant.id, 'withholding_batch_no', 0);
-    const batchNo = `WH${today.replaceAll('-', '')}${String(serial).padStart(6, '0')}`;
-    const batch: WithholdingBatch = {
-      batchNo,
-      utilityCode,
-      createdOn: today,
-      items: items.map((item, index) => ({ sequence: index + 1, accountNo: item.accountNo, bankAccountNo: item.bankAccountNo, holderName: item.holderName, amountFen: item.amountFen, billRef: item.billRef })),
-    };
+    // Encoded once now (and thrown away): a batch the format cannot carry rolls back with everything above.
+    const row = await batchRow(sql, batchId);
     try {
-      adapter.encodeBatch(batch);
+      adapter.encodeBatch(adapterBatch(context, row, await itemsOf(sql, batchId)));
     } catch (error) {
       if (error instanceof FileRejected) {
         throw new DomainError('validation', 'batch_not_encodable', '该批次无法写成银行文件', "The batch cannot be written in the bank's file format", rowProblems(error.errors));
       }
       throw error;
     }
-    const now = context.clock.now();
-    const totalFen = items.reduce((sum, item) => sum + item.amountFen, 0);
-    const [created] = await sql.query<{ id: string }>(
-      `INSERT INTO withholding_batches (tenant_id, batch_no, bank_code, adapter_id, utility_code, created_on, item_count, total_fen, created_at, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-      [tenant.id, batchNo, input.bankCode, adapterId, utilityCode, today, items.length, totalFen, now, actor.name],
-    );
-    const batchId = (created as { id: string }).id;
-    await sql.query(
-      `INSERT INTO withholding_items (tenant_id, batch_id, sequence, mandate_id, account_id, amount_fen, bill_ref)
-       SELECT $1, $2, s.sequence, s.mandate_id, s.account_id, s.amount_fen, s.bill_ref
-       FROM unnest($3::int[], $4::uuid[], $5::uuid[], $6::int8[], $7::text[]) AS s(sequence, mandate_id, account_id, amount_fen, bill_ref)`,
-      [tenant.id, batchId, items.map((_item, index) => index + 1), items.map((item) => item.mandateId), items.map((item) => item.accountId), items.map((item) => item.amountFen), items.map((item) => item.billRef)],
-    );
-    await recordAudit(sql, tenant.id, actor, now, { action: 'withholding_batch.create', objectType: 'withholding_batch', objectId: batchId, after: { batchNo, bankCode: input.bankCode, adapterId, items: items.length, totalFen } });
+    await recordAudit(sql, tenant.id, actor, now, {
+      action: 'withholding_batch.create',
+      objectType: 'withholding_batch',
+      objectId: batchId,
+      after: { batchNo, bankCode: input.bankCode, adapterId, items: created.item_count, totalFen: created.total_fen },
+    });
     return detailOf(sql, batchId);
   });
 }

@@ -201,33 +201,38 @@ async function currentOrder(sql: Sql, routeId: string): Promise<string[]> {
 /** Appends accounts to the end of the walk order; accounts on another route move here. */
 export async function addRouteAccounts(context: PlatformContext, tenantId: string, id: string, request: { accountIds?: string[] | undefined; accountNos?: string[] | undefined }, actor: Actor): Promise<RouteDetail> {
   return context.db.withTenant(tenantId, async (sql) => {
-    await requireRoute(context, sql, id, true);
-    const ids = request.accountIds ?? [];
-    const numbers = request.accountNos ?? [];
-    if (ids.length + numbers.length === 0) throw new DomainError('validation', 'validation_failed', '请至少选择一个账户', 'Name at least one account', [{ field: 'accountIds', zh: '至少一个', en: 'at least one is required' }]);
-    const found = await sql.query<{ id: string; account_no: string; route_id: string | null }>(
-      `SELECT a.id, a.account_no, ra.route_id FROM accounts a LEFT JOIN route_accounts ra ON ra.account_id = a.id
-       WHERE a.id = ANY($1::uuid[]) OR a.account_no = ANY($2::text[])`,
-      [ids, numbers],
-    );
-    const missing = [...ids.filter((value) => !found.some((row) => row.id === value)), ...numbers.filter((value) => !found.some((row) => row.account_no === value))];
-    if (missing.length > 0) {
-      throw new DomainError('not_found', 'not_found', `账户不存在：${missing.slice(0, 5).join('、')}`, `No such account: ${missing.slice(0, 5).join(', ')}`, [{ field: ids.length > 0 ? 'accountIds' : 'accountNos', zh: '账户不存在', en: 'no such account' }]);
-    }
-    const moved = found.filter((row) => row.route_id && row.route_id !== id);
-    for (const routeId of new Set(moved.map((row) => row.route_id as string))) {
-      const remaining = (await currentOrder(sql, routeId)).filter((accountId) => !found.some((row) => row.id === accountId));
-      await writeWalkOrder(sql, tenantId, routeId, remaining);
-    }
-    const order = (await currentOrder(sql, id)).filter((accountId) => !found.some((row) => row.id === accountId));
-    await writeWalkOrder(sql, tenantId, id, [...order, ...found.map((row) => row.id)]);
-    await recordAudit(sql, tenantId, actor, context.clock.now(), {
-      action: 'route.accounts.add',
-      objectType: 'route',
-      objectId: id,
-      after: { accountNos: found.map((row) => row.account_no), movedFrom: [...new Set(moved.map((row) => row.route_id))] },
-    });
+    await appendRouteAccounts(context, sql, tenantId, id, request, actor);
     return routeDetail(context, sql, id);
+  });
+}
+
+/** addRouteAccounts in the caller's transaction (a new connection puts its account on a route with its other effects). */
+export async function appendRouteAccounts(context: PlatformContext, sql: Sql, tenantId: string, id: string, request: { accountIds?: string[] | undefined; accountNos?: string[] | undefined }, actor: Actor): Promise<void> {
+  await requireRoute(context, sql, id, true);
+  const ids = request.accountIds ?? [];
+  const numbers = request.accountNos ?? [];
+  if (ids.length + numbers.length === 0) throw new DomainError('validation', 'validation_failed', '请至少选择一个账户', 'Name at least one account', [{ field: 'accountIds', zh: '至少一个', en: 'at least one is required' }]);
+  const found = await sql.query<{ id: string; account_no: string; route_id: string | null }>(
+    `SELECT a.id, a.account_no, ra.route_id FROM accounts a LEFT JOIN route_accounts ra ON ra.account_id = a.id
+     WHERE a.id = ANY($1::uuid[]) OR a.account_no = ANY($2::text[])`,
+    [ids, numbers],
+  );
+  const missing = [...ids.filter((value) => !found.some((row) => row.id === value)), ...numbers.filter((value) => !found.some((row) => row.account_no === value))];
+  if (missing.length > 0) {
+    throw new DomainError('not_found', 'not_found', `账户不存在：${missing.slice(0, 5).join('、')}`, `No such account: ${missing.slice(0, 5).join(', ')}`, [{ field: ids.length > 0 ? 'accountIds' : 'accountNos', zh: '账户不存在', en: 'no such account' }]);
+  }
+  const moved = found.filter((row) => row.route_id && row.route_id !== id);
+  for (const routeId of new Set(moved.map((row) => row.route_id as string))) {
+    const remaining = (await currentOrder(sql, routeId)).filter((accountId) => !found.some((row) => row.id === accountId));
+    await writeWalkOrder(sql, tenantId, routeId, remaining);
+  }
+  const order = (await currentOrder(sql, id)).filter((accountId) => !found.some((row) => row.id === accountId));
+  await writeWalkOrder(sql, tenantId, id, [...order, ...found.map((row) => row.id)]);
+  await recordAudit(sql, tenantId, actor, context.clock.now(), {
+    action: 'route.accounts.add',
+    objectType: 'route',
+    objectId: id,
+    after: { accountNos: found.map((row) => row.account_no), movedFrom: [...new Set(moved.map((row) => row.route_id))] },
   });
 }
 

@@ -10,6 +10,7 @@ import type { Sql } from '../../platform/db/database';
 import { invalidField, notFound } from '../../platform/errors';
 import { forbidden } from '../../platform/http/guards';
 import type { Permission } from '../../platform/permissions';
+import { neutralActor, type ReadableEvent } from './actors';
 import { callsOfRequest, linkCallToRequest } from './calls';
 import { refuseLikelyDuplicate } from './duplicates';
 import { notifyDutyLeaders } from './duty';
@@ -82,10 +83,11 @@ async function closeAtFirstContact(context: PlatformContext, sql: Sql, tenantId:
 
 /**
  * A request's timeline as its customer sees it: without the duty leader's notification and the
- * supervisor's handling, and without the notes of further contacts (other callers' names and numbers).
+ * supervisor's handling, without the notes of further contacts (other callers' names and numbers), and with
+ * "staff" for the staff member who took a step (actors.ts).
  */
-export function eventsForCustomer<T extends { step: string; note: string | null }>(events: readonly T[]): T[] {
-  return events.filter((event) => event.step !== 'notify_duty' && event.step !== 'review').map((event) => (event.step === 'contact' ? { ...event, note: null } : event));
+export function eventsForCustomer<T extends ReadableEvent>(events: readonly T[]): T[] {
+  return events.filter((event) => event.step !== 'notify_duty' && event.step !== 'review').map((event) => neutralActor(event.step === 'contact' ? { ...event, note: null } : event));
 }
 
 /** After a step of the state machine (in its transaction): closure makes the follow-up, reopening ends one. */

@@ -27,7 +27,7 @@ export const DEFAULT_MATERIALS: { code: string; name: string; nameEn: string; un
   { code: 'concrete', name: '路面修复混凝土', nameEn: 'Concrete for road repair', unit: '立方米', unitEn: 'm³', baseUnit: '升', baseUnitEn: 'L', scale: 1000 },
 ];
 
-interface MaterialRow {
+export interface MaterialRow {
   id: string;
   code: string;
   name: string;
@@ -42,7 +42,7 @@ interface MaterialRow {
 
 const MATERIAL_COLUMNS = 'm.id, m.code, m.name, m.name_en, m.unit, m.unit_en, m.base_unit, m.base_unit_en, m.scale, m.is_active';
 
-const toMaterial = (row: MaterialRow): ServiceMaterial => ({
+export const toMaterial = (row: MaterialRow): ServiceMaterial => ({
   id: row.id,
   code: row.code,
   name: row.name,
@@ -56,7 +56,7 @@ const toMaterial = (row: MaterialRow): ServiceMaterial => ({
 });
 
 /** The utility's catalogue, created with the defaults the first time it is asked for. */
-async function catalogueOf(sql: Sql, tenantId: string): Promise<MaterialRow[]> {
+export async function catalogueOf(sql: Sql, tenantId: string): Promise<MaterialRow[]> {
   const select = `SELECT ${MATERIAL_COLUMNS} FROM service_materials m ORDER BY m.sort_order, m.code`;
   let rows = await sql.query<MaterialRow>(select);
   if (rows.length === 0) {

@@ -15,10 +15,11 @@ import { businessDate, isAccountBound } from '../customers';
 import { loadTenantSettings } from '../tenancy';
 import { photosOf } from './attachments';
 import { addTime, calendarFromSettings, type TimeBasis, type WorkingCalendar } from './calendar';
+import { withActors } from './actors';
 import { afterRequestCreated, afterStepTaken, eventsForCustomer, type DeskInput, type DeskOrigin } from './desk';
 import { materialsOf } from './materials';
 import type { NewServiceRequest, PortalNewServiceRequest, ServiceCategory, ServiceRequest, ServiceRequestDetail, StepRequest } from './schemas';
-import { checkStep, nextSteps, stateName, stepPermissions, TIME_LIMITS, trackOf, type RequestKind, type RequestState, type TimeLimit } from './states';
+import { checkStep, nextSteps, stateName, stateNameEn, stepPermissions, TIME_LIMITS, trackOf, type RequestKind, type RequestState, type TimeLimit } from './states';
 
 const REQUEST = { zh: '工单', en: 'Service request' };
 
@@ -39,7 +40,7 @@ export const DEFAULT_CATEGORIES: { code: string; name: string; nameEn: string; k
   { code: 'suggestion', name: '建议', nameEn: 'Suggestion', kind: 'suggestion', timeBasis: 'working', limits: { accept: 450, respond: 2250, close: 4500 }, alertLevel: 1 },
 ];
 
-interface CategoryRow {
+export interface CategoryRow {
   id: string;
   code: string;
   name: string;
@@ -48,14 +49,26 @@ interface CategoryRow {
   time_basis: TimeBasis;
   limits: Record<string, number>;
   alert_level: number;
+  department: ServiceCategory['department'];
   is_active: boolean;
 }
 
-const toCategory = (row: CategoryRow): ServiceCategory => ({ id: row.id, code: row.code, name: row.name, nameEn: row.name_en, kind: row.kind, timeBasis: row.time_basis, limits: row.limits, alertLevel: row.alert_level, isActive: row.is_active });
+export const toCategory = (row: CategoryRow): ServiceCategory => ({
+  id: row.id,
+  code: row.code,
+  name: row.name,
+  nameEn: row.name_en,
+  kind: row.kind,
+  timeBasis: row.time_basis,
+  limits: row.limits,
+  alertLevel: row.alert_level,
+  department: row.department,
+  isActive: row.is_active,
+});
 
 /** The utility's categories, created with the defaults the first time they are asked for. */
-async function categoriesOf(sql: Sql, tenantId: string): Promise<CategoryRow[]> {
-  const columns = 'id, code, name, name_en, kind, time_basis, limits, alert_level, is_active';
+export async function categoriesOf(sql: Sql, tenantId: string): Promise<CategoryRow[]> {
+  const columns = 'id, code, name, name_en, kind, time_basis, limits, alert_level, department, is_active';
   let rows = await sql.query<CategoryRow>(`SELECT ${columns} FROM service_categories ORDER BY sort_order, code`);
   if (rows.length === 0) {
     await sql.query(
@@ -80,7 +93,7 @@ async function calendarIn(sql: Sql, tenantId: string): Promise<WorkingCalendar> 
   return calendarFromSettings(tenant?.time_zone ?? 'Asia/Shanghai', (await loadTenantSettings(sql)).calendar);
 }
 
-interface RequestRow {
+export interface RequestRow {
   id: string;
   request_no: string;
   category_id: string;
@@ -109,7 +122,7 @@ interface RequestRow {
   first_contact_resolution: boolean;
 }
 
-const REQUEST_SELECT = `SELECT r.id, r.request_no, r.category_id, c.code AS category_code, c.name AS category_name, c.name_en AS category_name_en, r.kind, r.channel, r.state,
+export const REQUEST_SELECT = `SELECT r.id, r.request_no, r.category_id, c.code AS category_code, c.name AS category_name, c.name_en AS category_name_en, r.kind, r.channel, r.state,
     r.customer_id, r.account_id, r.premise_id, r.address, r.latitude, r.longitude, r.description, r.contact_name, r.contact_phone, r.alert_level,
     r.assignee_staff_id, s.display_name AS assignee_name, r.portal_user_id, r.created_at, r.closed_at, r.version, r.first_contact_resolution
   FROM service_requests r JOIN service_categories c ON c.id = r.category_id LEFT JOIN staff s ON s.id = r.assignee_staff_id`;
@@ -122,14 +135,14 @@ interface DeadlineRow {
   escalation_level: number;
 }
 
-async function deadlinesOf(sql: Sql, ids: readonly string[]): Promise<Map<string, DeadlineRow[]>> {
+export async function deadlinesOf(sql: Sql, ids: readonly string[]): Promise<Map<string, DeadlineRow[]>> {
   const rows = ids.length === 0 ? [] : await sql.query<DeadlineRow>('SELECT request_id, time_limit, due_at, met_at, escalation_level FROM service_request_deadlines WHERE request_id = ANY($1::uuid[]) ORDER BY due_at', [ids]);
   const map = new Map<string, DeadlineRow[]>();
   for (const row of rows) map.set(row.request_id, [...(map.get(row.request_id) ?? []), row]);
   return map;
 }
 
-function toRequest(row: RequestRow, deadlines: DeadlineRow[], now: Date): ServiceRequest {
+export function toRequest(row: RequestRow, deadlines: DeadlineRow[], now: Date): ServiceRequest {
   const order = TIME_LIMITS[trackOf(row.kind)] as readonly TimeLimit[];
   const list = [...deadlines]
     .sort((a, b) => order.indexOf(a.time_limit) - order.indexOf(b.time_limit))
@@ -149,6 +162,7 @@ function toRequest(row: RequestRow, deadlines: DeadlineRow[], now: Date): Servic
     channel: row.channel,
     state: row.state,
     stateName: stateName(row.state),
+    stateNameEn: stateNameEn(row.state),
     accountId: row.account_id,
     customerId: row.customer_id,
     premiseId: row.premise_id,
@@ -248,7 +262,7 @@ async function detailOf(sql: Sql, id: string, now: Date): Promise<ServiceRequest
   );
   return {
     ...toRequest(row, deadlines, now),
-    events: events.map((event) => ({ step: event.step, fromState: event.from_state, toState: event.to_state, actor: event.actor, at: event.at.toISOString(), note: event.note })),
+    events: await withActors(sql, events.map((event) => ({ step: event.step, fromState: event.from_state, toState: event.to_state, actor: event.actor, at: event.at.toISOString(), note: event.note }))),
     nextSteps: nextSteps(row.kind, row.state),
     photos: await photosOf(sql, id),
     materials: await materialsOf(sql, id),

@@ -5,6 +5,7 @@ import { portalActor, portalGuard, portalUserOf, staffActor, staffGuard, staffOf
 import type { App } from '../../platform/http/server';
 import { uuidParamsSchema } from '../../platform/validation';
 import { eventsForCustomer } from './desk';
+import { registerServiceAdminRoutes } from './admin-routes';
 import { registerServiceDeskRoutes } from './desk-routes';
 import { registerServiceMediaRoutes } from './mediaRoutes';
 import { createRequest, getRequest, listCategories, listCrews, listRequests, takeStep } from './requests';
@@ -30,6 +31,8 @@ export function registerServiceRoutes(app: App, context: PlatformContext): void 
   registerServiceMediaRoutes(app, context);
   // The desk: knowledge base, call log, duplicates, follow-ups and ratings, duty leaders (desk-routes.ts).
   registerServiceDeskRoutes(app, context);
+  // The dispatcher's board, the crew's phone reveal, and the settings: categories and materials (admin-routes.ts).
+  registerServiceAdminRoutes(app, context);
 
   app.get(
     '/api/service-categories',

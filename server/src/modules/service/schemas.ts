@@ -6,6 +6,7 @@ export const requestKindSchema = z.enum(REQUEST_KINDS);
 export const requestStateSchema = z.enum(REQUEST_STATES);
 export const requestChannelSchema = z.enum(['portal', 'hotline', 'counter', 'wechat', 'city_12345', 'open311']);
 export const timeLimitSchema = z.enum(['accept', 'respond', 'close', 'dispatch', 'arrive', 'control', 'restore']);
+export const serviceDepartmentSchema = z.enum(['customer_service', 'network', 'meter', 'water_quality']);
 export const stepSchema = z.enum(['accept', 'respond', 'dispatch', 'depart', 'arrive', 'control', 'restore', 'close', 'cancel', 'reopen']);
 
 export const serviceCategorySchema = z
@@ -18,6 +19,7 @@ export const serviceCategorySchema = z
     timeBasis: z.enum(['clock', 'working']),
     limits: z.record(z.string(), z.int()).meta({ description: 'Minutes per time limit' }),
     alertLevel: z.int(),
+    department: serviceDepartmentSchema.meta({ description: 'The department that handles the category (for the dashboard figures per department)' }),
     isActive: z.boolean(),
   })
   .meta({ id: 'ServiceCategory' });
@@ -73,7 +75,8 @@ export const serviceRequestSchema = z
     kind: requestKindSchema,
     channel: requestChannelSchema,
     state: requestStateSchema,
-    stateName: z.string(),
+    stateName: z.string().meta({ description: 'The state in Chinese' }),
+    stateNameEn: z.string().meta({ description: 'The state in English' }),
     accountId: z.uuid().nullable(),
     customerId: z.uuid().nullable(),
     premiseId: z.uuid().nullable(),
@@ -96,7 +99,17 @@ export const serviceRequestSchema = z
 export type ServiceRequest = z.infer<typeof serviceRequestSchema>;
 
 export const serviceEventSchema = z
-  .object({ step: z.string(), fromState: z.string().nullable(), toState: z.string().nullable(), actor: z.string(), at: z.iso.datetime(), note: z.string().nullable() })
+  .object({
+    step: z.string(),
+    fromState: z.string().nullable(),
+    toState: z.string().nullable(),
+    actor: z.string().meta({ description: 'Who took the step as recorded (staff: "name (username)"); to a customer only staff, customer or system' }),
+    actorKind: z.enum(['staff', 'customer', 'system']),
+    actorName: z.string().nullable().meta({ description: "A staff member's display name today (null for a customer, the system, or to a customer)" }),
+    actorRoles: z.array(z.string()).meta({ description: "The staff member's roles (empty to a customer)" }),
+    at: z.iso.datetime(),
+    note: z.string().nullable(),
+  })
   .meta({ id: 'ServiceEvent' });
 
 export const serviceRequestDetailSchema = serviceRequestSchema

@@ -56,19 +56,21 @@ export interface StepCheck {
   problem?: { code: 'step_not_allowed' | 'wrong_state' | 'not_permitted' | 'not_assignee'; zh: string; en: string };
 }
 
-const STATE_NAMES: Record<RequestState, string> = {
-  submitted: '待受理',
-  accepted: '已受理',
-  responded: '已答复',
-  dispatched: '已派单',
-  en_route: '已出发',
-  arrived: '已到场',
-  controlled: '已控制',
-  restored: '已恢复供水',
-  closed: '已办结',
-  cancelled: '已撤销',
+const STATE_NAMES: Record<RequestState, { zh: string; en: string }> = {
+  submitted: { zh: '待受理', en: 'Submitted' },
+  accepted: { zh: '已受理', en: 'Accepted' },
+  responded: { zh: '已答复', en: 'Answered' },
+  dispatched: { zh: '已派单', en: 'Dispatched' },
+  en_route: { zh: '已出发', en: 'On the way' },
+  arrived: { zh: '已到场', en: 'On site' },
+  controlled: { zh: '已控制', en: 'Under control' },
+  restored: { zh: '已恢复供水', en: 'Supply restored' },
+  closed: { zh: '已办结', en: 'Closed' },
+  cancelled: { zh: '已撤销', en: 'Cancelled' },
 };
-export const stateName = (state: RequestState): string => STATE_NAMES[state];
+export const stateName = (state: RequestState): string => STATE_NAMES[state].zh;
+/** The state's name in English, for the API's English readers (stateNameEn). */
+export const stateNameEn = (state: RequestState): string => STATE_NAMES[state].en;
 
 /** Whether `step` may be taken now by someone with `permissions` (and whether they hold the request). */
 export function checkStep(kind: RequestKind, state: RequestState, step: Step, who: { permissions: readonly Permission[]; isAssignee: boolean }): StepCheck {
@@ -77,7 +79,7 @@ export function checkStep(kind: RequestKind, state: RequestState, step: Step, wh
     return { ok: false, problem: { code: 'step_not_allowed', zh: `此类工单没有“${step}”这一步`, en: `A ${kind} request has no step "${step}"` } };
   }
   if (!transition.from.includes(state)) {
-    return { ok: false, problem: { code: 'wrong_state', zh: `工单${stateName(state)}，不能进行这一步`, en: `The request is ${state}; "${step}" cannot follow it` } };
+    return { ok: false, problem: { code: 'wrong_state', zh: `工单${stateName(state)}，不能进行这一步`, en: `The request is ${stateNameEn(state).toLowerCase()}; "${step}" cannot follow it` } };
   }
   if (!who.permissions.includes(transition.permission)) {
     return { ok: false, problem: { code: 'not_permitted', zh: '您无权进行这一步', en: `This step needs the permission ${transition.permission}` } };

@@ -7,6 +7,7 @@ import { useLocation, useNavigate } from 'react-router';
 import { FieldShell } from '../reading/FieldShell';
 import { isFieldPage, readingMenuItems, readingSelectedKey } from '../reading/menu';
 import { isServiceFieldPage, serviceMenuItems, serviceSelectedKey } from '../service/menu';
+import { appointmentMenuItems } from '../appointments/menu';
 import { useSession } from '../session/session';
 import { useLogout } from '../session/useSessionQueries';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -32,6 +33,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
     { key: '/', icon: <TeamOutlined />, label: t('layout.customers') },
     ...readingMenuItems(t, can),
     ...serviceMenuItems(t, can),
+    ...appointmentMenuItems(t, can),
     ...(can('billing.run') || can('bill.read') ? [{ key: '/billing', icon: <CalculatorOutlined />, label: t('billing.menu') }] : []),
     ...(can('payment.take') ? [{ key: '/counter', icon: <ShopOutlined />, label: t('payments.menu') }] : []),
     ...(can('payment.read') && !can('payment.take') ? [{ key: '/counter/tills', icon: <WalletOutlined />, label: t('payments.tills.menu') }] : []),

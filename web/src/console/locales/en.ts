@@ -9,6 +9,7 @@ import { financeEn } from '../finance/locales';
 import { paymentsEn } from '../payments/locales';
 import { readingEn } from '../reading/locales';
 import { serviceEn } from '../service/locales';
+import { appointmentsEn } from '../appointments/locales';
 import { serviceMediaEn } from '../service/mediaLocales';
 import { tariffEn } from '../tariffs/locales';
 import type { ConsoleTranslations } from './zh';
@@ -384,6 +385,7 @@ export const en: ConsoleTranslations = {
   dashboards: dashboardsEn,
   finance: financeEn,
   service: serviceEn,
+  appointments: appointmentsEn,
   serviceMedia: serviceMediaEn,
   outbox: {
     title: 'Message outbox',

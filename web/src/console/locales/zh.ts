@@ -9,6 +9,7 @@ import { financeZh } from '../finance/locales';
 import { paymentsZh } from '../payments/locales';
 import { readingZh } from '../reading/locales';
 import { serviceZh } from '../service/locales';
+import { appointmentsZh } from '../appointments/locales';
 import { serviceMediaZh } from '../service/mediaLocales';
 import { tariffZh } from '../tariffs/locales';
 
@@ -383,6 +384,7 @@ export const zh = {
   dashboards: dashboardsZh,
   finance: financeZh,
   service: serviceZh,
+  appointments: appointmentsZh,
   serviceMedia: serviceMediaZh,
   outbox: {
     title: '消息发件箱',

@@ -1,10 +1,12 @@
 import { EnvironmentOutlined, PhoneOutlined, RightOutlined } from '@ant-design/icons';
-import { Card, Empty, Flex, Space, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ServiceRequest } from '../../api/types';
 import { PageLoading } from '../components/PageLoading';
 import { QueryError } from '../components/QueryError';
+import { errorMessage } from '../utils/errors';
+import { useRevealPhone } from './adminHooks';
 import { useServiceRequest, useServiceRequests } from './hooks';
 import { AlertTag, categoryName, Countdown, StateTag, useNow } from './parts';
 import { CrewPhotos, LocationText, MaterialsPanel } from './media';
@@ -89,8 +91,10 @@ function CrewSteps({ id }: { id: string }) {
   const detail = useServiceRequest(id);
   if (detail.isPending) return <PageLoading />;
   if (detail.isError) return <QueryError compact error={detail.error} onRetry={() => void detail.refetch()} />;
+  const hasPhone = detail.data.contactPhoneMasked !== null || detail.data.customerId !== null;
   return (
     <div style={{ marginTop: 12 }}>
+      {hasPhone ? <RevealPhone id={id} /> : null}
       {detail.data.state === 'restored' ? (
         <Typography.Text type="success">{t('service.crew.finished')}</Typography.Text>
       ) : (
@@ -104,6 +108,34 @@ function CrewSteps({ id }: { id: string }) {
           <MaterialsPanel compact request={detail.data} />
         </div>
       )}
+    </div>
+  );
+}
+
+/** The resident's full number, shown to the crew member who holds the job on request (audited), to call from the site. */
+function RevealPhone({ id }: { id: string }) {
+  const { t, i18n } = useTranslation();
+  const reveal = useRevealPhone(id);
+  if (reveal.data) {
+    return (
+      <Button block size="large" icon={<PhoneOutlined />} href={`tel:${reveal.data.number}`} style={{ marginBottom: 8 }} data-testid="crew-call">
+        {t('service.reveal.call', { number: reveal.data.number })}
+      </Button>
+    );
+  }
+  return (
+    <div style={{ marginBottom: 8 }}>
+      <Button block size="large" icon={<PhoneOutlined />} loading={reveal.isPending} onClick={() => reveal.mutate()} data-testid="crew-reveal-phone">
+        {t('service.reveal.button')}
+      </Button>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t('service.reveal.audited')}
+      </Typography.Text>
+      {reveal.isError ? (
+        <Typography.Paragraph type="danger" role="alert" style={{ margin: 0 }}>
+          {errorMessage(reveal.error, i18n.language, t('common.unexpectedError'))}
+        </Typography.Paragraph>
+      ) : null}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { Route, Routes } from 'react-router';
 import type { Permission } from '../../api/types';
 import { RequirePermission } from '../components/RequirePermission';
 import { NotFoundPage } from '../pages/NotFoundPage';
+import { BoardPage } from './BoardPage';
 import { CallsPage } from './CallsPage';
 import { CrewPage } from './CrewPage';
 import { DutyPage } from './DutyPage';
@@ -10,6 +11,7 @@ import { KnowledgePage } from './KnowledgePage';
 import { ServiceDetailPage } from './ServiceDetailPage';
 import { ServiceListPage } from './ServiceListPage';
 import { ServiceNewPage } from './ServiceNewPage';
+import { ServiceSettingsPage } from './ServiceSettingsPage';
 import './service.css';
 
 const guarded = (permission: Permission, element: React.ReactNode) => <RequirePermission permission={permission}>{element}</RequirePermission>;
@@ -25,6 +27,8 @@ export function ServiceRoutes() {
       <Route path="followups" element={guarded('service.read', <FollowUpsPage />)} />
       <Route path="knowledge" element={guarded('knowledge.manage', <KnowledgePage />)} />
       <Route path="duty" element={guarded('service.read', <DutyPage />)} />
+      <Route path="board" element={guarded('service.read', <BoardPage />)} />
+      <Route path="settings" element={guarded('settings.manage', <ServiceSettingsPage />)} />
       <Route path=":id" element={guarded('service.read', <ServiceDetailPage />)} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>

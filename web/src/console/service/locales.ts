@@ -1,13 +1,20 @@
+import { adminEn, adminZh } from './adminLocales';
 import { deskEn, deskZh } from './deskLocales';
 
 /** Strings of the service-request pages (工单: 热线受理、工单列表、详情、维修人员手机页), merged under `service`. */
 export const serviceZh = {
   // The service desk (deskLocales.ts): knowledge base, calls, duplicates, follow-ups, duty leaders.
   desk: deskZh,
+  // The dispatcher's board, the phone reveal, actors, the settings (adminLocales.ts).
+  board: adminZh.board,
+  reveal: adminZh.reveal,
+  actor: adminZh.actor,
+  settings: adminZh.settings,
   menu: {
     list: '工单',
     new: '热线受理',
     mine: '我的维修工单',
+    ...adminZh.menu,
   },
   kind: {
     inquiry: '咨询',
@@ -184,10 +191,15 @@ export type ServiceTranslations = typeof serviceZh;
 
 export const serviceEn: ServiceTranslations = {
   desk: deskEn,
+  board: adminEn.board,
+  reveal: adminEn.reveal,
+  actor: adminEn.actor,
+  settings: adminEn.settings,
   menu: {
     list: 'Service requests',
     new: 'Hotline intake',
     mine: 'My repair jobs',
+    ...adminEn.menu,
   },
   kind: {
     inquiry: 'Inquiry',

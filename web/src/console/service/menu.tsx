@@ -1,4 +1,4 @@
-import { BookOutlined, CustomerServiceOutlined, HistoryOutlined, PhoneOutlined, ScheduleOutlined, SmileOutlined, ToolOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, BookOutlined, ControlOutlined, CustomerServiceOutlined, HistoryOutlined, PhoneOutlined, ScheduleOutlined, SmileOutlined, ToolOutlined } from '@ant-design/icons';
 import type { MenuProps } from 'antd';
 import type { TFunction } from 'i18next';
 import type { Permission } from '../../api/types';
@@ -9,6 +9,8 @@ export function serviceMenuItems(t: TFunction, can: (permission: Permission) => 
   if (can('service.field')) items.push({ key: '/service/mine', icon: <ToolOutlined />, label: t('service.menu.mine') });
   if (can('service.read') && !isCrewOnly(can)) items.push({ key: '/service', icon: <CustomerServiceOutlined />, label: t('service.menu.list') });
   if (can('service.create')) items.push({ key: '/service/new', icon: <PhoneOutlined />, label: t('service.menu.new') });
+  // The dispatcher's board: open work by area, priority and deadline.
+  if (can('service.dispatch')) items.push({ key: '/service/board', icon: <AppstoreOutlined />, label: t('service.menu.board') });
   // The service desk: call log and call-backs, follow-up visits, the knowledge base, the duty rota.
   if (can('service.read') && !isCrewOnly(can)) {
     items.push({ key: '/service/calls', icon: <HistoryOutlined />, label: t('service.desk.menu.calls') });
@@ -16,6 +18,8 @@ export function serviceMenuItems(t: TFunction, can: (permission: Permission) => 
   }
   if (can('knowledge.manage')) items.push({ key: '/service/knowledge', icon: <BookOutlined />, label: t('service.desk.menu.knowledge') });
   if (can('service.read') && !isCrewOnly(can)) items.push({ key: '/service/duty', icon: <ScheduleOutlined />, label: t('service.desk.menu.duty') });
+  // Categories with their time limits, the materials catalogue (the administrator's).
+  if (can('settings.manage')) items.push({ key: '/service/settings', icon: <ControlOutlined />, label: t('service.menu.settings') });
   return items;
 }
 
@@ -23,7 +27,7 @@ export function serviceMenuItems(t: TFunction, can: (permission: Permission) => 
 export function serviceSelectedKey(pathname: string): string | null {
   if (pathname.startsWith('/service/mine')) return '/service/mine';
   if (pathname.startsWith('/service/new')) return '/service/new';
-  for (const page of ['calls', 'followups', 'knowledge', 'duty']) if (pathname.startsWith(`/service/${page}`)) return `/service/${page}`;
+  for (const page of ['calls', 'followups', 'knowledge', 'duty', 'board', 'settings']) if (pathname.startsWith(`/service/${page}`)) return `/service/${page}`;
   if (pathname === '/service' || pathname.startsWith('/service/')) return '/service';
   return null;
 }

@@ -148,6 +148,22 @@ export function DeadlineSteps({ request, now, vertical }: { request: ServiceRequ
   );
 }
 
+/** Who took a step: a staff member by name with their roles; a customer or the system as such (the raw record stays in the audit log). */
+function EventActor({ event }: { event: ServiceEvent }) {
+  const { t, i18n } = useTranslation();
+  if (event.actorKind === 'staff') {
+    const english = i18n.language.startsWith('en');
+    const roles = event.actorRoles.map((role) => t(`role.${role}`, { defaultValue: role })).join(english ? ', ' : '、');
+    return (
+      <>
+        {event.actorName ?? t('service.actor.system')}
+        {roles ? (english ? ` (${roles})` : `（${roles}）`) : ''}
+      </>
+    );
+  }
+  return <>{t(`service.actor.${event.actorKind}`)}</>;
+}
+
 export const stepLabel = (t: TFunction, step: string) => t(`service.step.${step}`, { defaultValue: step });
 
 /** Every step taken, oldest first: who, when, the state it moved to, the note. */
@@ -169,7 +185,10 @@ export function EventTimeline({ events, extra }: { events: ServiceEvent[]; /** W
                 · {t(`service.state.${event.toState}`, { defaultValue: event.toState })}
               </Typography.Text>
             ) : null}
-            <Typography.Text type="secondary"> · {event.actor}</Typography.Text>
+            <Typography.Text type="secondary" data-testid="service-event-actor">
+              {' '}
+              · <EventActor event={event} />
+            </Typography.Text>
             {event.note ? <div className="sv-note">{event.note}</div> : null}
             {extra?.(event, index)}
           </div>

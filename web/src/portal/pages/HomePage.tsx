@@ -11,6 +11,7 @@ import { CardSkeleton, EmptyState, ErrorState } from '../components/states';
 import { PlusIcon } from '../icons';
 import { tenantName, useSession } from '../session';
 import { AccountPayStrip } from './PayParts';
+import { AppointmentEntries } from './AppointmentParts';
 import { ServiceEntries } from './ServiceEntries';
 
 export function HomePage(): ReactElement {
@@ -68,6 +69,7 @@ export function HomePage(): ReactElement {
       >
         <div className="portal-content">
           <ServiceEntries />
+          <AppointmentEntries />
           {body}
         </div>
       </PullToRefresh>

@@ -1,6 +1,6 @@
 /** The portal's calls for paying online, the React Query keys they are cached under, and amount parsing. */
 import { api } from '../../api/client';
-import type { AccountMoney, NewPaymentOrder, PaymentOrder, PaymentSummary, Receipt } from '../../api/types';
+import type { AccountMoney, NewPaymentOrder, PaymentOrder, PaymentSummary, PortalWechatStatus, Receipt } from '../../api/types';
 
 export const payQueryKeys = {
   /** Everything below; invalidated after a payment, together with the bills. */
@@ -9,6 +9,7 @@ export const payQueryKeys = {
   order: (orderId: string) => ['portal', 'pay', 'order', orderId] as const,
   payments: (accountId: string) => ['portal', 'pay', 'payments', accountId] as const,
   receipt: (paymentId: string) => ['portal', 'pay', 'receipt', paymentId] as const,
+  wechat: ['portal', 'pay', 'wechat'] as const,
 };
 
 const enc = encodeURIComponent;
@@ -21,6 +22,8 @@ export async function fetchPayments(accountId: string): Promise<PaymentSummary[]
   const { payments } = await api.get<{ payments: PaymentSummary[] }>(`/api/portal/accounts/${enc(accountId)}/payments`);
   return payments;
 }
+export const fetchWechatStatus = () => api.get<PortalWechatStatus>('/api/portal/wechat');
+export const startWechatAuthorization = (returnPath: string) => api.post<{ authorizeUrl: string }>('/api/portal/wechat/authorization', { returnPath });
 export const fetchReceipt = (paymentId: string) => api.get<Receipt>(`/api/portal/payments/${enc(paymentId)}/receipt`);
 
 /** A new Idempotency-Key: a random UUID (crypto.randomUUID needs HTTPS; getRandomValues works on plain HTTP too). */

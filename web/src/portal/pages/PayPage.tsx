@@ -1,6 +1,8 @@
 /**
  * 缴费: pay a bound account's open bills (oldest first) or top it up, with WeChat Pay or Alipay. Placing the
- * order sends the browser to the channel's pay page, which returns it to /pay/result/:orderId.
+ * order sends the browser to the channel's pay page, which returns it to /pay/result/:orderId. Inside the
+ * WeChat browser WeChat Pay is JSAPI: the payer's openid is fetched once through WeChat OAuth2 (the browser
+ * goes to WeChat and comes back here with ?wechat=bound), then WeixinJSBridge pays the signed order in place.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Button, Checkbox, Input, List, Radio, Segmented, Selector, Toast } from 'antd-mobile';
@@ -13,7 +15,8 @@ import { formatYuan } from '../../shared/money';
 import { fetchAccount, queryKeys } from '../api';
 import { Page } from '../components/Page';
 import { EmptyState, ErrorState, errorText, PageLoading } from '../components/states';
-import { createPaymentOrder, fetchMoney, newIdempotencyKey, parseTopup, payQueryKeys } from './PayApi';
+import { createPaymentOrder, fetchMoney, fetchWechatStatus, newIdempotencyKey, parseTopup, payQueryKeys, startWechatAuthorization } from './PayApi';
+import { isWechatBrowser, payInWechat } from './PayWechat';
 import { fill } from './PayMessages';
 import { ChannelMark, PaymentsNavLink, periodTitle, usePayText } from './PayParts';
 
@@ -100,6 +103,14 @@ function PayForm({
 
   const [failure, setFailure] = useState<unknown>(null);
   const [redirecting, setRedirecting] = useState(false);
+  // Inside WeChat, WeChat Pay is JSAPI once the openid is known (else the browser is sent to WeChat's OAuth2 first).
+  const inWechat = isWechatBrowser();
+  const wechat = useQuery({ queryKey: payQueryKeys.wechat, queryFn: fetchWechatStatus, enabled: inWechat });
+  const isJsapi = inWechat && wechat.data?.isAvailable === true;
+  const wechatOutcome = searchParams.get('wechat');
+  useEffect(() => {
+    if (wechatOutcome === 'failed') Toast.show({ icon: 'fail', content: text.wechatAuthFailed });
+  }, [wechatOutcome, text.wechatAuthFailed]);
   // One Idempotency-Key per pay attempt: the same order asked for again (a second tap, a retry after a
   // network error) reuses it, so the server answers with the first order instead of placing another.
   const attempt = useRef<{ signature: string; key: string } | null>(null);
@@ -116,7 +127,20 @@ function PayForm({
   const place = useMutation({
     mutationFn: ({ body, key }: { body: NewPaymentOrder; key: string }) => createPaymentOrder(body, key),
     onSuccess: (order: PaymentOrder) => {
-      if (order.status === 'created' && order.payUrl) {
+      const jsapi = order.jsapi;
+      if (order.status === 'created' && jsapi) {
+        setRedirecting(true);
+        void payInWechat(jsapi)
+          .then((outcome) => {
+            setRedirecting(false);
+            if (outcome === 'ok') void navigate(`/pay/result/${encodeURIComponent(order.id)}`);
+            else Toast.show({ icon: 'fail', content: outcome === 'cancel' ? text.wechatPayCancelled : text.wechatPayFailed });
+          })
+          .catch(() => {
+            setRedirecting(false);
+            Toast.show({ icon: 'fail', content: text.wechatPayFailed });
+          });
+      } else if (order.status === 'created' && order.payUrl) {
         setRedirecting(true);
         window.location.assign(order.payUrl);
       } else {
@@ -133,6 +157,15 @@ function PayForm({
     },
   });
 
+  const authorize = useMutation({
+    mutationFn: () => startWechatAuthorization(`/portal/accounts/${accountId}/pay`),
+    onSuccess: ({ authorizeUrl }) => {
+      setRedirecting(true);
+      window.location.assign(authorizeUrl);
+    },
+    onError: (error) => Toast.show({ icon: 'fail', content: errorText(error, language) ?? text.wechatAuthFailed }),
+  });
+
   const submit = () => {
     let body: NewPaymentOrder;
     if (tab === 'bills') {
@@ -143,6 +176,13 @@ function PayForm({
       if (!('fen' in topup)) return;
       body = { accountId, channel, topupFen: topup.fen };
     }
+    if (channel === 'wechatpay' && isJsapi && !wechat.data?.isBound) {
+      // The openid first: WeChat's silent authorisation brings the browser back here, bound.
+      Toast.show({ icon: 'loading', content: text.wechatAuthorizing });
+      authorize.mutate();
+      return;
+    }
+    if (channel === 'wechatpay' && isJsapi) body = { ...body, tradeType: 'jsapi' };
     const signature = JSON.stringify(body);
     if (attempt.current?.signature !== signature) attempt.current = { signature, key: newIdempotencyKey() };
     setFailure(null);
@@ -150,7 +190,7 @@ function PayForm({
   };
 
   const amountFen = tab === 'bills' ? billsFen : 'fen' in topup ? topup.fen : null;
-  const busy = place.isPending || redirecting;
+  const busy = place.isPending || authorize.isPending || redirecting || (inWechat && wechat.isPending);
   const showFooter = tab === 'topup' || hasSomethingToPay;
   const nothingChosen = tab === 'bills' && count === 0 && !withLateFee;
   const footer = showFooter ? (
@@ -326,7 +366,7 @@ function PayForm({
                       <ChannelMark channel={item} />
                       <span>
                         <span className="pay-channel-name">{text[item]}</span>
-                        <span className="pay-channel-note">{item === 'wechatpay' ? text.wechatpayNote : text.alipayNote}</span>
+                        <span className="pay-channel-note">{item === 'wechatpay' ? (isJsapi ? text.wechatpayJsapiNote : text.wechatpayNote) : text.alipayNote}</span>
                       </span>
                     </span>
                   </Radio>

@@ -44,7 +44,10 @@ function Detail({ request }: { request: ServiceRequestDetail }): ReactElement {
     title: text.step[event.step as keyof typeof text.step] ?? event.step,
     description: (
       <>
-        <span className="sv-time">{formatDateTime(event.at, language)}</span>
+        <span className="sv-time">
+          {formatDateTime(event.at, language)}
+          {event.actorKind !== 'system' ? <span data-testid="service-step-actor"> · {text.actor[event.actorKind]}</span> : null}
+        </span>
         {event.note && event.step !== 'escalate' ? <span className="sv-step-note">{event.note}</span> : null}
       </>
     ),

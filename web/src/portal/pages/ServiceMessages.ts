@@ -39,6 +39,8 @@ export const serviceZhCN = {
   holder: '当前处理',
   holderDesk: '客服中心',
   holderNone: '待受理',
+  // Who took a step, as a customer is told: never a staff member's name.
+  actor: { staff: '工作人员', customer: '您', system: '系统' },
   deadline: '承诺时限',
   deadlineOverdue: '已超时，正在加急处理',
   progress: '处理进度',
@@ -123,6 +125,7 @@ export const serviceEn: ServiceText = {
   holder: 'Handled by',
   holderDesk: 'Service centre',
   holderNone: 'Waiting to be accepted',
+  actor: { staff: 'Staff', customer: 'You', system: 'System' },
   deadline: 'Promised by',
   deadlineOverdue: 'Overdue; being expedited',
   progress: 'Progress',

@@ -3,7 +3,7 @@
  * single-use token) says which request it is for; the customer rates it 1–5 with a comment, once.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { Button, ErrorBlock, Rate, Result, TextArea } from 'antd-mobile';
+import { Button, ErrorBlock, Result, TextArea } from 'antd-mobile';
 import { useState, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
@@ -14,6 +14,7 @@ import { fill } from './PayMessages';
 import { formatDateTime } from './PayParts';
 import { deskQueryKeys, fetchRatingLink, rateByLink } from './ServiceDeskApi';
 import { deskText } from './ServiceDeskMessages';
+import { ServiceStars } from './ServiceStars';
 import './Service.css';
 
 export function ServiceRatePage(): ReactElement {
@@ -57,14 +58,12 @@ export function ServiceRatePage(): ReactElement {
         <section className="portal-card sv-rating">
           <h3 className="portal-section-title">{text.rateTitle}</h3>
           <div className="sv-stars">
-            <Rate
+            <ServiceStars
               value={stars}
               onChange={(value) => {
                 setStars(value);
                 setProblem(null);
               }}
-              style={{ '--star-size': '32px' }}
-              aria-label={text.rateTitle}
             />
             <span className="sv-star-label">{stars > 0 ? text.stars[stars - 1] : ''}</span>
           </div>

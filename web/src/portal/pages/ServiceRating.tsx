@@ -9,6 +9,7 @@ import { formatDateTime } from './PayParts';
 import { serviceQueryKeys } from './ServiceApi';
 import { deskQueryKeys, fetchRating, rateRequest } from './ServiceDeskApi';
 import { deskText } from './ServiceDeskMessages';
+import { ServiceStars } from './ServiceStars';
 
 export function ServiceRating({ requestId }: { requestId: string }): ReactElement | null {
   const { i18n } = useTranslation();
@@ -38,7 +39,9 @@ export function ServiceRating({ requestId }: { requestId: string }): ReactElemen
       <h3 className="portal-section-title">{text.rateTitle}</h3>
       {given ? (
         <div data-testid="service-rating-given">
-          <Rate readOnly value={given.rating} />
+          <div role="img" aria-label={fill(text.starValue, { count: given.rating, label: text.stars[given.rating - 1] ?? '' })}>
+            <Rate readOnly value={given.rating} />
+          </div>
           <div className="sv-time">{fill(text.ratedAt, { time: formatDateTime(given.ratedAt, i18n.language) })}</div>
           {given.comment ? <p className="sv-step-note">{given.comment}</p> : null}
           {given.rating <= 2 ? <p className="portal-hint">{text.poorNotice}</p> : null}
@@ -47,14 +50,12 @@ export function ServiceRating({ requestId }: { requestId: string }): ReactElemen
         <>
           <p className="portal-hint">{text.rateHint}</p>
           <div className="sv-stars">
-            <Rate
+            <ServiceStars
               value={stars}
               onChange={(value) => {
                 setStars(value);
                 setProblem(null);
               }}
-              style={{ '--star-size': '32px' }}
-              aria-label={text.rateTitle}
             />
             <span className="sv-star-label" data-testid="service-rating-label">
               {stars > 0 ? text.stars[stars - 1] : ''}
@@ -84,3 +85,4 @@ export function ServiceRating({ requestId }: { requestId: string }): ReactElemen
     </section>
   );
 }
+

@@ -57,6 +57,17 @@ export interface AlipayRefundResult {
   gmtRefundPay: string | null;
 }
 
+/** alipay.trade.fastpay.refund.query: a refund Alipay has made under an out_request_no. */
+export interface AlipayRefundQuery {
+  outTradeNo: string;
+  tradeNo: string;
+  outRequestNo: string;
+  refundFen: number;
+  /** Only REFUND_SUCCESS is ever returned: without it Alipay has no (successful) refund under that number. */
+  refundStatus: 'REFUND_SUCCESS';
+  gmtRefundPay: string | null;
+}
+
 export type AlipayNotificationFailure = 'malformed' | 'bad_signature' | 'wrong_merchant' | 'bad_amount';
 
 export interface AlipayNotification {
@@ -287,6 +298,11 @@ export interface AlipayClient {
   queryTrade(outTradeNo: string): Promise<AlipayTrade | null>;
   /** Repeating an outRequestNo is safe: Alipay refunds it once and answers the repeat with hasFundChange false. */
   refund(input: { outTradeNo: string; outRequestNo: string; refundFen: number; reason?: string }): Promise<AlipayRefundResult>;
+  /**
+   * alipay.trade.fastpay.refund.query. null (believed only when signed) when Alipay has no successful refund
+   * under that out_request_no — it never arrived, or failed — so asking again with the same number is safe.
+   */
+  queryRefund(outTradeNo: string, outRequestNo: string): Promise<AlipayRefundQuery | null>;
   /** 'not_found' when the payer never opened the pay page, so Alipay never created the trade: nothing can pay it. */
   closeTrade(outTradeNo: string): Promise<'closed' | 'not_found'>;
   /** alipay.data.dataservice.bill.downloadurl.query for a day's trade statement; null when there is none. */
@@ -313,6 +329,15 @@ const refundAnswer = answerBase.extend({
   out_trade_no: z.string(),
   fund_change: z.enum(['Y', 'N']),
   refund_fee: z.string(),
+  gmt_refund_pay: z.string().optional(),
+});
+
+const refundQueryAnswer = answerBase.extend({
+  trade_no: z.string().optional(),
+  out_trade_no: z.string().optional(),
+  out_request_no: z.string().optional(),
+  refund_amount: z.string().optional(),
+  refund_status: z.string().optional(),
   gmt_refund_pay: z.string().optional(),
 });
 
@@ -466,6 +491,24 @@ export function createAlipayClient(config: AlipayConfig): AlipayClient {
         hasFundChange: refund.fund_change === 'Y',
         refundedFen: fenOf(method, refund.refund_fee),
         gmtRefundPay: refund.gmt_refund_pay ?? null,
+      };
+    },
+
+    async queryRefund(outTradeNo, outRequestNo) {
+      const method = 'alipay.trade.fastpay.refund.query';
+      const answer = await call(method, { out_trade_no: outTradeNo, out_request_no: outRequestNo, query_options: ['gmt_refund_pay'] });
+      if (isVerifiedSubCode(answer, 'ACQ.TRADE_NOT_EXIST')) return null;
+      if (answer.body.code !== '10000') throw failure(method, answer);
+      const found = parse(refundQueryAnswer, method, answer);
+      // No refund data, or no REFUND_SUCCESS: Alipay has not made (or did not make) this refund.
+      if (found.refund_status !== 'REFUND_SUCCESS' || !found.refund_amount || found.out_request_no !== outRequestNo) return null;
+      return {
+        outTradeNo: found.out_trade_no ?? outTradeNo,
+        tradeNo: found.trade_no ?? '',
+        outRequestNo: found.out_request_no,
+        refundFen: fenOf(method, found.refund_amount),
+        refundStatus: 'REFUND_SUCCESS',
+        gmtRefundPay: found.gmt_refund_pay ?? null,
       };
     },
 

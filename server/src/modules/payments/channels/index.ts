@@ -12,6 +12,7 @@ export {
   type AlipayNotificationFailure,
   type AlipayNotificationResult,
   type AlipayRefundResult,
+  type AlipayRefundQuery,
   type AlipayStatement,
   type AlipayStatementDetail,
   type AlipayTrade,

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
 import type { AlipayConfig } from '../alipay';
 import type { WechatPayConfig } from '../wechatpay';
 
@@ -104,5 +104,18 @@ export function sandboxAlipayConfig(
     appPrivateKeyPem: alipay.appPrivateKeyPem,
     alipayPublicKeyPem: alipay.alipayPublicKeyPem,
     ...settings,
+  };
+}
+
+/**
+ * The official account (公众号) the sandbox merchant's appid belongs to: its AppSecret (derived from the
+ * sandbox keys, so the simulator and the client agree without another secret) and the template ids the
+ * simulated account has added.
+ */
+export function sandboxOfficialAccount(credentials: SandboxCredentials): { appid: string; secret: string; templateIds: { dunning_reminder: string; dunning_cutoff_notice: string } } {
+  return {
+    appid: credentials.wechatpay.appid,
+    secret: createHash('sha256').update(`official-account:${credentials.wechatpay.apiV3Key}`).digest('hex').slice(0, 32),
+    templateIds: { dunning_reminder: 'SIMtplDunningReminder0000000000000000000000', dunning_cutoff_notice: 'SIMtplDunningCutoffNotice00000000000000000' },
   };
 }

@@ -1,5 +1,5 @@
 export { alipayStatementZip, wechatPayTradeBill, ALIPAY_STATEMENT_DETAIL_HEADER, WECHATPAY_TRADE_BILL_HEADER } from './bills';
-export { createSandboxCredentials, sandboxAlipayConfig, sandboxWechatPayConfig, type SandboxCredentials } from './credentials';
+export { createSandboxCredentials, sandboxAlipayConfig, sandboxOfficialAccount, sandboxWechatPayConfig, type SandboxCredentials } from './credentials';
 export {
   ALIPAY_NOTIFICATION_VARIANTS,
   ALIPAY_RETRY_SCHEDULE_MS,
@@ -29,6 +29,7 @@ export {
   type DeliveryAction,
   type DeliveryAttempt,
   type DeliveryInterceptor,
+  type AlipayRefundFault,
   type NotificationDelivery,
   type NotificationVariant,
   type PaymentSimulatorOptions,

@@ -14,7 +14,8 @@ import {
 } from '../signing';
 import { parseWechatPayAuthorization, wechatPayRequestMessage, wechatPayResponseMessage } from '../wechatpay';
 import { alipayStatementZip, wechatPayTradeBill } from './bills';
-import type { SandboxCredentials } from './credentials';
+import { registerWechatOfficialAccountSimulator, type WechatOfficialAccountSimulator } from '../../../notifications';
+import { sandboxOfficialAccount, type SandboxCredentials } from './credentials';
 import {
   ALIPAY_RETRY_SCHEDULE_MS,
   buildAlipayNotification,
@@ -48,6 +49,8 @@ export interface PaymentSimulatorOptions {
   wechatpayPrefix?: string;
   /** Where the Alipay gateway is mounted; the gateway URL is origin + this prefix + /gateway.do. */
   alipayPrefix?: string;
+  /** Where the official account (公众号: access_token, template messages, OAuth2) of the sandbox appid is mounted. */
+  officialAccountPrefix?: string;
   /** Multiplies the retry intervals: 1 is real time, 1e-5 runs WeChat Pay's 24-hour schedule in under a second. */
   timeScale?: number;
   /** How long a WeChat Pay refund stays PROCESSING before it succeeds and is notified (real milliseconds). */
@@ -91,6 +94,13 @@ export interface NotificationDelivery {
   nextAttemptAt: Date | null;
 }
 
+/**
+ * What the simulated Alipay does with the next alipay.trade.refund request: 'answer_lost' makes the refund and
+ * then answers 20000 / ACQ.SYSTEM_ERROR (the merchant cannot know it happened), 'system_error' answers that
+ * without making it, 'refused' answers a definite refusal (ACQ.SELLER_BALANCE_NOT_ENOUGH) without making it.
+ */
+export type AlipayRefundFault = 'answer_lost' | 'system_error' | 'refused';
+
 export type DeliveryInterceptor = (delivery: Readonly<NotificationDelivery>, attempt: number) => DeliveryAction;
 
 interface DeliveryPayload {
@@ -109,6 +119,9 @@ export class PaymentSimulator {
   readonly credentials: SandboxCredentials;
   readonly wechatpayPrefix: string;
   readonly alipayPrefix: string;
+  readonly officialAccountPrefix: string;
+  /** The official account of the sandbox appid, once mounted (register). */
+  officialAccount: WechatOfficialAccountSimulator | null = null;
   private readonly options: PaymentSimulatorOptions;
   private readonly wechatOrders = new Map<string, SimulatedWechatPayOrder>();
   private readonly prepayIndex = new Map<string, string>();
@@ -121,6 +134,7 @@ export class PaymentSimulator {
   private readonly files = new Map<string, { body: Buffer; contentType: string; fileName: string }>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private interceptor: DeliveryInterceptor | null = null;
+  private readonly alipayRefundFaults: AlipayRefundFault[] = [];
   private isStopped = false;
   readonly keys: { merchantPublic: KeyObject; platformPrivate: KeyObject; appPublic: KeyObject; alipayPrivate: KeyObject };
 
@@ -129,6 +143,7 @@ export class PaymentSimulator {
     this.credentials = options.credentials;
     this.wechatpayPrefix = (options.wechatpayPrefix ?? '/sim/wechatpay').replace(/\/+$/, '');
     this.alipayPrefix = (options.alipayPrefix ?? '/sim/alipay').replace(/\/+$/, '');
+    this.officialAccountPrefix = (options.officialAccountPrefix ?? '/sim/wechat-mp').replace(/\/+$/, '');
     this.keys = {
       merchantPublic: loadPublicKey(options.credentials.wechatpay.merchantPublicKeyPem),
       platformPrivate: loadPrivateKey(options.credentials.wechatpay.platformPrivateKeyPem),
@@ -163,6 +178,11 @@ export class PaymentSimulator {
   /** Decides each scheduled attempt from now on (drop, duplicate, forge); null restores plain delivery. */
   setDeliveryInterceptor(interceptor: DeliveryInterceptor | null): void {
     this.interceptor = interceptor;
+  }
+
+  /** The next alipay.trade.refund requests (one fault each, in order) fail this way. */
+  failNextAlipayRefunds(...faults: AlipayRefundFault[]): void {
+    this.alipayRefundFaults.push(...faults);
   }
 
   /** What pressing 确认支付 does: the order is paid and its notification starts on the channel's schedule. */
@@ -623,11 +643,64 @@ export class PaymentSimulator {
       return reply.type('text/html; charset=utf-8').send(messagePage('wechatpay', problem ?? '支付成功', back));
     });
 
+    // Standing in for the WeChat client's JSAPI pay sheet: jsbridge.js defines WeixinJSBridge in the demo page;
+    // its invoke('getBrandWCPayRequest', params, callback) opens this sheet over the page, which checks the
+    // signed parameters as WeChat does (appId, prepay_id, RSA-SHA256 paySign with the merchant's key) and
+    // answers the callback with get_brand_wcpay_request:ok / :cancel / :fail.
+    // The sheet is shown in a frame over the portal page (same origin in the demo): the server's DENY would hide it.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (request.url.includes('/jsapi/')) reply.header('x-frame-options', 'SAMEORIGIN');
+      return payload;
+    });
+    app.get('/jsbridge.js', async (_request, reply) => reply.type('application/javascript; charset=utf-8').header('cache-control', 'no-store').send(jsBridgeScript(this.wechatpayPrefix)));
+
+    app.get('/jsapi/sheet', async (request, reply) => {
+      const query = request.query as Record<string, string | undefined>;
+      reply.type('text/html; charset=utf-8');
+      const problem = this.checkJsapiParams(query);
+      if (typeof problem === 'string') return reply.code(400).send(bridgeAnswerPage('fail', problem));
+      const order = problem;
+      return reply.send(
+        payPage({
+          channel: 'wechatpay',
+          merchantName: merchant.merchantName,
+          description: order.description,
+          amountFen: order.totalFen,
+          outTradeNo: order.outTradeNo,
+          confirmUrl: `${this.wechatpayPrefix}/jsapi/confirm`,
+          hidden: { prepay_id: order.prepayId },
+          cancelUrl: `${this.wechatpayPrefix}/jsapi/cancel`,
+        }),
+      );
+    });
+
+    app.post('/jsapi/confirm', async (request, reply) => {
+      const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
+      const outTradeNo = this.prepayIndex.get(form.get('prepay_id') ?? '');
+      const problem = outTradeNo ? this.payWechat(outTradeNo) : '订单不存在';
+      return reply.type('text/html; charset=utf-8').send(problem ? bridgeAnswerPage('fail', problem) : bridgeAnswerPage('ok', '支付成功'));
+    });
+
+    app.get('/jsapi/cancel', async (_request, reply) => reply.type('text/html; charset=utf-8').send(bridgeAnswerPage('cancel', '已取消支付')));
+
     app.get('/checkmweb/cancel', async (request, reply) => {
       const back = (request.query as { redirect_url?: string }).redirect_url;
       if (back) return reply.redirect(back, 303);
       return reply.type('text/html; charset=utf-8').send(messagePage('wechatpay', '已取消支付'));
     });
+  }
+
+  /** The JSAPI parameters as WeixinJSBridge receives them: the order they pay, or what is wrong with them. */
+  private checkJsapiParams(query: Record<string, string | undefined>): SimulatedWechatPayOrder | string {
+    const { appId, timeStamp, nonceStr, package: pkg, signType, paySign } = query;
+    if (!appId || !timeStamp || !nonceStr || !pkg || !signType || !paySign) return '支付参数不完整';
+    if (appId !== this.credentials.wechatpay.appid) return '支付验证签名失败：appId 与商户号绑定的公众号不一致';
+    if (signType !== 'RSA') return '支付验证签名失败：signType 应为 RSA';
+    if (!verifySha256WithRsa(this.keys.merchantPublic, `${appId}\n${timeStamp}\n${nonceStr}\n${pkg}\n`, paySign)) return '支付验证签名失败';
+    const order = this.wechatOrders.get(this.prepayIndex.get(pkg.replace(/^prepay_id=/, '')) ?? '');
+    if (!order || order.tradeType !== 'JSAPI') return '订单不存在';
+    if (order.state !== 'NOTPAY') return order.state === 'CLOSED' ? '订单已关闭' : '订单已支付';
+    return order;
   }
 
   private settleRefund(order: SimulatedWechatPayOrder, refund: SimulatedWechatPayRefund): void {
@@ -721,6 +794,8 @@ export class PaymentSimulator {
           }
           case 'alipay.trade.refund':
             return this.alipayRefund(reply, method, text);
+          case 'alipay.trade.fastpay.refund.query':
+            return this.alipayRefundQuery(reply, method, text);
           case 'alipay.data.dataservice.bill.downloadurl.query': {
             const billDate = text('bill_date') ?? '';
             if (text('bill_type') !== 'trade') return this.alipayFailure(reply, method, '40002', 'isv.invalid-parameter', '模拟器只提供 bill_type=trade 的账单');
@@ -880,14 +955,40 @@ export class PaymentSimulator {
         gmt_refund_pay: shanghaiDateTime(order.refunds.find((refund) => refund.outRequestNo === outRequestNo)?.at ?? this.now()),
         buyer_user_id: order.buyerId,
       });
+    const fault = this.alipayRefundFaults.shift();
+    if (fault === 'system_error') return this.alipayFailure(reply, method, '20000', 'ACQ.SYSTEM_ERROR', '系统错误');
+    if (fault === 'refused') return this.alipayFailure(reply, method, '40004', 'ACQ.SELLER_BALANCE_NOT_ENOUGH', '卖家余额不足');
     const existing = order.refunds.find((refund) => refund.outRequestNo === outRequestNo);
-    if (existing) return answer(false);
+    if (existing) return fault === 'answer_lost' ? this.alipayFailure(reply, method, '20000', 'ACQ.SYSTEM_ERROR', '系统错误') : answer(false);
     if (!order.paidAt || order.status === 'WAIT_BUYER_PAY') return this.alipayFailure(reply, method, '40004', 'ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
     if (refundedFen() + refundFen > order.totalFen) return this.alipayFailure(reply, method, '40004', 'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超限');
     order.refunds.push({ outRequestNo, refundFen, reason: text('refund_reason') ?? null, at: this.now() });
     // A trade refunded in full is closed.
     if (refundedFen() === order.totalFen) order.status = 'TRADE_CLOSED';
+    // The refund is made; only its answer is lost on the way back.
+    if (fault === 'answer_lost') return this.alipayFailure(reply, method, '20000', 'ACQ.SYSTEM_ERROR', '系统错误');
     return answer(true);
+  }
+
+  /** alipay.trade.fastpay.refund.query: the refund's data with REFUND_SUCCESS, or no refund data at all. */
+  private alipayRefundQuery(reply: FastifyReply, method: string, text: (key: string) => string | undefined): FastifyReply {
+    const order = this.findAlipayOrder(text('out_trade_no'), text('trade_no'));
+    if (!order) return this.alipayFailure(reply, method, '40004', 'ACQ.TRADE_NOT_EXIST', '交易不存在');
+    const outRequestNo = text('out_request_no');
+    if (!outRequestNo) return this.alipayFailure(reply, method, '40002', 'isv.missing-parameter', '缺少 out_request_no');
+    const refund = order.refunds.find((candidate) => candidate.outRequestNo === outRequestNo);
+    if (!refund) return this.alipayAnswer(reply, method, { code: '10000', msg: 'Success' });
+    return this.alipayAnswer(reply, method, {
+      code: '10000',
+      msg: 'Success',
+      trade_no: order.tradeNo,
+      out_trade_no: order.outTradeNo,
+      out_request_no: refund.outRequestNo,
+      total_amount: fenToYuan(order.totalFen),
+      refund_amount: fenToYuan(refund.refundFen),
+      refund_status: 'REFUND_SUCCESS',
+      gmt_refund_pay: shanghaiDateTime(refund.at),
+    });
   }
 
   // ---- mounting ----------------------------------------------------------------------------------------------
@@ -912,8 +1013,56 @@ export class PaymentSimulator {
       },
       { prefix: this.alipayPrefix },
     );
+    const account = sandboxOfficialAccount(this.credentials);
+    this.officialAccount = await registerWechatOfficialAccountSimulator(app, {
+      prefix: this.officialAccountPrefix,
+      appid: account.appid,
+      secret: account.secret,
+      templateIds: Object.values(account.templateIds),
+      ...(this.options.now ? { now: this.options.now } : {}),
+    });
     app.addHook('onClose', async () => this.stop());
   }
+}
+
+/** The sheet's answer to the page under it: the stand-in bridge turns it into the callback's err_msg. */
+function bridgeAnswerPage(result: 'ok' | 'cancel' | 'fail', message: string): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>微信支付（模拟）</title></head>
+<body style="font-family:sans-serif;text-align:center;padding-top:30vh"><p>${message.replace(/[<>&"]/g, '')}</p>
+<script>parent.postMessage({ simulatedWeixinPay: ${JSON.stringify(result)}, message: ${JSON.stringify(message)} }, '*');</script></body></html>`;
+}
+
+/**
+ * WeixinJSBridge for the demo, where no WeChat client is around the page: invoke('getBrandWCPayRequest')
+ * shows the simulator's sheet in a full-screen frame and calls back as WeChat does.
+ */
+function jsBridgeScript(prefix: string): string {
+  return `(function () {
+  if (window.WeixinJSBridge) return;
+  var script = document.currentScript;
+  var base = script ? new URL(script.src).origin + ${JSON.stringify(prefix)} : ${JSON.stringify(prefix)};
+  window.WeixinJSBridge = {
+    simulated: true,
+    invoke: function (name, params, callback) {
+      if (name !== 'getBrandWCPayRequest') { callback({ err_msg: name + ':fail_not_supported' }); return; }
+      var frame = document.createElement('iframe');
+      frame.title = '微信支付（模拟）';
+      frame.style.cssText = 'position:fixed;inset:0;width:100%;height:100%;border:0;z-index:2147483647;background:#fff';
+      var query = new URLSearchParams({ appId: params.appId, timeStamp: params.timeStamp, nonceStr: params.nonceStr, package: params.package, signType: params.signType, paySign: params.paySign });
+      frame.src = base + '/jsapi/sheet?' + query.toString();
+      function onMessage(event) {
+        if (event.source !== frame.contentWindow || !event.data || !event.data.simulatedWeixinPay) return;
+        window.removeEventListener('message', onMessage);
+        frame.remove();
+        callback({ err_msg: 'get_brand_wcpay_request:' + event.data.simulatedWeixinPay, err_desc: event.data.message });
+      }
+      window.addEventListener('message', onMessage);
+      document.body.appendChild(frame);
+    }
+  };
+  document.dispatchEvent(new Event('WeixinJSBridgeReady'));
+})();
+`;
 }
 
 /**

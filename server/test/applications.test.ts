@@ -1,0 +1,376 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addWorkingDays } from '../src/modules/applications';
+import { calendarFromSettings } from '../src/modules/service';
+import { DEFAULT_CALENDAR } from '../src/modules/tenancy/calendar-settings';
+import { givenConnectionTeam, givenRoute, givenStaff, PHOTO, relogin, type TeamMember } from './applications-factory';
+import type { ErrorBody } from './endpoints';
+import { type Client, createTestEnvironment, type TestEnvironment, type Utility } from './harness';
+
+interface Detail {
+  id: string;
+  applicationNo: string;
+  status: string;
+  version: number;
+  dueAt: string;
+  currentStage: { code: string; dueAt: string | null; isOverdue: boolean; holder: { name: string } | null } | null;
+  account: { id: string; accountNo: string } | null;
+  meter: { id: string; serialNo: string } | null;
+  customerId: string | null;
+  stages: { code: string; state: string; doneBy: string | null; dueAt: string | null }[];
+  missing: { materials: { code: string }[]; outputs: { key: string }[]; description: { zh: string; en: string }[] };
+  nextActions: string[];
+  events: { kind: string; outputs: unknown }[];
+}
+
+let environment: TestEnvironment;
+let utility: Utility;
+let team: Awaited<ReturnType<typeof givenConnectionTeam>>;
+let routeId: string;
+let customer: Client;
+const PHONE = '13912345678';
+
+beforeAll(async () => {
+  environment = await createTestEnvironment();
+  utility = await environment.givenUtility('apply');
+  team = await givenConnectionTeam(environment, utility);
+  routeId = await givenRoute(environment, utility, 'R-NEW');
+  customer = await environment.loginPortal(utility, PHONE);
+}, 120_000);
+afterAll(() => environment.close());
+
+/** Moves the test clock; sessions past their limits end, so everyone logs in again. */
+async function moveClock(move: () => void, options: { portal: boolean } = { portal: true }): Promise<void> {
+  move();
+  await relogin(environment, utility, Object.values(team));
+  if (options.portal) customer = await environment.loginPortal(utility, PHONE);
+}
+
+const apply = (client: Client = customer, overrides: Record<string, unknown> = {}) =>
+  client.post<Detail>('/api/portal/applications', { typeCode: 'new_connection', applicantName: '王小明', district: '江南区', street: '滨江路', address: '88号3栋', ...overrides });
+
+async function withDocuments(detail: Detail): Promise<Detail> {
+  for (const material of ['id_card', 'property_proof']) {
+    const uploaded = await customer.post(`/api/portal/applications/${detail.id}/documents`, { material, file: PHOTO });
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+  }
+  return (await customer.get<Detail>(`/api/portal/applications/${detail.id}`)).body;
+}
+
+async function advance(member: TeamMember, detail: Detail, outputs: Record<string, unknown>, expected = 200) {
+  const stage = detail.currentStage?.code as string;
+  const response = await member.client.post<Detail & ErrorBody>(`/api/applications/${detail.id}/advance`, { version: detail.version, stage, outputs });
+  expect(response.status, JSON.stringify(response.body)).toBe(expected);
+  return response.body;
+}
+
+const stageFile = (member: TeamMember, detail: Detail) => member.client.post(`/api/applications/${detail.id}/documents`, { stage: detail.currentStage?.code, file: PHOTO });
+
+async function auditActions(objectId: string): Promise<string[]> {
+  const rows = await environment.ownerQuery<{ action: string }>('SELECT action FROM audit_log WHERE object_id = $1 ORDER BY seq', [objectId]);
+  return rows.map((row) => row.action);
+}
+
+/** Takes a fresh application through the stages up to (not including) the named one, by the usual team. */
+async function upTo(stopAt: string): Promise<Detail> {
+  let detail = await withDocuments((await apply()).body);
+  const steps: [string, () => Promise<Detail>][] = [
+    ['accept', () => advance(team.clerk, detail, {})],
+    ['survey', async () => (await stageFile(team.surveyor, detail), advance(team.surveyor, detail, { notes: '管网在路东侧，距离 12 米' }))],
+    ['design', async () => (await stageFile(team.designer, detail), advance(team.designer, detail, { pipeDn: 25 }))],
+    ['budget', () => advance(team.estimator, detail, { lines: [{ item: '管材 DN25 12 米', amountFen: 96_000 }, { item: '人工', amountFen: 50_000 }] })],
+    ['contract', () => advance(team.clerk, detail, { contractNo: 'HT-2026-001', paidFen: 146_000 })],
+    ['construction', () => advance(team.builder, detail, { completedOn: '2026-03-02' })],
+    ['inspection', () => advance(team.inspector, detail, { result: 'passed' })],
+  ];
+  for (const [code, step] of steps) {
+    if (code === stopAt) return detail;
+    expect(detail.currentStage?.code).toBe(code);
+    detail = await step();
+  }
+  return detail;
+}
+
+describe('公开业务办理流程: GET /api/public/processes', () => {
+  it('publishes every type with its stages, roles, working-day limits and materials, with no login and no fee', async () => {
+    const response = await environment.anonymous.get<{ utility: { code: string }; processes: { code: string; acceptanceFeeFen: number; totalDays: number; stages: { code: string; role: string; roleName: { zh: string }; timeLimitDays: number }[]; materials: { code: string; isRequired: boolean }[]; rules: { kind: string; stageCodes: string[] }[] }[] }>(
+      `/api/public/processes?tenant=${utility.tenant.code}`,
+    );
+    expect(response.status).toBe(200);
+    expect(response.body.utility.code).toBe(utility.tenant.code);
+    expect(response.body.processes.map((type) => type.code)).toEqual(['new_connection', 'holder_change', 'category_change', 'calibration', 'removal']);
+    const connection = response.body.processes[0];
+    expect(connection?.stages.map((stage) => stage.code)).toEqual(['accept', 'survey', 'design', 'budget', 'contract', 'construction', 'inspection', 'meter_installation', 'account_opening', 'first_reading']);
+    expect(connection?.stages.find((stage) => stage.code === 'survey')).toMatchObject({ role: 'connection_staff', roleName: { zh: '报装人员' }, timeLimitDays: 1 });
+    expect(connection?.stages.find((stage) => stage.code === 'first_reading')).toMatchObject({ role: 'meter_reader' });
+    expect(connection?.totalDays).toBe(connection?.stages.reduce((sum, stage) => sum + stage.timeLimitDays, 0));
+    expect(connection?.materials.filter((material) => material.isRequired).map((material) => material.code)).toEqual(['id_card', 'property_proof']);
+    expect(connection?.rules).toEqual([
+      expect.objectContaining({ kind: 'different_people', stageCodes: ['survey', 'budget', 'construction', 'inspection'] }),
+      expect.objectContaining({ kind: 'different_departments', stageCodes: ['design', 'inspection'] }),
+    ]);
+    expect(response.body.processes.every((type) => type.acceptanceFeeFen === 0 && type.stages.length > 0)).toBe(true);
+  });
+
+  it('refuses an unknown utility with a field error', async () => {
+    const response = await environment.anonymous.get<ErrorBody>('/api/public/processes?tenant=NOPE');
+    expect(response.status).toBe(400);
+    expect(response.body.fields[0]?.field).toBe('tenant');
+  });
+});
+
+describe('time limits in working days', () => {
+  const calendar = calendarFromSettings('Asia/Shanghai', DEFAULT_CALENDAR);
+
+  it('skip the National Day holiday and count the adjusted working Saturday (调休)', () => {
+    // Wed 30 Sep 2026 10:00 + 1 working day: 1–7 Oct are holidays, so Thu 8 Oct 10:00.
+    expect(addWorkingDays(calendar, new Date('2026-09-30T02:00:00Z'), 1).toISOString()).toBe('2026-10-08T02:00:00.000Z');
+    // Fri 9 Oct 10:00 + 1: Sat 10 Oct is a working day (调休上班).
+    expect(addWorkingDays(calendar, new Date('2026-10-09T02:00:00Z'), 1).toISOString()).toBe('2026-10-10T02:00:00.000Z');
+    // Sat 10 Oct 10:00 + 2: Sunday off, so Tue 13 Oct 10:00.
+    expect(addWorkingDays(calendar, new Date('2026-10-10T02:00:00Z'), 2).toISOString()).toBe('2026-10-13T02:00:00.000Z');
+    // Fri 13 Feb 2026 10:00 + 1: Sat 14 Feb is worked before the Spring Festival (15–23 Feb).
+    expect(addWorkingDays(calendar, new Date('2026-02-13T02:00:00Z'), 1).toISOString()).toBe('2026-02-14T02:00:00.000Z');
+    // Sat 14 Feb 10:00 + 1: next working day is Tue 24 Feb.
+    expect(addWorkingDays(calendar, new Date('2026-02-14T02:00:00Z'), 1).toISOString()).toBe('2026-02-24T02:00:00.000Z');
+    // An evening submission counts from the next morning: Fri 18:00 + 1 day = Mon 17:30 (end of the next working day).
+    expect(addWorkingDays(calendar, new Date('2026-03-06T10:00:00Z'), 1).toISOString()).toBe('2026-03-09T09:30:00.000Z');
+  });
+
+  it('an application submitted before National Day has its first stage due after it', async () => {
+    // At the counter: the customer's session stays in March (going back, a login code would be "too soon").
+    await moveClock(() => environment.clock.set('2026-09-30T02:00:00Z'), { portal: false });
+    try {
+      const response = await team.clerk.client.post<Detail>('/api/applications', { typeCode: 'new_connection', applicantName: '钱七', applicantPhone: '13600007777', district: '江南区', street: '滨江路', address: '90号' });
+      expect(response.status).toBe(201);
+      expect(response.body.currentStage?.dueAt).toBe('2026-10-08T02:00:00.000Z');
+      // The whole new connection: 35 working days.
+      expect(response.body.dueAt).toBe(addWorkingDays(calendar, new Date('2026-09-30T02:00:00Z'), 35).toISOString());
+    } finally {
+      await moveClock(() => environment.clock.set('2026-03-02T02:00:00Z'), { portal: false });
+    }
+  });
+});
+
+describe('a new connection end to end', () => {
+  it('is applied for on the phone with two documents, worked through ten stages by different people, and opens the account with its meter and first reading', async () => {
+    const submitted = await apply();
+    expect(submitted.status).toBe(201);
+    expect(submitted.body.applicationNo).toMatch(/^BZ20260302\d{5}$/);
+    expect(submitted.body.currentStage?.code).toBe('accept');
+    expect(submitted.body.missing.materials.map((material) => material.code)).toEqual(['id_card', 'property_proof']);
+
+    // The counter cannot accept it without the required documents.
+    const early = await advance(team.clerk, submitted.body, {}, 409);
+    expect(early.code).toBe('materials_missing');
+    expect(early.fields.map((field) => field.field)).toEqual(['materials.id_card', 'materials.property_proof']);
+
+    let detail = await withDocuments(submitted.body);
+    expect(detail.missing.materials).toEqual([]);
+
+    // Only the stage's role may do it: a meter reader may not accept.
+    const wrongRole = await team.reader.client.post<ErrorBody>(`/api/applications/${detail.id}/advance`, { version: detail.version, stage: 'accept', outputs: {} });
+    expect([wrongRole.status, wrongRole.body.code]).toEqual([403, 'wrong_role']);
+
+    detail = await advance(team.clerk, detail, { notes: '材料齐全' });
+    expect(detail.currentStage?.code).toBe('survey');
+
+    // The surveyor claims it: the customer sees who holds it.
+    const claimed = await team.surveyor.client.post<Detail>(`/api/applications/${detail.id}/claim`, { version: detail.version });
+    expect(claimed.status).toBe(200);
+    const watched = await customer.get<Detail>(`/api/portal/applications/${detail.id}`);
+    expect(watched.body.currentStage?.holder?.name).toBe(team.surveyor.name);
+    detail = claimed.body;
+    // Someone else of the role cannot do a stage another holds.
+    expect((await team.estimator.client.post<ErrorBody>(`/api/applications/${detail.id}/advance`, { version: detail.version, stage: 'survey', outputs: { notes: 'x' } })).body.code).toBe('held_by_other');
+
+    // Survey needs its notes and at least one photo.
+    const incomplete = await advance(team.surveyor, detail, {}, 400);
+    expect(incomplete.fields.map((field) => field.field).sort()).toEqual(['outputs.files', 'outputs.notes']);
+    expect((await stageFile(team.surveyor, detail)).status).toBe(201);
+    detail = await advance(team.surveyor, detail, { notes: '管网在路东侧，距离 12 米' });
+    expect((await stageFile(team.designer, detail)).status).toBe(201);
+    detail = await advance(team.designer, detail, { pipeDn: 25 });
+    const badLines = await advance(team.estimator, detail, { lines: [{ item: '管材', amountFen: 12.5 }] }, 400);
+    expect(badLines.fields[0]?.field).toBe('outputs.lines');
+    detail = await advance(team.estimator, detail, { lines: [{ item: '管材 DN25 12 米', amountFen: 96_000 }, { item: '人工', amountFen: 50_000 }] });
+    detail = await advance(team.clerk, detail, { contractNo: 'HT-2026-001', paidFen: 146_000 });
+    detail = await advance(team.builder, detail, { completedOn: '2026-03-02' });
+    detail = await advance(team.inspector, detail, { result: 'passed' });
+    expect(detail.currentStage?.code).toBe('meter_installation');
+    detail = await advance(team.surveyor, detail, { serialNo: 'JC26030001', model: 'LXS-20E', sizeDn: 20, initialReadingLitres: 0, installedOn: '2026-03-02' });
+    expect(detail.meter?.serialNo).toBe('JC26030001');
+    detail = await advance(team.clerk, detail, { category: 'residential', householdSize: 3, routeId });
+    expect(detail.account?.accountNo).toMatch(/^\d{10}$/);
+    await moveClock(() => environment.clock.advanceMinutes(60 * 24 * 3));
+    detail = await advance(team.reader, detail, { readOn: '2026-03-05', registerLitres: 1_500 });
+    expect(detail.status).toBe('completed');
+    expect(detail.currentStage).toBeNull();
+    expect(detail.stages.every((stage) => stage.state === 'done')).toBe(true);
+
+    // The effects, as the other modules see them.
+    const accountId = detail.account?.id as string;
+    const rows = await environment.db.withTenant(utility.tenant.id, async (sql) => ({
+      account: (await sql.query<{ status: string; customer_id: string; premise_id: string; category: string }>('SELECT status, customer_id, premise_id, category FROM accounts WHERE id = $1', [accountId]))[0],
+      meter: (await sql.query<{ status: string; premise_id: string; installed_on: string }>('SELECT status, premise_id, installed_on FROM meters WHERE id = $1', [detail.meter?.id]))[0],
+      route: (await sql.query<{ route_id: string }>('SELECT route_id FROM route_accounts WHERE account_id = $1', [accountId]))[0],
+      readings: await sql.query<{ register_litres: number; read_on: string; source: string }>('SELECT register_litres, read_on, source FROM readings WHERE account_id = $1', [accountId]),
+      customer: (await sql.query<{ name: string; phone: string }>('SELECT c.name, c.phone FROM customers c JOIN accounts a ON a.customer_id = c.id WHERE a.id = $1', [accountId]))[0],
+      sms: await sql.query<{ body: string }>("SELECT body FROM message_outbox WHERE recipient = $1 AND template = 'application_progress' AND body LIKE $2 ORDER BY created_at", [PHONE, `%${detail.applicationNo}%`]),
+    }));
+    expect(rows.account).toMatchObject({ status: 'active', category: 'residential' });
+    expect(rows.meter).toMatchObject({ status: 'installed', premise_id: rows.account?.premise_id, installed_on: '2026-03-02' });
+    expect(rows.route?.route_id).toBe(routeId);
+    expect(rows.readings).toEqual([{ register_litres: 1_500, read_on: '2026-03-05', source: 'handheld' }]);
+    expect(rows.customer).toEqual({ name: '王小明', phone: PHONE });
+    // Submitted, then each of ten stages: eleven messages, the last with the account number.
+    expect(rows.sms).toHaveLength(11);
+    expect(rows.sms.at(-1)?.body).toContain(detail.account?.accountNo);
+
+    // The customer sees the same progress and the new account; the staff's outputs stay inside.
+    const seen = await customer.get<Detail>(`/api/portal/applications/${detail.id}`);
+    expect(seen.body).toMatchObject({ status: 'completed', account: { accountNo: detail.account?.accountNo } });
+    expect(seen.body.events.every((event) => event.outputs === null)).toBe(true);
+    const mine = await customer.get<{ applications: { id: string; status: string }[] }>('/api/portal/applications');
+    expect(mine.body.applications.find((item) => item.id === detail.id)?.status).toBe('completed');
+
+    const actions = await auditActions(detail.id);
+    expect(actions.filter((action) => action === 'application.stage_done')).toHaveLength(10);
+    expect(actions).toContain('application.submit');
+  });
+});
+
+describe('segregation of duties', () => {
+  const refused = async (member: TeamMember, detail: Detail, action: 'claim' | 'advance', outputs: Record<string, unknown> = {}) => {
+    const before = (await auditActions(detail.id)).filter((item) => item === 'application.segregation_refused').length;
+    const response =
+      action === 'claim'
+        ? await member.client.post<ErrorBody>(`/api/applications/${detail.id}/claim`, { version: detail.version })
+        : await member.client.post<ErrorBody>(`/api/applications/${detail.id}/advance`, { version: detail.version, stage: detail.currentStage?.code, outputs });
+    expect(response.status, JSON.stringify(response.body)).toBe(403);
+    expect(response.body.code).toBe('segregation_of_duties');
+    expect(response.body.fields[0]).toMatchObject({ field: 'stage', zh: expect.stringContaining('岗位分离'), en: expect.stringContaining('Segregation of duties') });
+    expect((await auditActions(detail.id)).filter((item) => item === 'application.segregation_refused')).toHaveLength(before + 1);
+    // Nothing moved.
+    const after = await team.clerk.client.get<Detail>(`/api/applications/${detail.id}`);
+    expect(after.body.currentStage?.code).toBe(detail.currentStage?.code);
+    expect(after.body.version).toBe(detail.version);
+  };
+
+  it('refuses the surveyor the budget, and surveyor or estimator the construction', async () => {
+    const atBudget = await upTo('budget');
+    await refused(team.surveyor, atBudget, 'advance', { lines: [{ item: '管材', amountFen: 1 }] });
+    await refused(team.surveyor, atBudget, 'claim');
+    const atConstruction = await upTo('construction');
+    await refused(team.surveyor, atConstruction, 'advance', { completedOn: '2026-03-02' });
+    await refused(team.estimator, atConstruction, 'claim');
+  });
+
+  it('refuses surveyor, estimator and builder the inspection, and the design office, and anyone without a department', async () => {
+    const atInspection = await upTo('inspection');
+    for (const member of [team.surveyor, team.estimator, team.builder]) await refused(member, atInspection, 'advance', { result: 'passed' });
+    await refused(team.designOfficeInspector, atInspection, 'advance', { result: 'passed' });
+    await refused(team.noDepartment, atInspection, 'claim');
+    const logged = await environment.ownerQuery<{ after: { rule: string; conflictsWith: { stage: string } | null } }>(
+      "SELECT after FROM audit_log WHERE object_id = $1 AND action = 'application.segregation_refused' ORDER BY seq",
+      [atInspection.id],
+    );
+    expect(logged.map((row) => [row.after.rule, row.after.conflictsWith?.stage ?? null])).toEqual([
+      ['different_people', 'survey'],
+      ['different_people', 'budget'],
+      ['different_people', 'construction'],
+      ['different_departments', 'design'],
+      ['different_departments', null],
+    ]);
+    // The inspector of the inspection department may.
+    expect((await advance(team.inspector, atInspection, { result: 'passed' })).currentStage?.code).toBe('meter_installation');
+  });
+
+  it('holds for the other types too: whoever tested a meter may not settle the calibration', async () => {
+    const both = await givenStaff(environment, utility, 'apply-both', ['connection_staff', 'billing_clerk'], 'meter');
+    const household = await environment.db.withTenant(utility.tenant.id, async (sql) => {
+      const [row] = await sql.query<{ id: string }>("SELECT id FROM accounts WHERE status = 'active' ORDER BY created_at LIMIT 1");
+      return row?.id as string;
+    });
+    let detail = (await team.clerk.client.post<Detail>('/api/applications', { typeCode: 'calibration', accountId: household, applicantPhone: '13700001111', applicantName: '李四' })).body;
+    expect(detail.applicationNo).toMatch(/^JB/);
+    detail = await advance(team.clerk, detail, {});
+    detail = await advance(both, detail, { result: 'within_tolerance', reportNo: 'JD-1' });
+    await refused(both, detail, 'advance', { notes: '收取检定费' });
+  });
+});
+
+describe('returns, rejections, the counter and the queue', () => {
+  it('returns to the customer with a reason (clock stopped), takes a resubmission, and rejects with a reason', async () => {
+    let detail = (await apply()).body;
+    const returned = await team.clerk.client.post<Detail>(`/api/applications/${detail.id}/return`, { version: detail.version, reason: '请上传房产证明' });
+    expect(returned.status).toBe(200);
+    // The counter may resubmit for the customer; nobody may work it meanwhile.
+    expect(returned.body).toMatchObject({ status: 'returned', nextActions: ['resubmit'] });
+    expect(returned.body.currentStage?.dueAt).toBeNull();
+    const seen = (await customer.get<Detail>(`/api/portal/applications/${detail.id}`)).body;
+    expect(seen.nextActions).toEqual(['resubmit']);
+    expect(seen.missing.description[0]?.zh).toContain('请上传房产证明');
+    expect((await advance(team.clerk, returned.body, {}, 409)).code).toBe('not_in_progress');
+    detail = (await customer.post<Detail>(`/api/portal/applications/${detail.id}/resubmit`, { version: seen.version, note: '已补' })).body;
+    expect(detail.status).toBe('in_progress');
+    expect(detail.currentStage?.dueAt).not.toBeNull();
+    const rejected = await team.clerk.client.post<Detail>(`/api/applications/${detail.id}/reject`, { version: detail.version, reason: '该地址不在供水范围' });
+    expect(rejected.body).toMatchObject({ status: 'rejected', currentStage: null });
+    const sms = await environment.ownerQuery<{ body: string }>("SELECT body FROM message_outbox WHERE body LIKE $1 ORDER BY created_at", [`%${detail.applicationNo}%`]);
+    expect(sms.map((row) => row.body)).toEqual([expect.stringContaining('已提交'), expect.stringContaining('退回补正：请上传房产证明'), expect.stringContaining('已重新提交'), expect.stringContaining('未予办理')]);
+    expect(await auditActions(detail.id)).toEqual(['application.submit', 'application.return', 'application.resubmit', 'application.reject']);
+  });
+
+  it('a stale screen, bad input and foreign applications are refused and write nothing', async () => {
+    const detail = (await apply()).body;
+    const stale = await team.clerk.client.post<ErrorBody>(`/api/applications/${detail.id}/advance`, { version: detail.version + 5, stage: 'accept', outputs: {} });
+    expect([stale.status, stale.body.code]).toEqual([409, 'stale_version']);
+    const wrongStage = await team.clerk.client.post<ErrorBody>(`/api/applications/${detail.id}/advance`, { version: detail.version, stage: 'survey', outputs: {} });
+    expect([wrongStage.status, wrongStage.body.code]).toEqual([409, 'wrong_stage']);
+    const incomplete = await apply(customer, { district: undefined, address: undefined });
+    expect(incomplete.status).toBe(400);
+    expect((incomplete.body as unknown as ErrorBody).fields.map((field) => field.field)).toEqual(['district', 'address']);
+    const unknownType = await apply(customer, { typeCode: 'swimming_pool' });
+    expect((unknownType.body as unknown as ErrorBody).fields[0]?.field).toBe('typeCode');
+    const notBound = await customer.post<ErrorBody>('/api/portal/applications', { typeCode: 'removal', applicantName: '王小明', accountId: '00000000-0000-4000-8000-000000000000' });
+    expect([notBound.status, notBound.body.fields[0]?.field]).toEqual([400, 'accountId']);
+    const wrongMaterial = await customer.post<ErrorBody>(`/api/portal/applications/${detail.id}/documents`, { material: 'passport_photo', file: PHOTO });
+    expect(wrongMaterial.body.fields[0]?.field).toBe('material');
+    const notImage = await customer.post<ErrorBody>(`/api/portal/applications/${detail.id}/documents`, { material: 'id_card', file: { dataBase64: Buffer.from('%PDF-1.4 not an image').toString('base64') } });
+    expect([notImage.status, notImage.body.code]).toEqual([400, 'invalid_file_type']);
+    const stranger = await environment.loginPortal(utility, '13800009999');
+    expect((await stranger.get(`/api/portal/applications/${detail.id}`)).status).toBe(404);
+    expect(await auditActions(detail.id)).toEqual(['application.submit']);
+  });
+
+  it('the counter enters one for a walk-in customer, and staff filter the queue by type, stage and overdue', async () => {
+    const missingPhone = await team.clerk.client.post<ErrorBody>('/api/applications', { typeCode: 'new_connection', applicantName: '赵六', district: '江北区', street: '解放路', address: '1号' });
+    expect([missingPhone.status, missingPhone.body.fields[0]?.field]).toEqual([400, 'applicantPhone']);
+    const walkIn = await team.clerk.client.post<Detail>('/api/applications', { typeCode: 'new_connection', applicantName: '赵六', applicantPhone: '13600006666', district: '江北区', street: '解放路', address: '1号' });
+    expect(walkIn.status).toBe(201);
+    const atSurvey = await upTo('survey');
+    const bySurvey = await team.clerk.client.get<{ applications: { id: string }[] }>('/api/applications?typeCode=new_connection&stageCode=survey');
+    expect(bySurvey.body.applications.map((item) => item.id)).toContain(atSurvey.id);
+    expect(bySurvey.body.applications.map((item) => item.id)).not.toContain(walkIn.body.id);
+    const overdueBefore = await team.clerk.client.get<{ applications: { id: string }[] }>('/api/applications?overdue=true');
+    expect(overdueBefore.body.applications.map((item) => item.id)).not.toContain(atSurvey.id);
+    // Survey is due in one working day: two days later it is overdue, for staff and for the customer.
+    await moveClock(() => environment.clock.advanceMinutes(60 * 24 * 2));
+    const overdue = await team.clerk.client.get<{ applications: { id: string; currentStage: { isOverdue: boolean } }[] }>('/api/applications?overdue=true&stageCode=survey');
+    expect(overdue.body.applications.find((item) => item.id === atSurvey.id)?.currentStage.isOverdue).toBe(true);
+    expect((await customer.get<Detail>(`/api/portal/applications/${atSurvey.id}`)).body.currentStage?.isOverdue).toBe(true);
+    const statistics = await environment.loginStaff(utility, 'manager').then((manager) => manager.get<{ stages: { typeCode: string; stageCode: string; open: number; overdue: number; done: number }[] }>('/api/applications/statistics'));
+    const survey = statistics.body.stages.find((row) => row.typeCode === 'new_connection' && row.stageCode === 'survey');
+    expect(survey?.overdue).toBeGreaterThanOrEqual(1);
+    expect(statistics.body.stages.find((row) => row.stageCode === 'accept' && row.typeCode === 'new_connection')?.done).toBeGreaterThanOrEqual(1);
+  });
+
+  it('sets departments through the API (staff.manage), audited', async () => {
+    const admin = await environment.loginStaff(utility, 'admin');
+    const set = await admin.patch<{ department: string }>(`/api/staff/${team.noDepartment.id}/department`, { department: 'quality' });
+    expect([set.status, set.body.department]).toEqual([200, 'quality']);
+    expect((await team.clerk.client.patch(`/api/staff/${team.noDepartment.id}/department`, { department: 'quality' })).status).toBe(403);
+    expect((await auditActions(team.noDepartment.id)).filter((action) => action.startsWith('staff.department'))).toEqual(['staff.department']);
+    await admin.patch(`/api/staff/${team.noDepartment.id}/department`, { department: null });
+  });
+});
