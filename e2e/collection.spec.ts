@@ -145,9 +145,11 @@ test('collector and billing clerk: the arrears list, a collection file with a vi
       await expect(page.getByTestId('arrears-total-accounts')).toContainText(String(report.total.accounts));
       await expect(page.getByTestId('arrears-export')).toHaveAttribute('href', '/api/arrears.csv?minAgeDays=91');
       await shot(page, 'arrears-filtered');
-      // An account the water can be cut off of: not protected, not disputed, not cut off, no order issued yet.
+      // An account the water can be cut off of: not protected, not disputed, not cut off, no order issued yet,
+      // and on the list's page in view (the next step clicks its row).
+      const shown = new Set((await page.getByTestId('arrears-table').getByTestId('arrears-account').allTextContents()).map((text) => text.trim()));
       for (const row of report.accounts) {
-        if (row.isImportant || row.isSpecialCare || row.isDisputed || row.isCutOff) continue;
+        if (!shown.has(row.accountNo) || row.isImportant || row.isSpecialCare || row.isDisputed || row.isCutOff) continue;
         const file = await getJson<CollectionCase>(collectorApi, `/api/accounts/${row.accountId}/collection`);
         if (file.cutoffOrders.some((order) => order.status === 'issued') || !file.notices.some((notice) => notice.kind === 'cutoff_notice')) continue;
         target = { customerId: row.customerId, accountId: row.accountId, accountNo: row.accountNo };
