@@ -56,8 +56,8 @@ describe('segregation of duties', () => {
     }
   });
 
-  it('gives meter readers no collection or write rights', () => {
-    expect(permissionsOf(['meter_reader'])).toEqual(['customer.read', 'route.read', 'reading.read', 'reading.write']);
+  it('gives meter readers their readings and the applications stages they hold (a new connection’s first reading), no collection or other write rights', () => {
+    expect(permissionsOf(['meter_reader'])).toEqual(['customer.read', 'route.read', 'reading.read', 'reading.write', 'application.read', 'application.work']);
   });
 });
 
