@@ -1,19 +1,17 @@
 /** 我的预约: the customer's appointments, newest first, with move and cancel while they can still change. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Dialog, PullToRefresh, Toast } from 'antd-mobile';
+import { Button, Dialog, Toast } from 'antd-mobile';
 import type { ReactElement } from 'react';
-import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import type { Appointment } from '../../api/types';
-import { Page } from '../components/Page';
+import { ListPage } from '../components/ListPage';
 import { CardSkeleton, EmptyState, ErrorState } from '../components/states';
 import { appointmentKeys, cancelAppointment, fetchMyAppointments } from './AppointmentApi';
 import { AppointmentStatusTag, useAppointmentText, weekdayIndex } from './AppointmentParts';
 import { fill } from './PayMessages';
 
 export function AppointmentListPage(): ReactElement {
-  const { t } = useTranslation();
   const { text, language, businessName } = useAppointmentText();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -84,27 +82,8 @@ export function AppointmentListPage(): ReactElement {
     );
 
   return (
-    <Page
-      title={text.mineTitle}
-      back
-      testId="appointment-list-page"
-      footer={
-        <Button block color="primary" size="large" onClick={goNew} data-testid="appointment-new">
-          {text.newButton}
-        </Button>
-      }
-    >
-      <PullToRefresh
-        onRefresh={async () => {
-          await appointments.refetch();
-        }}
-        pullingText={t('home.pulling')}
-        canReleaseText={t('home.canRelease')}
-        refreshingText={t('home.refreshing')}
-        completeText={t('home.refreshed')}
-      >
-        <div className="portal-content">{body}</div>
-      </PullToRefresh>
-    </Page>
+    <ListPage title={text.mineTitle} testId="appointment-list-page" newLabel={text.newButton} newTestId="appointment-new" onNew={goNew} onRefresh={() => appointments.refetch()}>
+      {body}
+    </ListPage>
   );
 }

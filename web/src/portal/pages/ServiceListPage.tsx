@@ -1,10 +1,9 @@
 /** 我的工单: what the customer reported (and what was recorded for their accounts), newest first. */
 import { useQuery } from '@tanstack/react-query';
-import { Button, List, PullToRefresh } from 'antd-mobile';
+import { Button, List } from 'antd-mobile';
 import type { ReactElement } from 'react';
-import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { Page } from '../components/Page';
+import { ListPage } from '../components/ListPage';
 import { CardSkeleton, EmptyState, ErrorState } from '../components/states';
 import { formatDateTime } from './PayParts';
 import { fetchServiceRequests, serviceQueryKeys } from './ServiceApi';
@@ -12,7 +11,6 @@ import { ServiceStateTag, useServiceText } from './ServiceParts';
 import './Service.css';
 
 export function ServiceListPage(): ReactElement {
-  const { t } = useTranslation();
   const { text, language } = useServiceText();
   const navigate = useNavigate();
   const requests = useQuery({ queryKey: serviceQueryKeys.list, queryFn: fetchServiceRequests });
@@ -56,27 +54,8 @@ export function ServiceListPage(): ReactElement {
     );
 
   return (
-    <Page
-      title={text.listTitle}
-      back
-      testId="service-list-page"
-      footer={
-        <Button block color="primary" size="large" onClick={goNew} data-testid="service-new">
-          {text.newButton}
-        </Button>
-      }
-    >
-      <PullToRefresh
-        onRefresh={async () => {
-          await requests.refetch();
-        }}
-        pullingText={t('home.pulling')}
-        canReleaseText={t('home.canRelease')}
-        refreshingText={t('home.refreshing')}
-        completeText={t('home.refreshed')}
-      >
-        <div className="portal-content">{body}</div>
-      </PullToRefresh>
-    </Page>
+    <ListPage title={text.listTitle} testId="service-list-page" newLabel={text.newButton} newTestId="service-new" onNew={goNew} onRefresh={() => requests.refetch()}>
+      {body}
+    </ListPage>
   );
 }
