@@ -3,18 +3,18 @@
  * single-use token) says which request it is for; the customer rates it 1–5 with a comment, once.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { Button, ErrorBlock, Result, TextArea } from 'antd-mobile';
-import { useState, type ReactElement } from 'react';
+import { ErrorBlock, Result } from 'antd-mobile';
+import type { ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { Page } from '../components/Page';
-import { CardSkeleton, ErrorState, errorText } from '../components/states';
+import { CardSkeleton, ErrorState } from '../components/states';
 import { fill } from './PayMessages';
 import { formatDateTime } from './PayParts';
 import { deskQueryKeys, fetchRatingLink, rateByLink } from './ServiceDeskApi';
 import { deskText } from './ServiceDeskMessages';
-import { ServiceStars } from './ServiceStars';
+import { RatingForm, type RatingBody } from './ServiceRating';
 import './Service.css';
 
 export function ServiceRatePage(): ReactElement {
@@ -23,18 +23,12 @@ export function ServiceRatePage(): ReactElement {
   const text = deskText(i18n.language);
   const english = i18n.language.startsWith('en');
   const link = useQuery({ queryKey: deskQueryKeys.link(tenant, token), queryFn: () => fetchRatingLink(tenant, token), retry: false });
-  const [stars, setStars] = useState(0);
-  const [comment, setComment] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const rate = useMutation({
-    mutationFn: () => rateByLink(tenant, token, { rating: stars, ...(comment.trim() ? { comment: comment.trim() } : {}) }),
-    onError: (error) => setProblem(errorText(error, i18n.language) ?? text.rateRequired),
-  });
+  const rate = useMutation({ mutationFn: (body: RatingBody) => rateByLink(tenant, token, body) });
 
   let body: ReactElement;
   const code = link.error instanceof ApiError ? link.error.body.code : rate.error instanceof ApiError ? rate.error.body.code : null;
   if (rate.isSuccess) {
-    body = <Result status="success" title={text.linkThanks} description={stars <= 2 ? text.poorNotice : text.linkThanksText} data-testid="rate-done" />;
+    body = <Result status="success" title={text.linkThanks} description={(rate.variables?.rating ?? 5) <= 2 ? text.poorNotice : text.linkThanksText} data-testid="rate-done" />;
   } else if (link.isPending) {
     body = <CardSkeleton count={1} />;
   } else if (code === 'already_rated') {
@@ -57,35 +51,7 @@ export function ServiceRatePage(): ReactElement {
         </section>
         <section className="portal-card sv-rating">
           <h3 className="portal-section-title">{text.rateTitle}</h3>
-          <div className="sv-stars">
-            <ServiceStars
-              value={stars}
-              onChange={(value) => {
-                setStars(value);
-                setProblem(null);
-              }}
-            />
-            <span className="sv-star-label">{stars > 0 ? text.stars[stars - 1] : ''}</span>
-          </div>
-          <TextArea placeholder={text.rateCommentPlaceholder} value={comment} onChange={setComment} maxLength={500} rows={3} showCount aria-label={text.rateComment} />
-          {problem ? (
-            <p className="portal-notice portal-notice-error" role="alert">
-              {problem}
-            </p>
-          ) : null}
-          <Button
-            block
-            color="primary"
-            size="large"
-            loading={rate.isPending}
-            data-testid="rate-submit"
-            onClick={() => {
-              if (stars === 0) return setProblem(text.rateRequired);
-              rate.mutate();
-            }}
-          >
-            {text.rateSubmit}
-          </Button>
+          <RatingForm pending={rate.isPending} onSubmit={(body) => rate.mutateAsync(body)} submitTestId="rate-submit" />
         </section>
       </div>
     );

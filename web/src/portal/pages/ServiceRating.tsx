@@ -16,11 +16,8 @@ export function ServiceRating({ requestId }: { requestId: string }): ReactElemen
   const text = deskText(i18n.language);
   const queryClient = useQueryClient();
   const rating = useQuery({ queryKey: deskQueryKeys.rating(requestId), queryFn: () => fetchRating(requestId) });
-  const [stars, setStars] = useState(0);
-  const [comment, setComment] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
   const rate = useMutation({
-    mutationFn: () => rateRequest(requestId, { rating: stars, ...(comment.trim() ? { comment: comment.trim() } : {}) }),
+    mutationFn: (body: RatingBody) => rateRequest(requestId, body),
     onSuccess: (saved) => {
       queryClient.setQueryData(deskQueryKeys.rating(requestId), saved);
       // A poor rating reopens the request: its progress changes too.
@@ -28,7 +25,6 @@ export function ServiceRating({ requestId }: { requestId: string }): ReactElemen
       void queryClient.invalidateQueries({ queryKey: serviceQueryKeys.list });
       Toast.show({ icon: 'success', content: text.rated });
     },
-    onError: (error) => setProblem(errorText(error, i18n.language) ?? text.rateRequired),
   });
   if (rating.isPending) return null;
   if (rating.isError) return <ErrorState error={rating.error} onRetry={() => void rating.refetch()} />;
@@ -49,40 +45,64 @@ export function ServiceRating({ requestId }: { requestId: string }): ReactElemen
       ) : (
         <>
           <p className="portal-hint">{text.rateHint}</p>
-          <div className="sv-stars">
-            <ServiceStars
-              value={stars}
-              onChange={(value) => {
-                setStars(value);
-                setProblem(null);
-              }}
-            />
-            <span className="sv-star-label" data-testid="service-rating-label">
-              {stars > 0 ? text.stars[stars - 1] : ''}
-            </span>
-          </div>
-          <TextArea placeholder={text.rateCommentPlaceholder} value={comment} onChange={setComment} maxLength={500} rows={3} showCount aria-label={text.rateComment} />
-          {problem ? (
-            <p className="portal-notice portal-notice-error" role="alert">
-              {problem}
-            </p>
-          ) : null}
-          <Button
-            block
-            color="primary"
-            size="large"
-            loading={rate.isPending}
-            data-testid="service-rating-submit"
-            onClick={() => {
-              if (stars === 0) return setProblem(text.rateRequired);
-              rate.mutate();
-            }}
-          >
-            {text.rateSubmit}
-          </Button>
+          <RatingForm pending={rate.isPending} onSubmit={(body) => rate.mutateAsync(body)} submitTestId="service-rating-submit" labelTestId="service-rating-label" />
         </>
       )}
     </section>
   );
 }
 
+
+export interface RatingBody {
+  rating: number;
+  comment?: string;
+}
+
+/** The 1–5 stars, the comment and the submit button, for a signed-in customer and for an SMS link alike. */
+export function RatingForm({
+  pending,
+  onSubmit,
+  submitTestId,
+  labelTestId,
+}: {
+  pending: boolean;
+  /** Sends the rating; a refusal is shown under the form. */
+  onSubmit: (body: RatingBody) => Promise<unknown>;
+  submitTestId: string;
+  labelTestId?: string;
+}): ReactElement {
+  const { i18n } = useTranslation();
+  const text = deskText(i18n.language);
+  const [stars, setStars] = useState(0);
+  const [comment, setComment] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const submit = () => {
+    if (stars === 0) return setProblem(text.rateRequired);
+    onSubmit({ rating: stars, ...(comment.trim() ? { comment: comment.trim() } : {}) }).catch((error: unknown) => setProblem(errorText(error, i18n.language) ?? text.rateRequired));
+  };
+  return (
+    <>
+      <div className="sv-stars">
+        <ServiceStars
+          value={stars}
+          onChange={(value) => {
+            setStars(value);
+            setProblem(null);
+          }}
+        />
+        <span className="sv-star-label" data-testid={labelTestId}>
+          {stars > 0 ? text.stars[stars - 1] : ''}
+        </span>
+      </div>
+      <TextArea placeholder={text.rateCommentPlaceholder} value={comment} onChange={setComment} maxLength={500} rows={3} showCount aria-label={text.rateComment} />
+      {problem ? (
+        <p className="portal-notice portal-notice-error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <Button block color="primary" size="large" loading={pending} data-testid={submitTestId} onClick={submit}>
+        {text.rateSubmit}
+      </Button>
+    </>
+  );
+}
