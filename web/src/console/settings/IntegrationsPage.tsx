@@ -1,7 +1,8 @@
 import { ApiOutlined, EditOutlined, KeyOutlined, PhoneOutlined, PlusOutlined, RedoOutlined, StopOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Descriptions, Flex, Form, Input, InputNumber, Modal, Popconfirm, Radio, Segmented, Space, Switch, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
-import type { TableColumnsType } from 'antd';
-import { useState } from 'react';
+import type { FormInstance, TableColumnsType } from 'antd';
+import type { UseMutationResult } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { City12345Link, City12345Reply, City12345ReplyStatus, Open311ApiKey, Open311Service, Open311ServicePatch } from '../../api/types';
 import { MutationErrorAlert } from '../components/MutationErrorAlert';
@@ -48,6 +49,65 @@ function OnceModal({ title, warning, items, onClose, doneLabel }: { title: strin
   );
 }
 
+/** The form that issues a credential: field errors from the server land on their fields; on success the secret is handed to `onIssued`. */
+function IssueModal<Values extends object, Result>({
+  form,
+  open,
+  title,
+  okText,
+  issue,
+  initialValues,
+  onClose,
+  onIssued,
+  children,
+}: {
+  form: FormInstance<Values>;
+  open: boolean;
+  title: string;
+  okText: string;
+  issue: UseMutationResult<Result, Error, Values>;
+  initialValues?: Partial<Values>;
+  onClose: () => void;
+  onIssued: (result: Result) => void;
+  children: ReactNode;
+}) {
+  const { i18n } = useTranslation();
+  const [unmatched, setUnmatched] = useState<string[]>([]);
+  return (
+    <Modal
+      open={open}
+      title={title}
+      okText={okText}
+      confirmLoading={issue.isPending}
+      onOk={() => form.submit()}
+      onCancel={() => {
+        onClose();
+        issue.reset();
+      }}
+      destroyOnHidden
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        preserve={false}
+        initialValues={initialValues}
+        onFinish={(values) =>
+          issue.mutate(values, {
+            onSuccess: (result) => {
+              onClose();
+              onIssued(result);
+            },
+            onError: (error) => setUnmatched(applyFieldErrors(form, error, i18n.language)),
+          })
+        }
+      >
+        {children}
+        <MutationErrorAlert error={issue.error} unmatched={unmatched} />
+      </Form>
+    </Modal>
+  );
+}
+
 // ---- Open311 keys ----
 
 function KeysTab() {
@@ -59,7 +119,6 @@ function KeysTab() {
   const revoke = useRevokeOpen311Key();
   const [form] = Form.useForm<{ label: string; ratePerMinute?: number }>();
   const [isOpen, setOpen] = useState(false);
-  const [unmatched, setUnmatched] = useState<string[]>([]);
   const [issued, setIssued] = useState<string | null>(null);
 
   const columns: TableColumnsType<Open311ApiKey> = [
@@ -122,42 +181,14 @@ function KeysTab() {
       ) : (
         <Table rowKey="id" size="middle" loading={keys.isPending} columns={columns} dataSource={keys.data ?? []} pagination={false} locale={{ emptyText: t('integrations.open311.empty') }} scroll={{ x: 900 }} />
       )}
-      <Modal
-        open={isOpen}
-        title={t('integrations.open311.form.title')}
-        okText={t('integrations.open311.issue')}
-        confirmLoading={issue.isPending}
-        onOk={() => form.submit()}
-        onCancel={() => {
-          setOpen(false);
-          issue.reset();
-        }}
-        destroyOnHidden
-      >
-        <Form
-          form={form}
-          layout="vertical"
-          preserve={false}
-          initialValues={{ ratePerMinute: 60 }}
-          onFinish={(values) =>
-            issue.mutate(values, {
-              onSuccess: (result) => {
-                setOpen(false);
-                setIssued(result.apiKey);
-              },
-              onError: (error) => setUnmatched(applyFieldErrors(form, error, i18n.language)),
-            })
-          }
-        >
-          <Form.Item name="label" label={t('integrations.open311.form.label')} rules={[{ required: true, whitespace: true, message: t('integrations.open311.form.labelRequired') }]}>
-            <Input maxLength={60} data-testid="open311-key-label" />
-          </Form.Item>
-          <Form.Item name="ratePerMinute" label={t('integrations.open311.form.rate')} extra={t('integrations.open311.form.rateHelp')}>
-            <InputNumber min={1} max={10000} precision={0} style={{ width: 160 }} />
-          </Form.Item>
-          <MutationErrorAlert error={issue.error} unmatched={unmatched} />
-        </Form>
-      </Modal>
+      <IssueModal form={form} open={isOpen} title={t('integrations.open311.form.title')} okText={t('integrations.open311.issue')} issue={issue} onClose={() => setOpen(false)} initialValues={{ ratePerMinute: 60 }} onIssued={(result) => setIssued(result.apiKey)}>
+        <Form.Item name="label" label={t('integrations.open311.form.label')} rules={[{ required: true, whitespace: true, message: t('integrations.open311.form.labelRequired') }]}>
+          <Input maxLength={60} data-testid="open311-key-label" />
+        </Form.Item>
+        <Form.Item name="ratePerMinute" label={t('integrations.open311.form.rate')} extra={t('integrations.open311.form.rateHelp')}>
+          <InputNumber min={1} max={10000} precision={0} style={{ width: 160 }} />
+        </Form.Item>
+      </IssueModal>
       {issued ? (
         <OnceModal
           title={t('integrations.open311.issued.title')}
@@ -322,7 +353,6 @@ function CityTab() {
   const replies = useCityReplies(filter === 'all' ? undefined : filter);
   const [form] = Form.useForm<{ label: string; replyUrl: string }>();
   const [isOpen, setOpen] = useState(false);
-  const [unmatched, setUnmatched] = useState<string[]>([]);
   const [issued, setIssued] = useState<{ appId: string; secret: string } | null>(null);
   const failed = (error: unknown) => void message.error(errorMessage(error, i18n.language, t('common.unexpectedError')));
 
@@ -437,41 +467,14 @@ function CityTab() {
           )}
         </Space>
       </Card>
-      <Modal
-        open={isOpen}
-        title={t('integrations.city.form.title')}
-        okText={t('integrations.city.issue')}
-        confirmLoading={issue.isPending}
-        onOk={() => form.submit()}
-        onCancel={() => {
-          setOpen(false);
-          issue.reset();
-        }}
-        destroyOnHidden
-      >
-        <Form
-          form={form}
-          layout="vertical"
-          preserve={false}
-          onFinish={(values) =>
-            issue.mutate(values, {
-              onSuccess: (result) => {
-                setOpen(false);
-                setIssued({ appId: result.link.appId, secret: result.secret });
-              },
-              onError: (error) => setUnmatched(applyFieldErrors(form, error, i18n.language)),
-            })
-          }
-        >
-          <Form.Item name="label" label={t('integrations.city.form.label')} rules={[{ required: true, whitespace: true, message: t('integrations.city.form.labelRequired') }]}>
-            <Input maxLength={60} data-testid="city-link-label" />
-          </Form.Item>
-          <Form.Item name="replyUrl" label={t('integrations.city.form.replyUrl')} rules={[{ required: true, pattern: /^https?:\/\/\S+$/, message: t('integrations.city.form.replyUrlRequired') }]}>
-            <Input maxLength={500} placeholder="https://12345.example.gov.cn/api/replies" data-testid="city-link-url" />
-          </Form.Item>
-          <MutationErrorAlert error={issue.error} unmatched={unmatched} />
-        </Form>
-      </Modal>
+      <IssueModal form={form} open={isOpen} title={t('integrations.city.form.title')} okText={t('integrations.city.issue')} issue={issue} onClose={() => setOpen(false)} onIssued={(result) => setIssued({ appId: result.link.appId, secret: result.secret })}>
+        <Form.Item name="label" label={t('integrations.city.form.label')} rules={[{ required: true, whitespace: true, message: t('integrations.city.form.labelRequired') }]}>
+          <Input maxLength={60} data-testid="city-link-label" />
+        </Form.Item>
+        <Form.Item name="replyUrl" label={t('integrations.city.form.replyUrl')} rules={[{ required: true, pattern: /^https?:\/\/\S+$/, message: t('integrations.city.form.replyUrlRequired') }]}>
+          <Input maxLength={500} placeholder="https://12345.example.gov.cn/api/replies" data-testid="city-link-url" />
+        </Form.Item>
+      </IssueModal>
       {issued ? (
         <OnceModal
           title={t('integrations.city.issued.title')}
