@@ -4,7 +4,7 @@
  */
 import { useMemo, type ReactElement } from 'react';
 import { formatCubicMetres } from './money';
-import { useChart, type ChartOption } from './useChart';
+import { barTooltip, useChart, type ChartOption } from './useChart';
 
 export interface UsageBar {
   period: string;
@@ -35,18 +35,10 @@ export default function UsageBarChart({ points, highlight, height = 240, labels,
     return {
       animation: false,
       grid: { left: compact ? 34 : 44, right: 8, top: 22, bottom: compact ? 22 : 26 },
-      tooltip: {
-        trigger: 'axis',
-        axisPointer: { type: 'shadow' },
-        confine: true,
-        formatter: (params: unknown) => {
-          const [first] = params as { dataIndex: number }[];
-          const point = points[first?.dataIndex ?? 0];
-          if (!point) return '';
-          const value = point.consumptionLitres === null ? labels.noBill : `${formatCubicMetres(point.consumptionLitres)} ${labels.unit}`;
-          return `${labels.month(point.period)}<br/>${value}${point.isEstimated ? `（${labels.estimated}）` : ''}`;
-        },
-      },
+      tooltip: barTooltip(points, (point) => {
+        const value = point.consumptionLitres === null ? labels.noBill : `${formatCubicMetres(point.consumptionLitres)} ${labels.unit}`;
+        return `${labels.month(point.period)}<br/>${value}${point.isEstimated ? `（${labels.estimated}）` : ''}`;
+      }),
       xAxis: {
         type: 'category',
         data: points.map((point) => labels.month(point.period)),

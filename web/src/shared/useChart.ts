@@ -39,3 +39,17 @@ export function useChart(option: ChartOption): RefObject<HTMLDivElement | null> 
 
 export const AXIS_LABEL = { fontSize: 11, color: '#5f6b7a' };
 export const SPLIT_LINE = { lineStyle: { color: '#e6ebf1' } };
+
+/** The tooltip of a bar chart: the hovered bar's item, described by `describe` (HTML; '' for none). */
+export function barTooltip<Item>(items: readonly Item[], describe: (item: Item) => string) {
+  return {
+    trigger: 'axis' as const,
+    axisPointer: { type: 'shadow' as const },
+    confine: true,
+    formatter: (params: unknown) => {
+      const [first] = params as { dataIndex: number }[];
+      const item = items[first?.dataIndex ?? 0];
+      return item === undefined ? '' : describe(item);
+    },
+  };
+}

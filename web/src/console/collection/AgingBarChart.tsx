@@ -4,7 +4,7 @@
  */
 import { useMemo, type ReactElement } from 'react';
 import { formatYuan } from '../../shared/money';
-import { useChart, type ChartOption } from '../../shared/useChart';
+import { barTooltip, useChart, type ChartOption } from '../../shared/useChart';
 
 export interface AgingBar {
   label: string;
@@ -29,16 +29,7 @@ export default function AgingBarChart({ bars, height = 220, labels }: AgingBarCh
     () => ({
       animation: false,
       grid: { left: 8, right: 12, top: 26, bottom: 4, containLabel: true },
-      tooltip: {
-        trigger: 'axis',
-        axisPointer: { type: 'shadow' },
-        confine: true,
-        formatter: (params: unknown) => {
-          const [first] = params as { dataIndex: number }[];
-          const bar = bars[first?.dataIndex ?? 0];
-          return bar ? `${bar.label}<br/>¥${formatYuan(bar.overdueFen)}<br/>${labels.accounts(bar.accounts)}` : '';
-        },
-      },
+      tooltip: barTooltip(bars, (bar) => `${bar.label}<br/>¥${formatYuan(bar.overdueFen)}<br/>${labels.accounts(bar.accounts)}`),
       xAxis: {
         type: 'category',
         data: bars.map((bar) => bar.label),

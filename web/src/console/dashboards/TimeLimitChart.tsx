@@ -1,6 +1,6 @@
 /** The on-time rate of each time limit as bars (percent), with the counts behind it in the tooltip. Load lazily. */
 import { useMemo, type ReactElement } from 'react';
-import { AXIS_LABEL, SPLIT_LINE, useChart } from '../../shared/useChart';
+import { AXIS_LABEL, barTooltip, SPLIT_LINE, useChart } from '../../shared/useChart';
 
 export interface TimeLimitBar {
   label: string;
@@ -25,17 +25,7 @@ export default function TimeLimitChart({ bars, height = 260, labels }: TimeLimit
     () => ({
       animation: false,
       grid: { left: 8, right: 12, top: 26, bottom: 4, containLabel: true },
-      tooltip: {
-        trigger: 'axis',
-        axisPointer: { type: 'shadow' },
-        confine: true,
-        formatter: (params: unknown) => {
-          const [first] = params as { dataIndex: number }[];
-          const bar = bars[first?.dataIndex ?? 0];
-          if (!bar) return '';
-          return bar.rateBp === null ? `${bar.label}<br/>${labels.none}` : `${bar.label} ${(bar.rateBp / 100).toFixed(1)}%<br/>${labels.tooltip(bar)}`;
-        },
-      },
+      tooltip: barTooltip(bars, (bar) => bar.rateBp === null ? `${bar.label}<br/>${labels.none}` : `${bar.label} ${(bar.rateBp / 100).toFixed(1)}%<br/>${labels.tooltip(bar)}`),
       xAxis: { type: 'category', data: bars.map((bar) => bar.label), axisTick: { show: false }, axisLabel: { ...AXIS_LABEL, fontSize: 12, interval: 0 } },
       yAxis: { type: 'value', min: 0, max: 100, axisLabel: { ...AXIS_LABEL, formatter: '{value}%' }, splitLine: SPLIT_LINE },
       series: [
