@@ -33,6 +33,11 @@ export default defineConfig({
     // Set by global-setup.ts once the server answers (or given, to test a running server).
     baseURL: process.env.SHUIWU_E2E_URL,
     browserName: 'chromium',
+    // The utility's staff and customers are in China: their browsers' "today" is Beijing's, as the server's
+    // business dates are (the tenant's time zone). Without this a run between 16:00 and 24:00 UTC has the
+    // console asking for yesterday's calls.
+    timezoneId: 'Asia/Shanghai',
+    locale: 'zh-CN',
     headless: true,
     launchOptions: {
       executablePath: CHROMIUM_PATH,

@@ -5,6 +5,7 @@
 import { expect, request, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { openCrewJob } from './support.js';
 
 const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
@@ -223,7 +224,7 @@ test('a leak reported on the portal goes through hotline, dispatch and the crew,
   await expect(job).toHaveCount(1);
   await expect(job).toContainText('已派单');
   await screenshot(crew, 'crew-list', 375);
-  if (!(await job.getByTestId('step-depart').isVisible())) await job.getByText(requestNo).click();
+  await openCrewJob(job);
   const steps = [
     ['depart', '出发', '已出发'],
     ['arrive', '到场', '已到场'],
@@ -405,13 +406,8 @@ test('photos and location from the 375 px portal, site photos and materials from
   await expect(crew.getByTestId('crew-page')).toBeVisible();
   const job = crew.getByTestId('crew-request').filter({ hasText: requestNo });
   await expect(job).toHaveCount(1);
-  // A single job opens by itself once its detail has loaded; with several, a tap opens it.
-  const depart = job.getByTestId('step-depart');
-  await expect(async () => {
-    if (!(await depart.isVisible())) await job.getByText(requestNo).click();
-    await expect(depart).toBeVisible({ timeout: 3_000 });
-  }).toPass({ timeout: 20_000 });
-  await depart.click();
+  await openCrewJob(job);
+  await job.getByTestId('step-depart').click();
   await expect(job.getByTestId('service-state')).toHaveText('已出发');
   await job.getByTestId('step-arrive').click();
   await expect(job.getByTestId('service-state')).toHaveText('已到场');

@@ -44,7 +44,7 @@ function CrewCard({ request, now, open, onToggle }: { request: ServiceRequest; n
   const overdue = request.nextDeadline !== null && new Date(request.nextDeadline.dueAt).getTime() < now;
   return (
     <Card className={`sv-crew-card${overdue ? ' sv-crew-overdue' : request.state === 'restored' ? ' sv-crew-done' : ''}`} data-testid="crew-request">
-      <div role="button" tabIndex={0} onClick={onToggle} onKeyDown={(event) => (event.key === 'Enter' ? onToggle() : undefined)} style={{ cursor: 'pointer' }}>
+      <div role="button" tabIndex={0} aria-expanded={open} data-testid="crew-toggle" onClick={onToggle} onKeyDown={(event) => (event.key === 'Enter' ? onToggle() : undefined)} style={{ cursor: 'pointer' }}>
         <Flex justify="space-between" align="flex-start" gap={8}>
           <div style={{ minWidth: 0 }}>
             <Space size={6} wrap>
