@@ -60,3 +60,41 @@ export const DISGUISED: Record<string, Buffer> = {
   'an AVIF (not HEIC) container': heicContainer({ major: 'avif', compatible: ['mif1', 'avif'] }),
   'a HEIC with HTML in its metadata': heicContainer({ meta: Buffer.concat([Buffer.alloc(4), Buffer.from('<html><script>alert(1)</script></html>')]) }),
 };
+
+// ---- PDF documents ----
+
+/**
+ * A PDF written object by object with a correct cross-reference table: one page of text by default, or the
+ * catalog entries, extra objects and trailer entries a test needs (an /OpenAction, an /Encrypt).
+ */
+export function pdfDocument(options: { catalog?: string; objects?: (string | Buffer)[]; trailer?: string; after?: Buffer } = {}): Buffer {
+  const content = 'BT /F1 12 Tf 72 720 Td (Proof of property) Tj ET';
+  const objects: (string | Buffer)[] = [
+    `<< /Type /Catalog /Pages 2 0 R ${options.catalog ?? ''}>>`,
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    ...(options.objects ?? []),
+  ];
+  const parts: Buffer[] = [Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
+  const offsets: number[] = [];
+  let length = parts[0]?.length ?? 0;
+  objects.forEach((object, index) => {
+    offsets.push(length);
+    const body = Buffer.concat([Buffer.from(`${index + 1} 0 obj\n`, 'latin1'), typeof object === 'string' ? Buffer.from(object, 'latin1') : object, Buffer.from('\nendobj\n', 'latin1')]);
+    parts.push(body);
+    length += body.length;
+  });
+  const xref = [`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`, ...offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`)].join('');
+  parts.push(Buffer.from(`${xref}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R ${options.trailer ?? ''}>>\nstartxref\n${length}\n%%EOF\n`, 'latin1'));
+  if (options.after) parts.push(options.after);
+  return Buffer.concat(parts);
+}
+
+/** A compressed object stream (PDF 1.5) holding one object, as writers pack dictionaries to save space. */
+export function objectStream(packed: string, compress: (data: Buffer) => Buffer): Buffer {
+  const index = '9 0 ';
+  const data = compress(Buffer.from(`${index}${packed}`, 'latin1'));
+  return Buffer.concat([Buffer.from(`<< /Type /ObjStm /N 1 /First ${index.length} /Filter /FlateDecode /Length ${data.length} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')]);
+}

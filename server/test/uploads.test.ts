@@ -4,22 +4,24 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { deflateSync } from 'node:zlib';
+import PDFDocument from 'pdfkit';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkUpload, readTenantFile, resolveTenantFile, sniffImage, writeTenantFile, type FileUpload } from '../src/platform/files';
+import { checkUpload, readTenantFile, resolveTenantFile, sniffImage, sniffPdf, writeTenantFile, type FileUpload } from '../src/platform/files';
 import { DomainError } from '../src/platform/errors';
 import type { ErrorBody } from './endpoints';
 import { givenCustomerWithAccount } from './factories';
 import { type Client, createTestEnvironment, type TestEnvironment, type Utility } from './harness';
-import { DISGUISED, HEIC, JPEG_4X3, PNG_4X3, WEBP_4X3 } from './upload-fixtures';
+import { DISGUISED, HEIC, JPEG_4X3, objectStream, pdfDocument, PNG_4X3, WEBP_4X3 } from './upload-fixtures';
 
 const POLICY = { field: 'photo', accept: ['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const };
 
 /** The refusal of an upload, as code and field; 'accepted' with the type when it passes. */
 function verdict(upload: FileUpload, policy: Parameters<typeof checkUpload>[1] = POLICY): string {
   try {
-    return `accepted as ${checkUpload(upload, policy).image.contentType}`;
+    return `accepted as ${checkUpload(upload, policy).file.contentType}`;
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     return `${error.code} (${error.fields[0]?.field})`;
@@ -88,6 +90,97 @@ describe('what a file is comes from its content', () => {
 
   it.each(['../../etc/passwd.jpg', '..\\..\\boot.ini', 'a/b.jpg', '/etc/shadow', 'C:evil.jpg', '..', '.htaccess', 'x\u0000.jpg', 'line\nbreak.jpg', 'a'.repeat(121)])('refuses the file name %j', (fileName) => {
     expect(verdict(upload(JPEG_4X3, { fileName }))).toBe('invalid_file_name (photo.fileName)');
+  });
+});
+
+/** A one-page PDF as the project's own PDF writer (pdfkit, used for e-bills) makes it. */
+function pdfkitDocument(): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const document = new PDFDocument({ size: 'A4', info: { Title: 'Lease', CreationDate: new Date('2026-03-02T00:00:00Z') } });
+    const chunks: Buffer[] = [];
+    document.on('data', (chunk: Buffer) => chunks.push(chunk));
+    document.on('end', () => resolve(Buffer.concat(chunks)));
+    document.on('error', reject);
+    document.fontSize(14).text('Tenancy agreement, Room 301, 88 Binjiang Road');
+    document.end();
+  });
+}
+
+describe('PDF documents, where a use takes them (applications), and nowhere else', () => {
+  const DOCUMENTS = { field: 'file', accept: ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'application/pdf'] as const };
+  const zip = Buffer.concat([Buffer.from('PK\x03\x04\x14\x00\x00\x00\x08\x00', 'latin1'), Buffer.from('payload.exe', 'latin1'), Buffer.alloc(40)]);
+  const javascript = '<< /S /JavaScript /JS (app.alert(document.cookie)) >>';
+
+  it('accepts a real PDF (pdfkit’s, and one written object by object) for documents, and photos still', async () => {
+    const made = await pdfkitDocument();
+    expect(made.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(verdict(upload(made, { fileName: '租赁合同.pdf' }), DOCUMENTS)).toBe('accepted as application/pdf');
+    expect(verdict(upload(pdfDocument(), { contentType: 'application/pdf' }), DOCUMENTS)).toBe('accepted as application/pdf');
+    // An incremental update (a second section after the first %%EOF) ends with its own %%EOF: fine.
+    const first = pdfDocument();
+    const changed = '1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n';
+    const updated = Buffer.concat([first, Buffer.from(`${changed}xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 6 /Root 1 0 R /Prev 0 >>\nstartxref\n${first.length + changed.length}\n%%EOF\r\n`, 'latin1')]);
+    expect(verdict(upload(updated), DOCUMENTS)).toBe('accepted as application/pdf');
+    expect(verdict(upload(JPEG_4X3), DOCUMENTS)).toBe('accepted as image/jpeg');
+    expect(verdict(upload(HEIC), DOCUMENTS)).toBe('accepted as image/heic');
+  });
+
+  it('refuses a PDF where only photos are taken (service requests, meter photos), with the reason in both languages', async () => {
+    for (const bytes of [await pdfkitDocument(), pdfDocument()]) {
+      expect(verdict(upload(bytes, { fileName: 'photo.jpg' }))).toBe('invalid_file_type (photo)');
+      expect(verdict(upload(bytes, { contentType: 'application/pdf' }))).toBe('invalid_file_type (photo)');
+    }
+    try {
+      checkUpload(upload(pdfDocument()), POLICY);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'invalid_file_type', fields: [{ field: 'photo', zh: expect.stringContaining('只接受 JPEG、PNG、WebP、HEIC 图片'), en: expect.stringContaining('images are accepted here') }] });
+      expect((error as DomainError).fields[0]?.zh).not.toContain('PDF');
+    }
+  });
+
+  const refusals: [string, Buffer, string][] = [
+    ['JavaScript run on opening', pdfDocument({ catalog: `/OpenAction ${javascript}` }), 'active_content'],
+    ['JavaScript under an escaped name (/J#61vaScript)', pdfDocument({ catalog: '/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >>' }), 'active_content'],
+    ['a launch action', pdfDocument({ catalog: '/OpenAction << /S /Launch /F (cmd.exe) >>' }), 'active_content'],
+    ['an embedded file', pdfDocument({ catalog: '/Names << /EmbeddedFiles << /Names [(a.exe) 6 0 R] >> >>', objects: ['<< /Type /Filespec /F (a.exe) >>'] }), 'active_content'],
+    ['a form that submits itself', pdfDocument({ catalog: '/OpenAction << /S /SubmitForm /F (https://evil.example/) >>' }), 'active_content'],
+    ['a javascript: link', pdfDocument({ catalog: '/OpenAction << /S /URI /URI (javascript:alert(1)) >>' }), 'active_content'],
+    ['JavaScript packed in a compressed object stream', pdfDocument({ catalog: '/OpenAction 9 0 R', objects: [objectStream(javascript, deflateSync)] }), 'active_content'],
+    ['an object stream that cannot be inflated', pdfDocument({ objects: [objectStream('<< /A 1 >>', (data) => Buffer.concat([Buffer.from('not zlib'), data]))] }), 'malformed'],
+    ['an encrypted (password) PDF', pdfDocument({ trailer: '/Encrypt 6 0 R /ID [<01> <01>]', objects: ['<< /Filter /Standard /V 2 /R 3 /O <00> /U <00> /P -4 >>'] }), 'encrypted'],
+    ['a ZIP after %%EOF (polyglot)', pdfDocument({ after: zip }), 'trailing_data'],
+    ['an HTML page after %%EOF', pdfDocument({ after: Buffer.from('<html><script>alert(1)</script></html>') }), 'trailing_data'],
+    ['HTML inside the document', pdfDocument({ objects: ['(<html><body><script>alert(1)</script></body></html>)'] }), 'active_content'],
+    ['a PDF cut short (no %%EOF)', pdfDocument().subarray(0, 300), 'malformed'],
+    ['%%EOF without startxref', Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'), 'malformed'],
+    ['a startxref pointing at nothing', Buffer.from(pdfDocument().toString('latin1').replace(/startxref\n\d+/, 'startxref\n12'), 'latin1'), 'malformed'],
+    ['an unknown PDF version', Buffer.from(pdfDocument().toString('latin1').replace('%PDF-1.7', '%PDF-9.9'), 'latin1'), 'malformed'],
+  ];
+
+  it.each(refusals)('refuses %s', (_name, bytes, reason) => {
+    const sniffed = sniffPdf(bytes);
+    expect(sniffed).toMatchObject({ ok: false, problem: { reason } });
+    expect(verdict(upload(bytes, { fileName: 'document.pdf', contentType: 'application/pdf' }), DOCUMENTS)).toBe('invalid_file (file)');
+  });
+
+  it('says why in both languages, and goes by content: a ZIP or a page named .pdf is no document, a PDF declared as a JPEG is refused', () => {
+    try {
+      checkUpload(upload(pdfDocument({ trailer: '/Encrypt 6 0 R', objects: ['<< /Filter /Standard >>'] })), DOCUMENTS);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ kind: 'validation', code: 'invalid_file', fields: [{ field: 'file', zh: expect.stringContaining('加密'), en: expect.stringContaining('encrypted') }] });
+    }
+    expect(verdict(upload(zip, { fileName: 'lease.pdf' }), DOCUMENTS)).toBe('invalid_file_type (file)');
+    expect(verdict(upload(Buffer.from('<!DOCTYPE html><html><body>%PDF-1.7</body></html>'), { fileName: 'lease.pdf' }), DOCUMENTS)).toBe('invalid_file_type (file)');
+    expect(verdict(upload(pdfDocument(), { contentType: 'image/jpeg' }), DOCUMENTS)).toBe('invalid_file_type (file)');
+    expect(verdict(upload(JPEG_4X3, { contentType: 'application/pdf' }), DOCUMENTS)).toBe('invalid_file_type (file)');
+    for (const bytes of Object.values(DISGUISED)) expect(verdict(upload(bytes, { fileName: 'document.pdf' }), DOCUMENTS)).toMatch(/^invalid_file(_type)? \(file\)$/);
+  });
+
+  it('keeps the size limit for documents too, before decoding', () => {
+    const padded = Buffer.concat([pdfDocument({ objects: [`(${'x'.repeat(5 * 1024 * 1024)})`] })]);
+    expect(verdict(upload(padded), DOCUMENTS)).toBe('file_too_large (file)');
   });
 });
 
@@ -253,6 +346,16 @@ describe('service-request photos through the API, between two utilities and two 
     // A disguised meter photo keeps the reading API's own error.
     const disguised = await resident.post<ErrorBody>(`/api/portal/accounts/${account}/readings`, { registerLitres: 1_001, photo: { contentType: 'image/jpeg', dataBase64: (DISGUISED['a JPEG header followed by a script'] as Buffer).toString('base64') } });
     expect(disguised.body).toMatchObject({ code: 'invalid_photo', fields: [{ field: 'photo' }] });
+  });
+
+  it('refuses a real PDF as a service-request photo, from a resident and from staff (photos only there)', async () => {
+    const pdf = await pdfkitDocument();
+    const fromResident = await resident.post<ErrorBody>(`/api/portal/service-requests/${residentRequest.id}/photos`, { photo: { dataBase64: pdf.toString('base64'), fileName: 'scan.pdf', contentType: 'application/pdf' } });
+    expect([fromResident.status, fromResident.body.code, fromResident.body.fields[0]?.field]).toEqual([400, 'invalid_file_type', 'photo']);
+    const fromStaff = await aAgent.post<ErrorBody>(`/api/service-requests/${aRequest.id}/photos`, { step: 'submit', photo: { dataBase64: pdf.toString('base64') } });
+    expect([fromStaff.status, fromStaff.body.code]).toEqual([400, 'invalid_file_type']);
+    const pdfs = await environment.ownerQuery<{ count: number }>("SELECT count(*)::int AS count FROM attachments WHERE content_type = 'application/pdf' AND owner_kind <> 'application'");
+    expect(pdfs[0]?.count).toBe(0);
   });
 
   it('refuses disguised and oversized files through the API and keeps nothing of them', async () => {

@@ -27,7 +27,7 @@ function asPhotoProblem(error: unknown): unknown {
 export function decodePhoto(photo: PhotoUpload): { bytes: Buffer; contentType: PhotoUpload['contentType'] } {
   try {
     const checked = checkUpload(photo, POLICY);
-    return { bytes: checked.bytes, contentType: checked.image.contentType as PhotoUpload['contentType'] };
+    return { bytes: checked.bytes, contentType: checked.file.contentType as PhotoUpload['contentType'] };
   } catch (error) {
     throw asPhotoProblem(error);
   }

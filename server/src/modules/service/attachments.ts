@@ -8,7 +8,7 @@ import { recordAudit, type Actor } from '../../platform/audit/audit';
 import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
 import { DomainError, notFound } from '../../platform/errors';
-import { checkUpload, countAttachments, discardUpload, findAttachment, listAttachments, readAttachment, recordAttachment, writeCheckedUpload, type Attachment, type ImageType, type StoredUpload } from '../../platform/files';
+import { checkUpload, countAttachments, discardUpload, findAttachment, isImageType, listAttachments, readAttachment, recordAttachment, writeCheckedUpload, type Attachment, type FileType, type ImageType, type StoredUpload } from '../../platform/files';
 import { forbidden } from '../../platform/http/guards';
 import type { Permission } from '../../platform/permissions';
 import { isAccountBound } from '../customers';
@@ -26,10 +26,16 @@ const STATE_OF_STEP: Record<Exclude<PhotoStep, 'submit'>, RequestState> = { arri
 
 export type PhotoViewer = { kind: 'staff' } | { kind: 'portal'; portalUserId: string };
 
+/** A request's files are images by this module's upload policy (ACCEPT); the platform also stores PDFs for other uses. */
+function photoType(type: FileType): ImageType {
+  if (!isImageType(type)) throw new Error(`a service request photo is an image, not ${type}`);
+  return type;
+}
+
 const toPhoto = (attachment: Attachment): ServicePhoto => ({
   id: attachment.id,
   step: attachment.purpose as PhotoStep,
-  contentType: attachment.contentType,
+  contentType: photoType(attachment.contentType),
   bytes: attachment.bytes,
   width: attachment.width,
   height: attachment.height,
@@ -128,5 +134,6 @@ export async function readPhoto(context: PlatformContext, tenantId: string, view
     if (!found) throw notFound(PHOTO);
     return found;
   });
-  return { ...(await readAttachment(context.config.dataDir, tenantId, attachment)), id: attachment.id };
+  const file = await readAttachment(context.config.dataDir, tenantId, attachment);
+  return { bytes: file.bytes, contentType: photoType(file.contentType), id: attachment.id };
 }

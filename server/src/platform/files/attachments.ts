@@ -8,7 +8,7 @@
 import type { Actor } from '../audit/audit';
 import type { Sql } from '../db/database';
 import { DomainError } from '../errors';
-import type { ImageType } from './sniff';
+import type { FileType } from './sniff';
 import { readTenantFile, removeTenantFile, sha256Hex, writeTenantFile, type StoredFile } from './storage';
 import { checkUpload, DEFAULT_MAX_UPLOAD_BYTES, type CheckedUpload, type FileUpload, type UploadPolicy } from './uploads';
 
@@ -17,7 +17,7 @@ export interface Attachment {
   ownerKind: string;
   ownerId: string;
   purpose: string;
-  contentType: ImageType;
+  contentType: FileType;
   bytes: number;
   sha256: string;
   width: number | null;
@@ -35,7 +35,7 @@ interface AttachmentRow {
   owner_kind: string;
   owner_id: string;
   purpose: string;
-  content_type: ImageType;
+  content_type: FileType;
   bytes: number;
   sha256: string;
   width: number | null;
@@ -82,7 +82,7 @@ export async function storeUpload(dataDir: string, tenantId: string, at: Date, u
 
 /** Writes an upload already checked (checkUpload) to the tenant's folder. */
 export async function writeCheckedUpload(dataDir: string, tenantId: string, at: Date, checked: CheckedUpload): Promise<StoredUpload> {
-  const stored = await writeTenantFile(dataDir, tenantId, at.toISOString(), checked.bytes, checked.image);
+  const stored = await writeTenantFile(dataDir, tenantId, at.toISOString(), checked.bytes, checked.file);
   return { ...stored, originalName: checked.fileName };
 }
 
@@ -126,7 +126,7 @@ export async function findAttachment(sql: Sql, ownerKind: string, ownerId: strin
 }
 
 /** The bytes of an attachment, checked against the SHA-256 recorded when it was stored. */
-export async function readAttachment(dataDir: string, tenantId: string, attachment: Attachment): Promise<{ bytes: Buffer; contentType: ImageType }> {
+export async function readAttachment(dataDir: string, tenantId: string, attachment: Attachment): Promise<{ bytes: Buffer; contentType: FileType }> {
   const bytes = await readTenantFile(dataDir, tenantId, attachment.storedPath, Math.max(DEFAULT_MAX_UPLOAD_BYTES, attachment.bytes));
   if (sha256Hex(bytes) !== attachment.sha256) {
     throw new DomainError('conflict', 'file_changed', '文件已被改动，与上传时不一致', 'The file on disk no longer matches what was uploaded');

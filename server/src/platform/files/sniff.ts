@@ -9,7 +9,13 @@
 export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];
 
-export const EXTENSIONS: Record<ImageType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/heic': 'heic' };
+/** Everything an upload may be: the images, and PDF documents where a use takes them (pdf.ts). */
+export const FILE_TYPES = [...IMAGE_TYPES, 'application/pdf'] as const;
+export type FileType = (typeof FILE_TYPES)[number];
+
+export const EXTENSIONS: Record<FileType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/heic': 'heic', 'application/pdf': 'pdf' };
+
+export const isImageType = (type: FileType): type is ImageType => (IMAGE_TYPES as readonly string[]).includes(type);
 
 /** Larger images are refused: no phone takes them, and a viewer would have to decode them. */
 export const MAX_IMAGE_SIDE = 16_384;
@@ -24,7 +30,7 @@ export interface SniffedImage {
 
 /** Why a file is not an acceptable image: a stable reason and its explanation in Chinese and English. */
 export interface SniffProblem {
-  reason: 'not_an_image' | 'malformed' | 'trailing_data' | 'active_content' | 'too_many_pixels' | 'heic_variant';
+  reason: 'not_an_image' | 'malformed' | 'trailing_data' | 'active_content' | 'too_many_pixels' | 'heic_variant' | 'encrypted';
   zh: string;
   en: string;
 }
@@ -39,7 +45,7 @@ const trailing = (format: string): SniffResult =>
 // Markup and script that a browser or another program could run if it ever took the file for something else.
 const ACTIVE_MARKERS = ['<script', '<html', '<svg', '<iframe', '<object', '<embed', '<body', '<!doctype', 'javascript:', '<?php', '<%@', '<% '];
 
-function hasActiveContent(bytes: Buffer): boolean {
+export function hasActiveContent(bytes: Buffer): boolean {
   if (bytes.length === 0) return false;
   const text = bytes.toString('latin1').toLowerCase();
   return ACTIVE_MARKERS.some((marker) => text.includes(marker));

@@ -11,12 +11,12 @@ import { constants } from 'node:fs';
 import { mkdir, open, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DomainError } from '../errors';
-import { EXTENSIONS, type ImageType } from './sniff';
+import { EXTENSIONS, type FileType } from './sniff';
 
 export interface StoredFile {
   /** Below the data folder, with forward slashes. */
   path: string;
-  contentType: ImageType;
+  contentType: FileType;
   bytes: number;
   /** Hex SHA-256 of the content. */
   sha256: string;
@@ -26,7 +26,7 @@ export interface StoredFile {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The only shapes a stored path may have: this facility's, and the meter photos' of before (uuid names). */
-const STORED_PATH = /^(files|photos)\/([0-9a-f-]{36})\/(\d{4}-\d{2})\/([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(jpg|png|webp|heic)$/;
+const STORED_PATH = /^(files|photos)\/([0-9a-f-]{36})\/(\d{4}-\d{2})\/([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(jpg|png|webp|heic|pdf)$/;
 
 export const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -36,15 +36,15 @@ const notFound = () => new DomainError('not_found', 'not_found', '文件不存�
  * Writes checked bytes under a fresh random name in the tenant's folder for the month of `at`
  * (YYYY-MM…, UTC). Never overwrites: the file is created exclusively.
  */
-export async function writeTenantFile(dataDir: string, tenantId: string, at: string, bytes: Buffer, image: { contentType: ImageType; width: number | null; height: number | null }): Promise<StoredFile> {
+export async function writeTenantFile(dataDir: string, tenantId: string, at: string, bytes: Buffer, file: { contentType: FileType; width: number | null; height: number | null }): Promise<StoredFile> {
   if (!UUID.test(tenantId)) throw new Error('a tenant id is a uuid');
   const month = at.slice(0, 7);
   if (!/^\d{4}-\d{2}$/.test(month)) throw new Error('the month of a stored file is YYYY-MM');
-  const relative = `files/${tenantId}/${month}/${randomBytes(16).toString('hex')}.${EXTENSIONS[image.contentType]}`;
+  const relative = `files/${tenantId}/${month}/${randomBytes(16).toString('hex')}.${EXTENSIONS[file.contentType]}`;
   const absolute = path.join(dataDir, ...relative.split('/'));
   await mkdir(path.dirname(absolute), { recursive: true, mode: 0o750 });
   await writeFile(absolute, bytes, { mode: 0o640, flag: 'wx' });
-  return { path: relative, contentType: image.contentType, bytes: bytes.length, sha256: sha256Hex(bytes), width: image.width, height: image.height };
+  return { path: relative, contentType: file.contentType, bytes: bytes.length, sha256: sha256Hex(bytes), width: file.width, height: file.height };
 }
 
 /** The absolute path of a stored file of the tenant, or null when `relative` is not one. */
