@@ -72,16 +72,29 @@ function addDays(date: string, days: number): string {
 /** Bill numbers: the period and the tenant's bill counter, e.g. 202603-00001234. */
 const billNo = (period: string, value: number): string => `${period.replace('-', '')}-${String(value).padStart(8, '0')}`;
 
-/** One query for everything a chunk needs per account: the account, its use in the period, earlier bills. */
+/**
+ * One query for everything a chunk needs per account: the account, its use in the period, earlier bills,
+ * its category changes. Billed: a regular bill of the period reaches its last day, or a final bill of a later
+ * period began by then. A partial bill of the period (a holder change's, up to a final reading) leaves the
+ * days after it to bill, with the water of the readings it did not take; only for such an account is the
+ * use up to its last day looked up again. Category changes are few: one index probe per account.
+ */
 const CHUNK_INPUTS = `
   SELECT ids.id AS account_id, a.status, a.category, a.water_category_id, a.household_size,
-    c.consumption_litres, c.is_estimated, coalesce(b.billed, false) AS billed, coalesce(b.used_earlier, 0)::int8 AS used_earlier
+    c.consumption_litres, c.is_estimated, coalesce(b.billed, false) AS billed, coalesce(b.used_earlier, 0)::int8 AS used_earlier,
+    b.billed_through::text AS billed_through,
+    CASE WHEN b.billed_through IS NOT NULL THEN (SELECT p.consumption_litres FROM period_consumption($2::date, b.billed_through, ARRAY[ids.id]) p) END AS billed_litres,
+    (SELECT json_agg(json_build_object('account_id', x.account_id, 'effective_from', x.effective_from, 'category_before', x.category_before,
+        'water_category_before', x.water_category_before, 'category_after', x.category_after, 'water_category_after', x.water_category_after))
+     FROM account_category_changes x WHERE x.account_id = ids.id AND x.effective_from > $2::date) AS category_changes
   FROM unnest($1::uuid[]) AS ids(id)
   LEFT JOIN accounts a ON a.id = ids.id
   LEFT JOIN period_consumption($2::date, $3::date, $1::uuid[]) c ON c.account_id = ids.id
   LEFT JOIN LATERAL (
-    SELECT bool_or(e.period = $4) AS billed, sum(e.consumption_litres) FILTER (WHERE e.period < $4) AS used_earlier
-    FROM bills e WHERE e.account_id = ids.id AND e.kind = 'regular' AND e.period >= $5 AND e.period <= $4
+    SELECT bool_or((e.period = $4 AND e.period_end >= $3::date) OR (e.period > $4 AND e.period_start <= $3::date)) AS billed,
+      sum(e.consumption_litres) FILTER (WHERE e.period <= $4) AS used_earlier,
+      max(e.period_end) FILTER (WHERE e.period = $4) AS billed_through
+    FROM bills e WHERE e.account_id = ids.id AND e.kind = 'regular' AND e.period >= $5
   ) b ON true`;
 
 /**
@@ -115,7 +128,7 @@ export async function processNextChunk(context: PlatformContext, tenantId: strin
     const book = await loadTariffBook(sql, period.start, period.end);
     const billing = billAccounts(inputs, book, period);
     phase('tariff engine');
-    await writeBills(context, sql, tenantId, runId, chunk.chunk_no, chunk.issued_on, period.period, period.start, period.end, billing.bills, phase);
+    await writeBills(context, sql, tenantId, runId, chunk.chunk_no, chunk.issued_on, period.period, period.end, billing.bills, phase);
 
     const finishedAt = context.clock.now();
     await sql.query(
@@ -140,7 +153,6 @@ async function writeBills(
   chunkNo: number,
   issuedOn: string,
   period: string,
-  periodStart: string,
   periodEnd: string,
   bills: ReturnType<typeof billAccounts>['bills'],
   phase: (name: string) => void = () => undefined,
@@ -163,7 +175,7 @@ async function writeBills(
   sorted.forEach((bill, index) => {
     const id = timeOrderedUuid();
     const number = billNo(period, firstNo + index);
-    billRows.push([tenantId, id, number, bill.accountId, period, periodStart, periodEnd, runId, bill.consumptionLitres, bill.isEstimated, bill.totalFen, issuedOn, dueOn, now]);
+    billRows.push([tenantId, id, number, bill.accountId, period, bill.periodStart, periodEnd, runId, bill.consumptionLitres, bill.isEstimated, bill.totalFen, issuedOn, dueOn, now]);
     bill.lines.forEach((line, lineIndex) => {
       lineRows.push([tenantId, id, lineIndex + 1, line.lineType, line.tier, line.quantityLitres, line.unitPriceFenPerM3, line.amountFen, line.tariffVersionId, line.description]);
     });

@@ -36,7 +36,10 @@ const account = (id: string, overrides: Partial<AccountInput> = {}): AccountInpu
   consumption_litres: 12_345,
   is_estimated: false,
   billed: false,
+  billed_through: null,
+  billed_litres: null,
   used_earlier: 0,
+  category_changes: null,
   ...overrides,
 });
 
@@ -77,6 +80,37 @@ describe('billing a chunk', () => {
     expect(bill?.lines.map((line) => [line.lineType, line.amountFen])).toEqual(expect.arrayContaining([['water', 2555], ['resource', 1938], ['sewage', 1679]]));
     expect(bill?.totalFen).toBe(bill?.lines.reduce((sum, line) => sum + line.amountFen, 0));
     expect(result.totals).toMatchObject({ bills: 2, totalFen: bill?.totalFen, consumptionLitres: 12_345, skipped: { no_reading: 1, account_closed: 1 } });
+  });
+});
+
+describe('a period cut by a water-use category change (用水性质变更)', () => {
+  const BUSINESS: TariffVersion = { ...FLAT, id: '00000000-0000-4000-8000-0000000000a2', waterCategoryId: '00000000-0000-4000-8000-0000000000c2', definition: { ...FLAT.definition, tiers: [{ upToLitresPerYearOrMonth: null, waterPriceFenPerM3: 427 }] } };
+  const twoClasses: TariffBook = {
+    waterCategoryFor: (account) => (account.accountClass === 'residential' ? FLAT.waterCategoryId : BUSINESS.waterCategoryId),
+    versionsFor: (category) => [category === FLAT.waterCategoryId ? FLAT : BUSINESS],
+  };
+  const change = { account_id: 'a1', effective_from: '2026-03-11', category_before: 'residential' as const, water_category_before: null, category_after: 'non_residential' as const, water_category_after: null };
+
+  it('prices the days before the change at the old tariff and from it at the new, the water shared by days', () => {
+    // 31 000 litres over March's 31 days: 10 days (10 000 litres) residential, 21 days (21 000 litres) non-residential.
+    const result = billAccounts([account('a1', { category: 'non_residential', consumption_litres: 31_000, category_changes: [change] })], twoClasses, periodRange('2026-03'));
+    const water = result.bills[0]?.lines.filter((line) => line.lineType === 'water');
+    expect(water?.map((line) => [line.quantityLitres, line.unitPriceFenPerM3, line.amountFen])).toEqual([
+      [10_000, 207, 2070],
+      [21_000, 427, 8967],
+    ]);
+    expect(water?.[0]?.description).toContain('2026-03-01至2026-03-10');
+  });
+
+  it('bills a period wholly before a change dated later at the category it had then', () => {
+    const later = { ...change, effective_from: '2026-04-05' };
+    const result = billAccounts([account('a1', { category: 'non_residential', consumption_litres: 10_000, category_changes: [later] })], twoClasses, periodRange('2026-03'));
+    expect(result.bills[0]?.lines.find((line) => line.lineType === 'water')?.unitPriceFenPerM3).toBe(207);
+  });
+
+  it('after a partial bill of the period (a holder change), bills the days after it with the rest of the water', () => {
+    const result = billAccounts([account('a1', { consumption_litres: 9_000, billed_through: '2026-03-10', billed_litres: 4_000 })], book, periodRange('2026-03'));
+    expect(result.bills[0]).toMatchObject({ periodStart: '2026-03-11', consumptionLitres: 5_000 });
   });
 });
 

@@ -1,22 +1,37 @@
 import type { Journal, LedgerAccount, Leg } from '../ledger';
-import { computeCharges, type ChargeLine, type TariffBook } from '../tariffs';
+import { categorySpans, changesFromJson, computeCharges, versionsForSpans, type CategoryChangeRow, type ChargeLine, type TariffBook } from '../tariffs';
 import { LINE_TYPES, type LineType, type SkipReason } from './schemas';
 
 /** One account of a chunk as the chunk's single input query returns it. */
 export interface AccountInput {
   account_id: string;
   /** null when the account no longer exists. */
-  status: 'active' | 'suspended' | 'closed' | null;
+  status: 'active' | 'suspended' | 'closing' | 'closed' | null;
   category: 'residential' | 'non_residential' | 'special' | null;
   water_category_id: string | null;
   household_size: number | null;
   /** From period_consumption(): null when no counted reading was read in the period. */
   consumption_litres: number | null;
   is_estimated: boolean | null;
-  /** Whether the account already has its regular bill for the period. */
+  /** Whether the account's regular bills already reach the period's last day. */
   billed: boolean;
+  /**
+   * The last day of a partial regular bill of the period (a holder change billed the old holder up to a
+   * final reading), null when there is none: the run bills the days after it.
+   */
+  billed_through: string | null;
+  /** The water of the readings read from the period's start to billed_through (on that partial bill). */
+  billed_litres: number | null;
   /** Water on the account's earlier regular bills of the same calendar year (yearly tiers). */
   used_earlier: number;
+  /** The account's water-use category changes dated after the period's start (null when none). */
+  category_changes: CategoryChangeRow[] | null;
+}
+
+function nextDay(date: string): string {
+  const at = new Date(`${date}T00:00:00Z`);
+  at.setUTCDate(at.getUTCDate() + 1);
+  return at.toISOString().slice(0, 10);
 }
 
 export interface Period {
@@ -36,6 +51,8 @@ export function periodRange(period: string): Period {
 
 export interface ComputedBill {
   accountId: string;
+  /** The period's first day, or the day after a partial bill of it. */
+  periodStart: string;
   consumptionLitres: number;
   isEstimated: boolean;
   totalFen: number;
@@ -68,7 +85,8 @@ const emptyTotals = (): ChunkTotals => ({ bills: 0, totalFen: 0, consumptionLitr
 function skipReason(input: AccountInput): SkipReason | null {
   if (input.status === null) return 'account_missing';
   if (input.billed) return 'already_billed';
-  if (input.status === 'closed') return 'account_closed';
+  // A closing account has had its final bill (a removal): nothing more is billed to it.
+  if (input.status === 'closed' || input.status === 'closing') return 'account_closed';
   if (input.status === 'suspended') return 'account_suspended';
   if (input.consumption_litres === null) return 'no_reading';
   return null;
@@ -92,21 +110,21 @@ export function billAccounts(inputs: readonly AccountInput[], book: TariffBook, 
       skip(input.account_id, reason);
       continue;
     }
-    const category = book.waterCategoryFor({ accountClass: input.category as NonNullable<AccountInput['category']>, waterCategoryId: input.water_category_id });
-    if (!category) {
-      skip(input.account_id, 'no_water_category');
+    const periodStart = input.billed_through !== null && input.billed_through >= period.start ? nextDay(input.billed_through) : period.start;
+    // The period's category, cut at each change of the account's water-use category inside it.
+    const spans = categorySpans({ accountClass: input.category as NonNullable<AccountInput['category']>, waterCategoryId: input.water_category_id }, changesFromJson(input.category_changes), periodStart, period.end);
+    const found = versionsForSpans(book, spans, periodStart, period.end);
+    if ('problem' in found) {
+      skip(input.account_id, found.problem);
       continue;
     }
-    const versions = book.versionsFor(category, period.start, period.end);
-    if (versions.length === 0) {
-      skip(input.account_id, 'no_tariff');
-      continue;
-    }
-    const consumptionLitres = input.consumption_litres as number;
+    const versions = found.versions;
+    // After a partial bill, the rest of the month's readings: the month's water less what that bill took.
+    const consumptionLitres = (input.consumption_litres as number) - (periodStart === period.start ? 0 : (input.billed_litres ?? 0));
     let lines: ChargeLine[];
     try {
       ({ lines } = computeCharges({
-        periodStart: period.start,
+        periodStart,
         periodEnd: period.end,
         consumptionLitres,
         householdSize: input.household_size ?? 1,
@@ -126,7 +144,7 @@ export function billAccounts(inputs: readonly AccountInput[], book: TariffBook, 
       byType.lines += 1;
       byType.amountFen += line.amountFen;
     }
-    bills.push({ accountId: input.account_id, consumptionLitres, isEstimated: input.is_estimated === true, totalFen, lines });
+    bills.push({ accountId: input.account_id, periodStart, consumptionLitres, isEstimated: input.is_estimated === true, totalFen, lines });
     totals.bills += 1;
     totals.totalFen += totalFen;
     totals.consumptionLitres += consumptionLitres;

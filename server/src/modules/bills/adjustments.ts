@@ -182,3 +182,35 @@ export async function createAdjustment(context: PlatformContext, tenantId: strin
     return { notes: [note], remainingFen: adjusted.remainingFen, balanceFen: await accountBalanceFen(sql, adjusted.original.account_id) };
   });
 }
+
+/**
+ * A fee for a service charged to an account (校表检定费: a calibration test found the meter within tolerance),
+ * in the caller's transaction: a debit note on the account's latest regular bill with one line, its journal
+ * debiting the receivable and crediting service-fee revenue, so the fee is owed, dunned and paid like the
+ * bill's water. Refused when the account has never been billed (there is no bill to carry it).
+ */
+export async function chargeServiceFee(context: PlatformContext, sql: Sql, tenantId: string, input: { accountId: string; amountFen: number; description: string; reason: AdjustmentReason }, actor: Actor): Promise<BillNote> {
+  if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0) {
+    throw new DomainError('validation', 'validation_failed', '费用须为正整数分', 'The fee must be a positive whole number of fen', [{ field: 'amountFen', zh: '必须大于 0', en: 'must be more than 0' }]);
+  }
+  const [latest] = await sql.query<{ id: string }>("SELECT id FROM bills WHERE account_id = $1 AND kind = 'regular' ORDER BY period DESC, period_end DESC, created_at DESC LIMIT 1", [input.accountId]);
+  if (!latest) {
+    throw new DomainError('conflict', 'no_bill', '该账户尚无账单，无法挂收费用', 'The account has no bill yet to carry the fee', [{ field: 'accountId', zh: '尚无账单', en: 'has no bill yet' }]);
+  }
+  const adjusted = await lockBillForAdjustment(sql, latest.id);
+  return issueNote(
+    context,
+    sql,
+    tenantId,
+    adjusted,
+    {
+      kind: 'debit_note',
+      reason: input.reason,
+      note: input.description,
+      consumptionLitres: 0,
+      lines: [{ lineType: 'adjustment', tier: null, quantityLitres: null, unitPriceFenPerM3: null, amountFen: input.amountFen, tariffVersionId: null, description: input.description }],
+      split: new Map([['service_fee_revenue', input.amountFen]]),
+    },
+    actor,
+  );
+}

@@ -12,7 +12,7 @@ export const LEDGER_ACCOUNT_OF_LINE: Record<LineType, LedgerAccount> = {
   adjustment: 'adjustment',
 };
 
-const REVENUE_ACCOUNTS: readonly LedgerAccount[] = ['water_revenue', 'sewage_fee_payable', 'resource_fee_payable', 'fixed_charge_revenue', 'adjustment'];
+const REVENUE_ACCOUNTS: readonly LedgerAccount[] = ['water_revenue', 'sewage_fee_payable', 'resource_fee_payable', 'fixed_charge_revenue', 'adjustment', 'service_fee_revenue'];
 
 /** Amounts per ledger account, in a stable order. */
 export type Split = Map<LedgerAccount, number>;

@@ -3,7 +3,7 @@ import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
 import { DomainError } from '../../platform/errors';
 import { accountBalanceFen } from '../ledger';
-import { computeCharges, loadTariffBook, type ChargeResult } from '../tariffs';
+import { categoryChangesAfter, categorySpans, computeCharges, loadTariffBook, versionsForSpans, type ChargeResult } from '../tariffs';
 import { issueNote, lockBillForAdjustment, REASON_NAMES, type AdjustedBill, type NoteLine } from './adjustments';
 import { allocate, postedSplit, splitOfLines } from './ledger-split';
 import { formatCubicMetres } from './format';
@@ -47,9 +47,11 @@ async function recompute(sql: Sql, adjusted: AdjustedBill, correctConsumptionLit
   const { original } = adjusted;
   const account = await findAccountForBills(sql, original.account_id);
   const book = await loadTariffBook(sql, original.period_start, original.period_end);
-  const category = book.waterCategoryFor({ accountClass: account.category, waterCategoryId: account.waterCategoryId });
-  const versions = category ? book.versionsFor(category, original.period_start, original.period_end) : [];
-  if (versions.length === 0) throw noTariff();
+  // The categories the account had in the period (a change inside it cuts the period, prorated by days).
+  const changes = await categoryChangesAfter(sql, original.account_id, original.period_start);
+  const found = versionsForSpans(book, categorySpans({ accountClass: account.category, waterCategoryId: account.waterCategoryId }, changes, original.period_start, original.period_end), original.period_start, original.period_end);
+  if ('problem' in found) throw noTariff();
+  const versions = found.versions;
   // Tiers count the year's use before this period: the bills of those periods with their notes.
   const earlier = await sql.query<{ litres: number }>(
     'SELECT coalesce(sum(consumption_litres), 0)::int8 AS litres FROM bills WHERE account_id = $1 AND period >= $2 AND period < $3',
@@ -72,57 +74,101 @@ async function recompute(sql: Sql, adjusted: AdjustedBill, correctConsumptionLit
  * The bill itself is never touched. A correct bill of nothing needs no debit note.
  */
 export async function rebill(context: PlatformContext, tenantId: string, billId: string, request: RebillRequest, actor: Actor): Promise<AdjustmentResult> {
-  return context.db.withTenant(tenantId, async (sql) => {
-    const adjusted = await lockBillForAdjustment(sql, billId);
-    const charges = await recompute(sql, adjusted, request.correctConsumptionLitres);
-    const billIds = [adjusted.original.id, ...adjusted.notes.map((note) => note.id)];
-    const lines = await linesOf(sql, billIds);
-    const standing = adjusted.notes.reduce((sum, note) => sum + note.consumption_litres, adjusted.original.consumption_litres);
-    const note = request.note ?? `${REASON_NAMES[request.reason].zh}，按正确用水量 ${formatCubicMetres(request.correctConsumptionLitres)} m³ 重新计费`;
-    const issued: BillNote[] = [];
-    if (adjusted.remainingFen > 0 || standing !== 0) {
-      const reversal = reversalLines(billIds.flatMap((id) => lines.get(id) ?? []));
-      const reversedFen = -reversal.reduce((sum, line) => sum + line.amountFen, 0);
-      if (reversedFen !== adjusted.remainingFen) {
-        throw new Error(`bill ${adjusted.original.bill_no}: its lines add up to ${reversedFen} fen but it stands at ${adjusted.remainingFen}`);
-      }
-      issued.push(
-        await issueNote(
-          context,
-          sql,
-          tenantId,
-          adjusted,
-          {
-            kind: 'credit_note',
-            reason: request.reason,
-            note,
-            consumptionLitres: -standing,
-            lines: reversal,
-            split: allocate(reversedFen, await postedSplit(sql, billIds)),
-          },
-          actor,
-        ),
-      );
+  return context.db.withTenant(tenantId, (sql) => rebillInTransaction(context, sql, tenantId, billId, request, actor));
+}
+
+/** rebill in the caller's transaction (a calibration found out of tolerance re-bills several periods at once). */
+export async function rebillInTransaction(context: PlatformContext, sql: Sql, tenantId: string, billId: string, request: RebillRequest, actor: Actor): Promise<AdjustmentResult> {
+  const adjusted = await lockBillForAdjustment(sql, billId);
+  const charges = await recompute(sql, adjusted, request.correctConsumptionLitres);
+  const billIds = [adjusted.original.id, ...adjusted.notes.map((note) => note.id)];
+  const lines = await linesOf(sql, billIds);
+  const standing = adjusted.notes.reduce((sum, note) => sum + note.consumption_litres, adjusted.original.consumption_litres);
+  const note = request.note ?? `${REASON_NAMES[request.reason].zh}，按正确用水量 ${formatCubicMetres(request.correctConsumptionLitres)} m³ 重新计费`;
+  const issued: BillNote[] = [];
+  if (adjusted.remainingFen > 0 || standing !== 0) {
+    const reversal = reversalLines(billIds.flatMap((id) => lines.get(id) ?? []));
+    const reversedFen = -reversal.reduce((sum, line) => sum + line.amountFen, 0);
+    if (reversedFen !== adjusted.remainingFen) {
+      throw new Error(`bill ${adjusted.original.bill_no}: its lines add up to ${reversedFen} fen but it stands at ${adjusted.remainingFen}`);
     }
-    if (charges.lines.length > 0 && (charges.totalFen !== 0 || request.correctConsumptionLitres !== 0)) {
-      issued.push(
-        await issueNote(
-          context,
-          sql,
-          tenantId,
-          adjusted,
-          {
-            kind: 'debit_note',
-            reason: request.reason,
-            note,
-            consumptionLitres: request.correctConsumptionLitres,
-            lines: charges.lines.map((line) => ({ ...line })),
-            split: splitOfLines(charges.lines),
-          },
-          actor,
-        ),
-      );
-    }
-    return { notes: issued, remainingFen: adjusted.remainingFen, balanceFen: await accountBalanceFen(sql, adjusted.original.account_id) };
-  });
+    issued.push(
+      await issueNote(
+        context,
+        sql,
+        tenantId,
+        adjusted,
+        {
+          kind: 'credit_note',
+          reason: request.reason,
+          note,
+          consumptionLitres: -standing,
+          lines: reversal,
+          split: allocate(reversedFen, await postedSplit(sql, billIds)),
+        },
+        actor,
+      ),
+    );
+  }
+  if (charges.lines.length > 0 && (charges.totalFen !== 0 || request.correctConsumptionLitres !== 0)) {
+    issued.push(
+      await issueNote(
+        context,
+        sql,
+        tenantId,
+        adjusted,
+        {
+          kind: 'debit_note',
+          reason: request.reason,
+          note,
+          consumptionLitres: request.correctConsumptionLitres,
+          lines: charges.lines.map((line) => ({ ...line })),
+          split: splitOfLines(charges.lines),
+        },
+        actor,
+      ),
+    );
+  }
+  return { notes: issued, remainingFen: adjusted.remainingFen, balanceFen: await accountBalanceFen(sql, adjusted.original.account_id) };
+}
+
+/** litres × 10000 / (10000 + error), half-up: the water that flowed through a meter registering `error` (0.01 %) off. */
+export function correctedForMeterError(litres: number, errorHundredthsPercent: number): number {
+  const denominator = 10_000 + errorHundredthsPercent;
+  const numerator = litres * 10_000;
+  const quotient = Math.floor(numerator / denominator);
+  return 2 * (numerator - quotient * denominator) >= denominator ? quotient + 1 : quotient;
+}
+
+/**
+ * 退补: a calibration test found the meter out of tolerance. Every regular bill of the account from
+ * `fromPeriod` that began on or before the meter came off (`through`) is re-billed (credit note for what it
+ * stands at, debit note at the corrected water) with the water it now stands at corrected for the error;
+ * bills whose water does not change are left alone. In the caller's transaction; returns the notes issued
+ * per bill. Issued bills are never edited.
+ */
+export async function rebillForMeterError(
+  context: PlatformContext,
+  sql: Sql,
+  tenantId: string,
+  input: { accountId: string; fromPeriod: string; through: string; errorHundredthsPercent: number; note: string },
+  actor: Actor,
+): Promise<{ billNo: string; period: string; standingLitres: number; correctLitres: number; notes: BillNote[] }[]> {
+  if (!Number.isSafeInteger(input.errorHundredthsPercent) || input.errorHundredthsPercent <= -10_000) {
+    throw new DomainError('validation', 'validation_failed', '误差无效', 'The error is not valid', [{ field: 'errorHundredthsPercent', zh: '须大于 -100%', en: 'must be above -100 %' }]);
+  }
+  const bills = await sql.query<{ id: string; bill_no: string; period: string; standing: number }>(
+    `SELECT b.id, b.bill_no, b.period, (b.consumption_litres + coalesce((SELECT sum(n.consumption_litres) FROM bills n WHERE n.adjusts_bill_id = b.id), 0))::int8 AS standing
+     FROM bills b WHERE b.account_id = $1 AND b.kind = 'regular' AND b.period >= $2 AND b.period_start <= $3::date ORDER BY b.period, b.period_start`,
+    [input.accountId, input.fromPeriod, input.through],
+  );
+  const results: { billNo: string; period: string; standingLitres: number; correctLitres: number; notes: BillNote[] }[] = [];
+  for (const bill of bills) {
+    if (bill.standing <= 0) continue;
+    const correct = correctedForMeterError(bill.standing, input.errorHundredthsPercent);
+    if (correct === bill.standing) continue;
+    const outcome = await rebillInTransaction(context, sql, tenantId, bill.id, { correctConsumptionLitres: correct, reason: 'calibration', note: input.note }, actor);
+    results.push({ billNo: bill.bill_no, period: bill.period, standingLitres: bill.standing, correctLitres: correct, notes: outcome.notes });
+  }
+  return results;
 }

@@ -3,10 +3,10 @@ import type { PlatformContext } from '../../platform/context';
 import { nextCounterValue } from '../../platform/db/counters';
 import type { Sql } from '../../platform/db/database';
 import { DomainError, notFound, staleVersion } from '../../platform/errors';
-import { findCustomer } from './customers';
+import { findCustomer, insertCustomer } from './customers';
 import { findPremise } from './premises';
 import { ACCOUNT_COLUMNS, toAccount, type AccountRow } from './rows';
-import type { Account, AccountPatch, NewAccount } from './schemas';
+import type { Account, AccountPatch, Customer, NewAccount } from './schemas';
 
 const ACCOUNT = { zh: '账户', en: 'Account' };
 const auditView = ({ id: _id, version: _version, fullAddress: _full, ...rest }: Account) => rest;
@@ -92,4 +92,83 @@ export async function updateAccount(context: PlatformContext, tenantId: string, 
     if (diff) await recordAudit(sql, tenantId, actor, context.clock.now(), { action: 'account.update', objectType: 'account', objectId: id, customerId: current.customerId, ...diff });
     return updated;
   });
+}
+
+/**
+ * 更名过户: the account passes to another customer in the caller's transaction. It keeps its number, its
+ * bills, readings, ledger and meter (they hang on the account); the old holder's portal bindings end, since
+ * the account's bills are no longer theirs to see, except the binding of the portal user who applied for the
+ * change, if any. Audited with the holders before and after.
+ */
+export async function transferAccountHolder(
+  context: PlatformContext,
+  sql: Sql,
+  tenantId: string,
+  input: { accountId: string; customerId: string; keepBindingOf?: string | null; reference?: Record<string, unknown> },
+  actor: Actor,
+): Promise<Account> {
+  const current = await findAccount(sql, input.accountId, true);
+  const newHolder = await findCustomer(sql, input.customerId);
+  if (current.customerId === newHolder.id) {
+    throw new DomainError('conflict', 'same_holder', '新户主与原户主是同一客户', 'The new holder is the account’s holder already', [{ field: 'customerId', zh: '与原户主相同', en: 'is the current holder' }]);
+  }
+  if (current.status === 'closed' || current.status === 'closing') {
+    throw new DomainError('conflict', 'account_closed', '账户已销户或正在销户，不能过户', 'The account is closed or being closed; it cannot change holder', [{ field: 'accountId', zh: '已销户', en: 'is closed' }]);
+  }
+  const now = context.clock.now();
+  await sql.query('UPDATE accounts SET customer_id = $2, version = version + 1, updated_at = $3 WHERE id = $1', [input.accountId, newHolder.id, now]);
+  const unbound = await sql.query<{ portal_user_id: string }>(
+    'DELETE FROM account_bindings WHERE account_id = $1 AND portal_user_id IS DISTINCT FROM $2 RETURNING portal_user_id',
+    [input.accountId, input.keepBindingOf ?? null],
+  );
+  await recordAudit(sql, tenantId, actor, now, {
+    action: 'account.transfer',
+    objectType: 'account',
+    objectId: input.accountId,
+    customerId: newHolder.id,
+    before: { customerId: current.customerId },
+    after: { customerId: newHolder.id, customerNo: newHolder.customerNo, accountNo: current.accountNo, portalBindingsEnded: unbound.length, ...(input.reference ?? {}) },
+  });
+  return findAccount(sql, input.accountId);
+}
+
+/**
+ * The customer a holder change passes an account to: the customer of that name and mobile number if there is
+ * exactly one, else a new individual customer (audited). Found by both, so a namesake is never taken.
+ */
+export async function findOrCreateHolder(context: PlatformContext, sql: Sql, tenantId: string, input: { name: string; phone: string | null; reference?: Record<string, unknown> }, actor: Actor): Promise<{ customer: Customer; isNew: boolean }> {
+  if (input.phone) {
+    const found = await sql.query<{ id: string }>('SELECT id FROM customers WHERE name = $1 AND phone = $2 LIMIT 2', [input.name, input.phone]);
+    if (found.length === 1) return { customer: await findCustomer(sql, (found[0] as { id: string }).id), isNew: false };
+  }
+  const customer = await insertCustomer(context, sql, tenantId, { kind: 'individual', name: input.name, ...(input.phone ? { phone: input.phone } : {}) });
+  await recordAudit(sql, tenantId, actor, context.clock.now(), { action: 'customer.create', objectType: 'customer', objectId: customer.id, customerId: customer.id, after: { customerNo: customer.customerNo, ...(input.reference ?? {}) } });
+  return { customer, isNew: true };
+}
+
+/**
+ * 销户 in the caller's transaction: 'closing' while the final bill is unpaid, 'closed' (with the day) once
+ * nothing is owed. Audited; `reference` says why (the application, the payment).
+ */
+export async function setAccountClosure(
+  sql: Sql,
+  tenantId: string,
+  input: { accountId: string; status: 'closing' | 'closed'; closedOn: string | null; reference?: Record<string, unknown> },
+  actor: Actor,
+  now: Date,
+): Promise<Account> {
+  const current = await findAccount(sql, input.accountId, true);
+  if (current.status === 'closed') {
+    throw new DomainError('conflict', 'account_closed', '账户已销户', 'The account is closed already', [{ field: 'accountId', zh: '已销户', en: 'is closed already' }]);
+  }
+  await sql.query('UPDATE accounts SET status = $2, closed_on = $3, version = version + 1, updated_at = $4 WHERE id = $1', [input.accountId, input.status, input.status === 'closed' ? input.closedOn : null, now]);
+  await recordAudit(sql, tenantId, actor, now, {
+    action: input.status === 'closed' ? 'account.close' : 'account.closing',
+    objectType: 'account',
+    objectId: input.accountId,
+    customerId: current.customerId,
+    before: { status: current.status },
+    after: { status: input.status, ...(input.status === 'closed' ? { closedOn: input.closedOn } : {}), ...(input.reference ?? {}) },
+  });
+  return findAccount(sql, input.accountId);
 }

@@ -1,4 +1,4 @@
-export { businessDate, insertAccount, newAccountNo, openAccount } from './accounts';
+export { businessDate, findOrCreateHolder, insertAccount, newAccountNo, openAccount, setAccountClosure, transferAccountHolder } from './accounts';
 export { createCustomer, insertCustomer } from './customers';
 export { isAccountBound } from './portal';
 export { insertPremise } from './premises';

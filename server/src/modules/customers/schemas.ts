@@ -5,7 +5,10 @@ import { meterSchema } from '../meters';
 export const CUSTOMER_KINDS = ['individual', 'organisation'] as const;
 export const ID_TYPES = ['resident_id', 'passport', 'business_licence', 'other'] as const;
 export const ACCOUNT_CATEGORIES = ['residential', 'non_residential', 'special'] as const;
-export const ACCOUNT_STATUSES = ['active', 'suspended', 'closed'] as const;
+// closing: the final bill of a removal (拆表销户) is issued and not yet settled; it closes when it is (payments).
+export const ACCOUNT_STATUSES = ['active', 'suspended', 'closing', 'closed'] as const;
+/** What a clerk may set by hand; 'closing' is only entered by a removal application. */
+export const SETTABLE_ACCOUNT_STATUSES = ['active', 'suspended', 'closed'] as const;
 export const BUILDING_TYPES = ['residential', 'commercial', 'industrial', 'public', 'unmanaged'] as const;
 
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
@@ -125,7 +128,7 @@ export type NewAccount = z.infer<typeof newAccountSchema>;
 export const accountPatchSchema = z.strictObject({
   version: z.number().int().positive(),
   category: z.enum(ACCOUNT_CATEGORIES).optional(),
-  status: z.enum(ACCOUNT_STATUSES).optional(),
+  status: z.enum(SETTABLE_ACCOUNT_STATUSES).optional(),
   householdSize: z.number().int().min(1).max(20).optional(),
   serviceHallId: z.uuid().nullable().optional(),
 });

@@ -19,6 +19,8 @@ export const LEDGER_ACCOUNTS = [
   'bank_clearing',
   'write_off_expense',
   'adjustment',
+  // Fees for services, e.g. a calibration test found within tolerance (校表检定费, migration 0038).
+  'service_fee_revenue',
 ] as const;
 export type LedgerAccount = (typeof LEDGER_ACCOUNTS)[number];
 

@@ -3,7 +3,7 @@ import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
 import { DomainError, notFound, staleVersion } from '../../platform/errors';
 import type { Meter, MeterPatch, NewMeter } from './schemas';
-import { verificationDueOn } from './verification';
+import { CALIBRATION_TOLERANCE, isWithinTolerance, verificationDueOn } from './verification';
 
 interface MeterRow {
   id: string;
@@ -118,4 +118,51 @@ export async function updateMeter(context: PlatformContext, tenantId: string, id
 
 export async function getMeter(context: PlatformContext, tenantId: string, id: string): Promise<Meter> {
   return context.db.withTenant(tenantId, (sql) => findMeter(sql, id));
+}
+
+/**
+ * Takes an installed meter off its premise in the caller's transaction (拆表: a removal, or the replacement
+ * of a meter a calibration test failed): status 'removed' on the day given, which may not be before its
+ * installation. The meter keeps its premise and readings as history. Audited with `reference` (why).
+ */
+export async function removeMeter(context: PlatformContext, sql: Sql, tenantId: string, input: { meterId: string; removedOn: string; reference?: Record<string, unknown> }, actor: Actor): Promise<Meter> {
+  const current = await findMeter(sql, input.meterId, true);
+  if (current.status !== 'installed') {
+    throw new DomainError('conflict', 'meter_not_installed', `水表 ${current.serialNo} 不在装`, `Meter ${current.serialNo} is not installed`, [{ field: 'meterId', zh: '水表不在装', en: 'is not installed' }]);
+  }
+  if (current.installedOn && input.removedOn < current.installedOn) {
+    throw new DomainError('validation', 'validation_failed', `拆表日期不能早于安装日期 ${current.installedOn}`, `The removal date may not be before the installation on ${current.installedOn}`, [{ field: 'removedOn', zh: `不能早于 ${current.installedOn}`, en: `may not be before ${current.installedOn}` }]);
+  }
+  const rows = await sql.query<MeterRow>(`UPDATE meters SET status = 'removed', removed_on = $2, version = version + 1, updated_at = $3 WHERE id = $1 RETURNING ${COLUMNS}`, [input.meterId, input.removedOn, context.clock.now()]);
+  const removed = toMeter(rows[0] as MeterRow);
+  await recordAudit(sql, tenantId, actor, context.clock.now(), { action: 'meter.remove', objectType: 'meter', objectId: removed.id, before: { status: current.status }, after: { status: 'removed', removedOn: input.removedOn, serialNo: removed.serialNo, ...(input.reference ?? {}) } });
+  return removed;
+}
+
+/** The meter installed at a premise, or null; refuses a premise with several (the caller must name one). */
+export async function installedMeterAt(sql: Sql, premiseId: string): Promise<Meter | null> {
+  const meters = (await findMetersAtPremises(sql, [premiseId])).filter((meter) => meter.status === 'installed');
+  if (meters.length > 1) {
+    throw new DomainError('conflict', 'several_meters', '该用水地址装有多块水表', 'Several meters are installed at the premise', [{ field: 'meterId', zh: '有多块在装水表', en: 'several meters are installed' }]);
+  }
+  return meters[0] ?? null;
+}
+
+/** Records a calibration test of a meter (校表) in the audit log of the meter, with its verdict. */
+export async function recordCalibrationTest(
+  context: PlatformContext,
+  sql: Sql,
+  tenantId: string,
+  input: { meterId: string; reportNo: string; errorUpperZone: number; errorLowerZone: number; reference?: Record<string, unknown> },
+  actor: Actor,
+): Promise<{ meter: Meter; isWithinTolerance: boolean }> {
+  const meter = await findMeter(sql, input.meterId);
+  const within = isWithinTolerance(input.errorUpperZone, input.errorLowerZone);
+  await recordAudit(sql, tenantId, actor, context.clock.now(), {
+    action: 'meter.calibration_test',
+    objectType: 'meter',
+    objectId: meter.id,
+    after: { serialNo: meter.serialNo, reportNo: input.reportNo, errorUpperZone: input.errorUpperZone, errorLowerZone: input.errorLowerZone, tolerance: CALIBRATION_TOLERANCE, isWithinTolerance: within, ...(input.reference ?? {}) },
+  });
+  return { meter, isWithinTolerance: within };
 }

@@ -21,7 +21,9 @@ import type { Sql } from '../../platform/db/database';
 import { nextCounterValue } from '../../platform/db/counters';
 import { timeOrderedUuid } from '../../platform/db/ids';
 import { DomainError } from '../../platform/errors';
+import { systemActor } from '../../platform/audit/audit';
 import { standingsOf } from '../bills';
+import { setAccountClosure } from '../customers';
 import { afterArrearsChange, assessBeforePayment, lateFeesOwedFen } from '../collection';
 import { postJournals, type LedgerAccount } from '../ledger';
 
@@ -178,6 +180,7 @@ export async function recordPayment(sql: Sql, tenantId: string, input: IncomingP
   await insertSettlements(sql, tenantId, settlements, 'payment', id, input.receivedAt, journalId);
   if (restFen > 0) await sql.query('UPDATE prepaid_balances SET balance_fen = balance_fen + $2, updated_at = $3 WHERE account_id = $1', [input.accountId, restFen, input.receivedAt]);
   await afterArrearsChange(sql, tenantId, input.accountId, input.businessDate, input.receivedAt);
+  await closeWhenSettled(sql, tenantId, input.accountId, input.businessDate, input.receivedAt, { receiptNo });
   return { id, receiptNo, allocatedFen: allocated, prepaidFen: restFen, lateFeeFen, settlements };
 }
 
@@ -229,7 +232,21 @@ export async function deductPrepaid(sql: Sql, tenantId: string, accountId: strin
   await insertSettlements(sql, tenantId, settlements, 'prepaid', null, at, journalId);
   const rows = await sql.query<{ balance_fen: number }>('UPDATE prepaid_balances SET balance_fen = balance_fen - $2, updated_at = $3 WHERE account_id = $1 RETURNING balance_fen', [accountId, amountFen, at]);
   await afterArrearsChange(sql, tenantId, accountId, businessDate, at);
+  await closeWhenSettled(sql, tenantId, accountId, businessDate, at, { settledFromPrepaidFen: amountFen });
   return { balanceFen: rows[0]?.balance_fen ?? 0, settlements };
+}
+
+/**
+ * 销户: an account whose meter was removed waits in 'closing' until its final bill is settled (applications,
+ * removal). The payment or prepaid deduction that leaves nothing owed on its bills and late fees closes it,
+ * in the same transaction, on the payment's business day. Any money left over stays in its prepaid balance,
+ * to be refunded (refunds.ts) — closing never takes it.
+ */
+async function closeWhenSettled(sql: Sql, tenantId: string, accountId: string, businessDate: string, at: Date, reference: Record<string, unknown>): Promise<void> {
+  const [account] = await sql.query<{ status: string }>('SELECT status FROM accounts WHERE id = $1', [accountId]);
+  if (account?.status !== 'closing') return;
+  if ((await receivableFen(sql, accountId)) > 0 || (await lateFeesOwedFen(sql, accountId)) > 0) return;
+  await setAccountClosure(sql, tenantId, { accountId, status: 'closed', closedOn: businessDate, reference: { ...reference, finalBillSettled: true } }, systemActor('销户 account closure'), at);
 }
 
 /**

@@ -5,7 +5,8 @@ export { ingestReadings, insertReadings, type IngestOutcome, type ReadingInput }
 export { parseReadingMessage, readingTopic, startReadingSubscriber, READING_TOPIC_FILTER, type ReadingSubscriber } from './mqtt';
 export { storePhoto } from './photos';
 export { registerReadingRoutes } from './routes';
-export { appendRouteAccounts } from './routebook';
+export { appendRouteAccounts, dropAccountFromRoute } from './routebook';
 export type { Reading, ReadingSource, ReadingStatus } from './schemas';
 export { cubicMetresToLitres, litresToCubicMetres } from './units';
 export { estimateReading, READING_RULES, registerModulusLitres, validateReading, type MeterState } from './validation';
+export { accountReadingsOn } from './readings';

@@ -323,3 +323,12 @@ export async function reviewReading(context: PlatformContext, tenantId: string, 
     return updated;
   });
 }
+
+/** The readings of an account on a day (newest first), with their status: whether a stage's reading still awaits review. */
+export async function accountReadingsOn(sql: Sql, accountId: string, readOn: string): Promise<{ id: string; meterId: string; registerLitres: number | null; status: string }[]> {
+  const rows = await sql.query<{ id: string; meter_id: string; register_litres: number | null; status: string }>(
+    'SELECT id, meter_id, register_litres, status FROM readings WHERE account_id = $1 AND read_on = $2 ORDER BY created_at DESC',
+    [accountId, readOn],
+  );
+  return rows.map((row) => ({ id: row.id, meterId: row.meter_id, registerLitres: row.register_litres, status: row.status }));
+}

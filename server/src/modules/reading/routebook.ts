@@ -246,6 +246,19 @@ export async function removeRouteAccount(context: PlatformContext, tenantId: str
   });
 }
 
+/**
+ * Takes an account off whatever route it is on, in the caller's transaction (its meter was removed: nothing
+ * is left to read). Nothing happens when it is on none. Audited like a clerk's removal.
+ */
+export async function dropAccountFromRoute(context: PlatformContext, sql: Sql, tenantId: string, accountId: string, actor: Actor): Promise<string | null> {
+  const [on] = await sql.query<{ route_id: string }>('SELECT route_id FROM route_accounts WHERE account_id = $1', [accountId]);
+  if (!on) return null;
+  await requireRoute(context, sql, on.route_id, true);
+  await writeWalkOrder(sql, tenantId, on.route_id, (await currentOrder(sql, on.route_id)).filter((value) => value !== accountId));
+  await recordAudit(sql, tenantId, actor, context.clock.now(), { action: 'route.accounts.remove', objectType: 'route', objectId: on.route_id, before: { accountId } });
+  return on.route_id;
+}
+
 /** Sets the whole walk order: the same accounts as the route has, in the new order. */
 export async function setWalkOrder(context: PlatformContext, tenantId: string, id: string, accountIds: string[], actor: Actor): Promise<RouteDetail> {
   return context.db.withTenant(tenantId, async (sql) => {

@@ -37,6 +37,18 @@ export const collectionSettingsSchema = z
   })
   .meta({ id: 'CollectionSettings' });
 
+/**
+ * Meter calibration tests (校表) a customer asks for (applications, calibration): the test fee charged when the
+ * meter is found within tolerance (JJG 162-2019; out of tolerance the utility pays and re-bills), and how many
+ * months of bills an out-of-tolerance result re-bills.
+ */
+export const calibrationSettingsSchema = z
+  .strictObject({
+    testFeeFen: z.int().min(0).max(1_000_000).meta({ description: 'Fee for a test that finds the meter within tolerance, in fen (default 3000 = 30 yuan; 0 charges nothing)' }),
+    rebillMonths: z.int().min(1).max(24).meta({ description: 'An out-of-tolerance meter re-bills the regular bills of this many months up to the test (default 6)' }),
+  })
+  .meta({ id: 'CalibrationSettings' });
+
 /** The service desk (服务台): call-back and follow-up visit (回访) rules. */
 export const serviceDeskSettingsSchema = z
   .strictObject({
@@ -56,12 +68,14 @@ export const tenantSettingsSchema = z
     collection: collectionSettingsSchema,
     serviceDesk: serviceDeskSettingsSchema,
     calendar: calendarSettingsSchema,
+    calibration: calibrationSettingsSchema,
   })
   .meta({ id: 'TenantSettings' });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 export type ReadingSettings = z.infer<typeof readingSettingsSchema>;
 export type CollectionSettings = z.infer<typeof collectionSettingsSchema>;
 export type ServiceDeskSettings = z.infer<typeof serviceDeskSettingsSchema>;
+export type CalibrationSettings = z.infer<typeof calibrationSettingsSchema>;
 
 export const tenantSettingsPatchSchema = z
   .strictObject({
@@ -70,11 +84,12 @@ export const tenantSettingsPatchSchema = z
     collection: collectionSettingsSchema.partial().optional(),
     serviceDesk: serviceDeskSettingsSchema.partial().optional(),
     calendar: calendarSettingsSchema.partial().optional(),
+    calibration: calibrationSettingsSchema.partial().optional(),
   })
   .meta({ id: 'TenantSettingsPatch' });
 export type TenantSettingsPatch = z.infer<typeof tenantSettingsPatchSchema>;
 
-export const DEFAULT_SETTINGS: Pick<TenantSettings, 'reading' | 'collection' | 'serviceDesk' | 'calendar'> = {
+export const DEFAULT_SETTINGS: Pick<TenantSettings, 'reading' | 'collection' | 'serviceDesk' | 'calendar' | 'calibration'> = {
   reading: { rotationTermMonths: 12, rotationNoticeDays: 30 },
   collection: {
     lateFeeDailyRate: 5,
@@ -89,9 +104,10 @@ export const DEFAULT_SETTINGS: Pick<TenantSettings, 'reading' | 'collection' | '
   serviceDesk: { callbackMinutes: 30, followUpInquiryPercent: 20, followUpDueHours: 48, ratingLinkHours: 72 },
   // Working hours, and China's national holidays and adjusted working days as published (calendar-settings.ts).
   calendar: DEFAULT_CALENDAR,
+  calibration: { testFeeFen: 3000, rebillMonths: 6 },
 };
 
-type Sections = Pick<TenantSettings, 'reading' | 'collection' | 'serviceDesk' | 'calendar'>;
+type Sections = Pick<TenantSettings, 'reading' | 'collection' | 'serviceDesk' | 'calendar' | 'calibration'>;
 const SECTIONS = Object.keys(DEFAULT_SETTINGS) as (keyof Sections)[];
 
 interface SettingsRow {

@@ -8,9 +8,16 @@ import { MutationErrorAlert } from '../components/MutationErrorAlert';
 import { PageLoading } from '../components/PageLoading';
 import { QueryError } from '../components/QueryError';
 import { applyFieldErrors } from '../utils/errors';
+import { fenToYuanInput } from '../payments/money';
+import { parseYuan } from '../../shared/money';
 import { CalendarSettingsCard } from './CalendarSettingsCard';
 
-type Values = Pick<TenantSettings, 'reading' | 'collection' | 'serviceDesk' | 'calendar'>;
+type Values = Pick<TenantSettings, 'reading' | 'collection' | 'serviceDesk' | 'calendar'> & {
+  /** The test fee is typed in yuan (a string, so that no float comes near the fen). */
+  calibration: { testFeeYuan: string; rebillMonths: number };
+};
+
+const toPatch = ({ calibration, ...values }: Values) => ({ ...values, calibration: { testFeeFen: parseYuan(calibration.testFeeYuan) ?? 0, rebillMonths: calibration.rebillMonths } });
 
 /** 参数设置: the utility's own rules, for the administrator. */
 export function SettingsPage() {
@@ -21,7 +28,7 @@ export function SettingsPage() {
   const [unmatched, setUnmatched] = useState<string[]>([]);
   const query = useQuery({ queryKey: ['settings'], queryFn: () => api.get<TenantSettings>('/api/settings') });
   const save = useMutation({
-    mutationFn: (values: Values) => api.patch<TenantSettings>('/api/settings', { version: query.data?.version, ...values }),
+    mutationFn: (values: Values) => api.patch<TenantSettings>('/api/settings', { version: query.data?.version, ...toPatch(values) }),
     onSuccess: (saved) => {
       queryClient.setQueryData(['settings'], saved);
       void message.success(t('settings.saved'));
@@ -29,7 +36,14 @@ export function SettingsPage() {
     onError: (error) => setUnmatched(applyFieldErrors(form, error, i18n.language)),
   });
   useEffect(() => {
-    if (query.data) form.setFieldsValue({ reading: query.data.reading, collection: query.data.collection, serviceDesk: query.data.serviceDesk, calendar: query.data.calendar });
+    if (query.data)
+      form.setFieldsValue({
+        reading: query.data.reading,
+        collection: query.data.collection,
+        serviceDesk: query.data.serviceDesk,
+        calendar: query.data.calendar,
+        calibration: { testFeeYuan: fenToYuanInput(query.data.calibration.testFeeFen), rebillMonths: query.data.calibration.rebillMonths },
+      });
   }, [form, query.data]);
 
   if (query.isPending) return <PageLoading />;
@@ -96,6 +110,19 @@ export function SettingsPage() {
           </Form.Item>
           <Form.Item name={['serviceDesk', 'ratingLinkHours']} label={t('settings.serviceDesk.ratingLinkHours')} extra={t('settings.serviceDesk.ratingLinkHoursHelp')} rules={[{ required: true }]}>
             <InputNumber min={1} max={720} precision={0} style={{ width: 160 }} />
+          </Form.Item>
+        </Card>
+        <Card title={t('settings.calibration.title')} style={{ marginTop: 16 }}>
+          <Form.Item
+            name={['calibration', 'testFeeYuan']}
+            label={t('settings.calibration.testFee')}
+            extra={t('settings.calibration.testFeeHelp')}
+            rules={[{ required: true }, { validator: (_, value: string) => (parseYuan(String(value ?? '')) === null ? Promise.reject(new Error(t('settings.calibration.testFeeInvalid'))) : Promise.resolve()) }]}
+          >
+            <InputNumber<string> stringMode min="0" max="10000" step="1" precision={2} addonAfter="元" style={{ width: 180 }} data-testid="settings-calibration-fee" />
+          </Form.Item>
+          <Form.Item name={['calibration', 'rebillMonths']} label={t('settings.calibration.rebillMonths')} extra={t('settings.calibration.rebillMonthsHelp')} rules={[{ required: true }]}>
+            <InputNumber min={1} max={24} precision={0} style={{ width: 160 }} />
           </Form.Item>
         </Card>
         <CalendarSettingsCard />
