@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJournals } from '../src/modules/ledger';
+import { updateProcessSettings } from '../src/modules/applications';
 import { createServiceHall } from '../src/modules/tenancy';
 import { APP_ROLE, type Sql } from '../src/platform/db/database';
 import { ROLES, type Role } from '../src/platform/permissions';
@@ -79,6 +80,8 @@ beforeAll(async () => {
   await seedFinance(b, bHome);
   await seedWithholdingAndGovApp(a, aHome);
   await seedWithholdingAndGovApp(b, bHome);
+  // Each utility's own application process settings: a changed first-reading period is a version row.
+  for (const utility of [a, b]) await updateProcessSettings(environment.context, utility.tenant.id, { version: 0, firstReadingDays: 30 }, systemActor('test'));
   // Open311 keys, services and submissions; the 12345 platform's link, nonces, orders, replies and calls.
   for (const [utility, household] of [[a, aHome], [b, bHome]] as const) {
     await environment.db.withTenant(utility.tenant.id, (sql) => seedIntegrationTables(environment.context.cipher, sql, utility.tenant.id, household, environment.clock.now()));
@@ -134,6 +137,11 @@ async function seedBilling(utility: Utility, household: CustomerWithAccount): Pr
       accountId: household.account.id, entryType: 'bill', billId: bill?.id ?? null, businessDate: '2026-02-01', postedAt: new Date('2026-02-01T00:00:00Z'), description: 'seed',
       legs: [{ ledgerAccount: 'receivable', debitFen: 500, creditFen: 0 }, { ledgerAccount: 'water_revenue', debitFen: 0, creditFen: 500 }],
     }]);
+    // A water-use category change dated after everything billed (用水性质变更, migration 0038).
+    await sql.query(
+      "INSERT INTO account_category_changes (tenant_id, account_id, effective_from, category_before, category_after, changed_by, created_at) VALUES ($1, $2, '2027-01-01', 'residential', 'non_residential', 'seed', now())",
+      [tenantId, household.account.id],
+    );
   });
 }
 

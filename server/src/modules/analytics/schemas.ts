@@ -4,12 +4,13 @@ import { isoDateSchema } from '../../platform/validation';
 export const zeroConsumptionQuerySchema = z.object({
   periods: z.coerce.number().int().min(1).max(24).default(3).describe('How many of the latest billed periods the account used nothing in'),
   district: z.string().trim().min(1).max(30).optional(),
+  onlyFlagged: z.stringbool().optional().describe('Only the new connections flagged for no reading within the first-reading period'),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type ZeroConsumptionQuery = z.infer<typeof zeroConsumptionQuerySchema>;
 
-export const zeroConsumptionExportQuerySchema = zeroConsumptionQuerySchema.pick({ periods: true, district: true });
+export const zeroConsumptionExportQuerySchema = zeroConsumptionQuerySchema.pick({ periods: true, district: true, onlyFlagged: true });
 
 export const zeroUseMeterSchema = z.object({ serialNo: z.string(), installedOn: isoDateSchema.nullable() }).meta({ id: 'ZeroUseMeter' });
 
@@ -21,11 +22,26 @@ export const zeroUseAccountSchema = z
     customerName: z.string(),
     fullAddress: z.string(),
     district: z.string(),
-    accountStatus: z.enum(['active', 'suspended', 'closed']),
+    accountStatus: z.enum(['active', 'suspended', 'closing', 'closed']),
     category: z.enum(['residential', 'non_residential', 'special']),
     openedOn: isoDateSchema,
     meters: z.array(zeroUseMeterSchema).describe('Meters installed at the premise now, oldest installation first'),
     lastUsePeriod: z.string().nullable().describe('The latest period billed with any use; null if the account has never used water'),
+    isZeroUse: z.boolean().describe('No use in each of the periods looked at (false: listed only as a new connection waiting for its first reading)'),
+    newConnection: z
+      .object({
+        applicationId: z.uuid(),
+        applicationNo: z.string(),
+        status: z.enum(['in_progress', 'returned', 'completed', 'rejected']),
+        stage: z.object({ code: z.string(), name: z.string(), nameEn: z.string() }).nullable().describe('The stage it is at, while open'),
+        submittedOn: isoDateSchema,
+        finishedOn: isoDateSchema.nullable().describe('The day it was completed (or rejected), in the utility’s time zone'),
+      })
+      .nullable()
+      .describe('The new-connection application (报装) that opened the account, if one did'),
+    firstReadOn: isoDateSchema.nullable().describe('A new connection: the date of its first reading taken (not estimated)'),
+    firstReadingDueOn: isoDateSchema.nullable().describe('A new connection: the last day its first reading was due (opened on + the first-reading period)'),
+    isFirstReadingOverdue: z.boolean().describe('A new connection with no reading within the first-reading period of its opening'),
   })
   .meta({ id: 'ZeroUseAccount' });
 export type ZeroUseAccount = z.infer<typeof zeroUseAccountSchema>;
@@ -33,6 +49,8 @@ export type ZeroUseAccount = z.infer<typeof zeroUseAccountSchema>;
 export const zeroConsumptionReportSchema = z
   .object({
     periods: z.array(z.string()).describe('The billed periods looked at, newest first'),
+    firstReadingDays: z.number().int().describe('The utility’s first-reading period for new connections, days (process settings)'),
+    today: isoDateSchema.describe('The business date the first-reading deadlines were judged on'),
     rows: z.array(zeroUseAccountSchema),
     total: z.number().int(),
     page: z.number().int(),

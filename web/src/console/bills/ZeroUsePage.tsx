@@ -1,5 +1,5 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Flex, Form, Select, Space, Table, Typography } from 'antd';
+import { Button, Card, Checkbox, Empty, Flex, Form, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import type { ZeroUseAccount } from '../../api/types';
 import { AccountStatusTag } from '../components/StatusTags';
 import { QueryError } from '../components/QueryError';
 import { useDistricts } from '../hooks/customers';
+import { useSession } from '../session/session';
 import { formatDate } from '../utils/format';
 import { useZeroUseReport, zeroUseCsvUrl } from './hooks';
 
@@ -16,12 +17,15 @@ const PAGE_SIZE = 50;
 
 /** 零水量用户: accounts with no use in each of the latest N billed periods, to chase; filter, page, export. */
 export function ZeroUsePage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [periods, setPeriods] = useState(3);
   const [district, setDistrict] = useState<string | undefined>(undefined);
   const [page, setPage] = useState(1);
+  const [onlyFlagged, setOnlyFlagged] = useState(false);
+  const { can } = useSession();
   const districts = useDistricts();
-  const report = useZeroUseReport({ periods, district, page, pageSize: PAGE_SIZE });
+  const report = useZeroUseReport({ periods, district, onlyFlagged, page, pageSize: PAGE_SIZE });
+  const english = i18n.language.startsWith('en');
 
   const columns: TableColumnsType<ZeroUseAccount> = [
     {
@@ -71,9 +75,60 @@ export function ZeroUsePage() {
       key: 'lastUse',
       title: t('zeroUse.columns.lastUse'),
       width: 130,
-      render: (_, row) => (row.lastUsePeriod ? row.lastUsePeriod : <Typography.Text type="danger">{t('zeroUse.neverUsed')}</Typography.Text>),
+      render: (_, row) => (
+        <Space orientation="vertical" size={0}>
+          {row.lastUsePeriod ? row.lastUsePeriod : <Typography.Text type="danger">{t('zeroUse.neverUsed')}</Typography.Text>}
+          {row.isZeroUse ? null : <Typography.Text type="secondary">{t('zeroUse.notZeroUse')}</Typography.Text>}
+        </Space>
+      ),
+    },
+    {
+      key: 'connection',
+      title: t('zeroUse.columns.connection'),
+      width: 190,
+      render: (_, row) => {
+        const connection = row.newConnection;
+        if (!connection) return <Typography.Text type="secondary">{t('zeroUse.noConnection')}</Typography.Text>;
+        const stage = connection.stage ? (english ? connection.stage.nameEn : connection.stage.name) : '';
+        const state = t(`zeroUse.connection.${connection.status}`, { stage, date: formatDate(connection.finishedOn) });
+        return (
+          <Space orientation="vertical" size={0}>
+            {can('application.read') ? (
+              <Link to={`/applications/${connection.applicationId}`} className="sw-code">
+                {connection.applicationNo}
+              </Link>
+            ) : (
+              <Typography.Text className="sw-code">{connection.applicationNo}</Typography.Text>
+            )}
+            <Typography.Text type={connection.status === 'completed' ? 'secondary' : undefined}>{state}</Typography.Text>
+          </Space>
+        );
+      },
+    },
+    {
+      key: 'firstReading',
+      title: t('zeroUse.columns.firstReading'),
+      width: 150,
+      render: (_, row) =>
+        row.firstReadingDueOn === null ? (
+          <Typography.Text type="secondary">{t('zeroUse.noConnection')}</Typography.Text>
+        ) : (
+          <Space orientation="vertical" size={2}>
+            {row.isFirstReadingOverdue ? (
+              <Tag color={row.firstReadOn ? 'orange' : 'red'} data-testid="first-reading-flag">
+                {row.firstReadOn ? t('zeroUse.overdueRead') : t('zeroUse.overdueUnread')}
+              </Tag>
+            ) : null}
+            {row.firstReadOn ? <span>{t('zeroUse.firstReadOn', { date: formatDate(row.firstReadOn) })}</span> : null}
+            <Typography.Text type="secondary">{t('zeroUse.dueOn', { date: formatDate(row.firstReadingDueOn) })}</Typography.Text>
+          </Space>
+        ),
     },
   ];
+
+  // The new connection's application and first reading come right after the account's state, visible without scrolling.
+  const ORDER = ['accountNo', 'customer', 'address', 'status', 'connection', 'firstReading', 'openedOn', 'meter', 'installedOn', 'lastUse'];
+  columns.sort((a, b) => ORDER.indexOf(String(a.key)) - ORDER.indexOf(String(b.key)));
 
   const looked = report.data?.periods ?? [];
   return (
@@ -113,13 +168,29 @@ export function ZeroUsePage() {
                 options={(districts.data ?? []).map((item) => ({ value: item.name, label: item.name }))}
               />
             </Form.Item>
+            <Form.Item>
+              <Tooltip title={report.data ? t('zeroUse.flagRule', { days: report.data.firstReadingDays }) : undefined}>
+                <Checkbox
+                  checked={onlyFlagged}
+                  onChange={(event) => {
+                    setOnlyFlagged(event.target.checked);
+                    setPage(1);
+                  }}
+                  data-testid="zero-use-only-flagged"
+                >
+                  {t('zeroUse.onlyFlagged')}
+                </Checkbox>
+              </Tooltip>
+            </Form.Item>
           </Form>
-          <Button icon={<DownloadOutlined />} href={zeroUseCsvUrl({ periods, district })} disabled={!report.data?.total} data-testid="zero-use-export">
+          <Button icon={<DownloadOutlined />} href={zeroUseCsvUrl({ periods, district, onlyFlagged })} disabled={!report.data?.total} data-testid="zero-use-export">
             {t('zeroUse.export')}
           </Button>
         </Flex>
         <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
-          {report.data ? (looked.length ? `${t('zeroUse.lookedAt', { periods: [...looked].reverse().join('、') })} · ${t('zeroUse.total', { count: report.data.total })}` : t('zeroUse.noPeriods')) : '\u00a0'}
+          {report.data
+            ? `${looked.length ? t('zeroUse.lookedAt', { periods: [...looked].reverse().join('、') }) : t('zeroUse.noPeriods')} · ${t('zeroUse.total', { count: report.data.total })} · ${t('zeroUse.flagRule', { days: report.data.firstReadingDays })}`
+            : '\u00a0'}
         </Typography.Text>
       </Card>
       <Card size="small" styles={{ body: { padding: 0 } }}>
@@ -131,6 +202,7 @@ export function ZeroUsePage() {
             size="middle"
             loading={report.isFetching}
             columns={columns}
+            scroll={{ x: 1360 }}
             dataSource={report.data?.rows ?? []}
             pagination={{ current: page, pageSize: PAGE_SIZE, total: report.data?.total ?? 0, showSizeChanger: false, hideOnSinglePage: true, onChange: setPage }}
             locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('zeroUse.empty')} /> }}

@@ -69,6 +69,8 @@ export const billPdfUrl = (billId: string) => `/api/bills/${encodeURIComponent(b
 export interface ZeroUseFilter {
   periods: number;
   district?: string | undefined;
+  /** Only the new connections with no reading within the first-reading period. */
+  onlyFlagged?: boolean | undefined;
   page: number;
   pageSize: number;
 }
@@ -76,13 +78,14 @@ export interface ZeroUseFilter {
 export function useZeroUseReport(filter: ZeroUseFilter) {
   return useQuery({
     queryKey: ['reports', 'zero-consumption', filter],
-    queryFn: () => api.get<ZeroConsumptionReport>('/api/reports/zero-consumption', { ...filter }),
+    queryFn: () => api.get<ZeroConsumptionReport>('/api/reports/zero-consumption', { ...filter, onlyFlagged: filter.onlyFlagged ? 'true' : undefined }),
     placeholderData: keepPreviousData,
   });
 }
 
-export function zeroUseCsvUrl(filter: Pick<ZeroUseFilter, 'periods' | 'district'>): string {
+export function zeroUseCsvUrl(filter: Pick<ZeroUseFilter, 'periods' | 'district' | 'onlyFlagged'>): string {
   const params = new URLSearchParams({ periods: String(filter.periods) });
   if (filter.district) params.set('district', filter.district);
+  if (filter.onlyFlagged) params.set('onlyFlagged', 'true');
   return `/api/reports/zero-consumption.csv?${params.toString()}`;
 }
