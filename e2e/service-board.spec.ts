@@ -6,6 +6,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { openCrewJob } from './support.js';
 
 const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const PASSWORD = 'Shuiwu@2026';
@@ -80,13 +81,74 @@ test('the dispatcher dispatches open work from the board, and the crew member re
   await expect(crew.getByTestId('crew-page')).toBeVisible();
   const job = crew.getByTestId('crew-request').filter({ hasText: requestNo });
   await expect(job).toHaveCount(1);
-  if (!(await job.getByTestId('crew-reveal-phone').isVisible())) await job.getByText(requestNo).click();
+  await openCrewJob(job);
   await expect(job).toContainText('查看完整号码会记入审计日志');
   await job.getByTestId('crew-reveal-phone').click();
   const call = job.getByTestId('crew-call');
   await expect(call).toContainText(/拨打 1\d{10}/);
   await expect(call).toHaveAttribute('href', /^tel:1\d{10}$/);
   await screenshot(crew, 'crew-phone', 375);
+  expect(pageErrors).toEqual([]);
+});
+
+test('the dispatcher reassigns a dispatched repair from the board and from its page, with a reason; the clocks run on', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const dispatcher = await staffPage(browser, 'dispatcher');
+  await dispatcher.getByRole('menuitem', { name: '调度看板' }).click();
+  await expect(dispatcher.getByTestId('service-board')).toBeVisible();
+  // A repair dispatched to 钱鹏 first.
+  const card = dispatcher.getByTestId('board-card').filter({ has: dispatcher.getByTestId('board-assign') }).first();
+  const requestNo = (await card.getAttribute('data-request-no')) ?? '';
+  await card.getByTestId('board-assign').click();
+  await dispatcher.getByRole('dialog').getByTestId('board-crew').click();
+  await dispatcher.locator('.ant-select-dropdown').getByText('钱鹏（维修）').click();
+  await dispatcher.getByRole('dialog').getByRole('button', { name: /派\s*单$/ }).click();
+  await expect(dispatcher.getByRole('dialog')).toHaveCount(0);
+  const job = dispatcher.locator(`[data-request-no="${requestNo}"]`);
+  await expect(job).toContainText('钱鹏（维修）');
+  const countdownBefore = await job.getByTestId('service-countdown').getAttribute('title');
+
+  // Reassign from the card: the reason is required; the one holding it now is not a choice.
+  await job.getByTestId('board-reassign').click();
+  const dialog = dispatcher.getByRole('dialog');
+  await expect(dialog).toContainText('现处理人：钱鹏（维修）');
+  await expect(dialog).toContainText('改派不会重新计时');
+  await dialog.getByTestId('reassign-crew').click();
+  await dispatcher.locator('.ant-select-dropdown').getByText('冯刚（维修）').click();
+  await dialog.getByRole('button', { name: /改\s*派$/ }).click();
+  await expect(dialog).toContainText('请填写改派原因');
+  await dialog.getByTestId('reassign-reason').fill('钱鹏车辆故障，附近的冯刚接手');
+  await screenshot(dispatcher, 'reassign');
+  await dialog.getByRole('button', { name: /改\s*派$/ }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(job).toContainText('冯刚（维修）');
+  await expect(job.getByTestId('service-state')).toHaveText('已派单');
+  // The time limit it counts down to is the same one.
+  expect(await job.getByTestId('service-countdown').getAttribute('title')).toBe(countdownBefore);
+
+  // The history names both, with the reason; from the page it goes back to 钱鹏.
+  await job.getByRole('button', { name: /详\s*情/ }).click();
+  await expect(dispatcher.getByTestId('service-detail-no')).toHaveText(requestNo);
+  const events = dispatcher.getByTestId('service-events');
+  await expect(events).toContainText('改派');
+  await expect(events).toContainText('由 钱鹏（维修） 改派给 冯刚（维修）。原因：钱鹏车辆故障，附近的冯刚接手');
+  await dispatcher.getByTestId('step-reassign').click();
+  const again = dispatcher.getByRole('dialog');
+  await again.getByTestId('reassign-crew').click();
+  await dispatcher.locator('.ant-select-dropdown').getByText('钱鹏（维修）').click();
+  await again.getByTestId('reassign-reason').fill('冯刚被调去爆管现场');
+  await again.getByRole('button', { name: /改\s*派$/ }).click();
+  await expect(again).toHaveCount(0);
+  await expect(dispatcher.getByTestId('service-assignee')).toHaveText('钱鹏（维修）');
+  await expect(events).toContainText('由 冯刚（维修） 改派给 钱鹏（维修）');
+  await screenshot(dispatcher, 'reassign-history');
+
+  // The crew's lists follow: 冯刚 no longer has it, 钱鹏 has it.
+  const gang = await staffPage(browser, 'repair3', PHONE);
+  await expect(gang.getByTestId('crew-page')).toBeVisible();
+  await expect(gang.getByTestId('crew-request').filter({ hasText: requestNo })).toHaveCount(0);
+  const peng = await staffPage(browser, 'repair2', PHONE);
+  await expect(peng.getByTestId('crew-request').filter({ hasText: requestNo })).toHaveCount(1);
   expect(pageErrors).toEqual([]);
 });
 

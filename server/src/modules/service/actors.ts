@@ -27,10 +27,18 @@ const STAFF_ACTOR = /^.+ \(([^()\s]+)\)$/;
 /** A customer acts through the portal or the rating link of an SMS. */
 const isCustomerActor = (actor: string): boolean => actor.startsWith('portal:') || actor.startsWith('sms-link:');
 
+/** A staff member the caller already knows as they are today (their session), so they need no look-up. */
+export interface KnownStaff {
+  username: string;
+  displayName: string;
+  roles: readonly string[];
+}
+
 /** The events with their actors resolved: staff by username to today's display name and roles. */
-export async function withActors(sql: Sql, events: readonly RecordedEvent[]): Promise<ReadableEvent[]> {
-  const usernames = [...new Set(events.map((event) => STAFF_ACTOR.exec(event.actor)?.[1]).filter((name): name is string => name !== undefined))];
+export async function withActors(sql: Sql, events: readonly RecordedEvent[], known?: KnownStaff): Promise<ReadableEvent[]> {
   const staff = new Map<string, { name: string; roles: string[] }>();
+  if (known) staff.set(known.username, { name: known.displayName, roles: [...known.roles].sort() });
+  const usernames = [...new Set(events.map((event) => STAFF_ACTOR.exec(event.actor)?.[1]).filter((name): name is string => name !== undefined && !staff.has(name)))];
   if (usernames.length > 0) {
     const rows = await sql.query<{ username: string; display_name: string; roles: string[] | null }>(
       `SELECT s.username, s.display_name, array_agg(r.role ORDER BY r.role) FILTER (WHERE r.role IS NOT NULL) AS roles

@@ -13,7 +13,7 @@ import type { Permission } from '../../platform/permissions';
 import { neutralActor, type ReadableEvent } from './actors';
 import { callsOfRequest, linkCallToRequest } from './calls';
 import { refuseLikelyDuplicate } from './duplicates';
-import { notifyDutyLeaders } from './duty';
+import { DUTY_ALERT_LEVEL, notifyDutyLeaders } from './duty';
 import { followUpOnClose, followUpOnReopen, followUpsOfRequest } from './followups';
 import { recordKnowledgeUse } from './knowledge';
 import { trackOf, type RequestKind, type Step } from './states';
@@ -45,8 +45,11 @@ export interface CreatedRequest {
   customerId: string | null;
 }
 
-/** Everything the desk does when a request is recorded, in the transaction that records it. */
-export async function afterRequestCreated(context: PlatformContext, sql: Sql, tenantId: string, request: CreatedRequest, input: DeskInput, origin: DeskOrigin, actor: Actor, now: Date): Promise<void> {
+/**
+ * Everything the desk does when a request is recorded, in the transaction that records it. Whether it wrote
+ * anything to the request's own record (state, timeline, links), so that the caller reads it back.
+ */
+export async function afterRequestCreated(context: PlatformContext, sql: Sql, tenantId: string, request: CreatedRequest, input: DeskInput, origin: DeskOrigin, actor: Actor, now: Date): Promise<boolean> {
   if (origin.checkDuplicates && !input.confirmNotDuplicate) await refuseLikelyDuplicate(sql, request, origin.checkDuplicates, now);
   if (input.callId) await linkCallToRequest(sql, tenantId, input.callId, request.id, actor, now);
   const answers = await recordKnowledgeUse(sql, tenantId, request.id, input.knowledgeArticleIds ?? [], actor, now);
@@ -55,6 +58,8 @@ export async function afterRequestCreated(context: PlatformContext, sql: Sql, te
     await closeAtFirstContact(context, sql, tenantId, request, input.resolveAtFirstContact.answer, answers, actor, now);
   }
   await notifyDutyLeaders(sql, tenantId, request, actor, now);
+  // The duty leaders' notification is on the timeline whether or not anyone was on duty to be told.
+  return input.callId !== undefined || answers.length > 0 || input.resolveAtFirstContact !== undefined || request.alertLevel >= DUTY_ALERT_LEVEL;
 }
 
 /**
@@ -83,11 +88,12 @@ async function closeAtFirstContact(context: PlatformContext, sql: Sql, tenantId:
 
 /**
  * A request's timeline as its customer sees it: without the duty leader's notification and the
- * supervisor's handling, without the notes of further contacts (other callers' names and numbers), and with
+ * supervisor's handling, without the notes of further contacts (other callers' names and numbers) and of
+ * reassignments (crew members' names and the dispatcher's reason), and with
  * "staff" for the staff member who took a step (actors.ts).
  */
 export function eventsForCustomer<T extends ReadableEvent>(events: readonly T[]): T[] {
-  return events.filter((event) => event.step !== 'notify_duty' && event.step !== 'review').map((event) => neutralActor(event.step === 'contact' ? { ...event, note: null } : event));
+  return events.filter((event) => event.step !== 'notify_duty' && event.step !== 'review').map((event) => neutralActor(event.step === 'contact' || event.step === 'reassign' ? { ...event, note: null } : event));
 }
 
 /** After a step of the state machine (in its transaction): closure makes the follow-up, reopening ends one. */

@@ -5,7 +5,6 @@
  */
 import { recordAudit, systemActor, type Actor } from '../../platform/audit/audit';
 import type { PlatformContext } from '../../platform/context';
-import { nextCounterValue } from '../../platform/db/counters';
 import type { Sql } from '../../platform/db/database';
 import { DomainError, invalidField, notFound, staleVersion } from '../../platform/errors';
 import { forbidden } from '../../platform/http/guards';
@@ -15,10 +14,11 @@ import { businessDate, isAccountBound } from '../customers';
 import { loadTenantSettings } from '../tenancy';
 import { photosOf } from './attachments';
 import { addTime, calendarFromSettings, type TimeBasis, type WorkingCalendar } from './calendar';
-import { withActors } from './actors';
+import { withActors, type KnownStaff } from './actors';
+import { takeRequestNumber, takeRequestNumberInTransaction } from './numbers';
 import { afterRequestCreated, afterStepTaken, eventsForCustomer, type DeskInput, type DeskOrigin } from './desk';
 import { materialsOf } from './materials';
-import type { NewServiceRequest, PortalNewServiceRequest, ServiceCategory, ServiceRequest, ServiceRequestDetail, StepRequest } from './schemas';
+import type { NewServiceRequest, PortalNewServiceRequest, ReassignRequest, ServiceCategory, ServiceRequest, ServiceRequestDetail, StepRequest } from './schemas';
 import { checkStep, nextSteps, stateName, stateNameEn, stepPermissions, TIME_LIMITS, trackOf, type RequestKind, type RequestState, type TimeLimit } from './states';
 
 const REQUEST = { zh: '工单', en: 'Service request' };
@@ -87,10 +87,39 @@ export async function listCategories(context: PlatformContext, tenantId: string)
   return context.db.withTenant(tenantId, async (sql) => (await categoriesOf(sql, tenantId)).map(toCategory));
 }
 
-/** The utility's working calendar: its time zone, and the working hours, holidays and adjusted working days (调休) of its settings. */
-async function calendarIn(sql: Sql, tenantId: string): Promise<WorkingCalendar> {
-  const [tenant] = await sql.query<{ time_zone: string }>('SELECT time_zone FROM tenants WHERE id = $1', [tenantId]);
-  return calendarFromSettings(tenant?.time_zone ?? 'Asia/Shanghai', (await loadTenantSettings(sql)).calendar);
+/**
+ * The utility's working calendar (its time zone, and the working hours, holidays and adjusted working days
+ * of its settings), kept per process and utility with the settings version and time zone it was built from.
+ * Whoever reads it passes the version and zone it just read in its own transaction: a settings change (which
+ * raises the version) or another zone rebuilds it, in this process or any other.
+ */
+const calendars = new WeakMap<PlatformContext['db'], Map<string, { version: number; timeZone: string; calendar: WorkingCalendar }>>();
+
+function cachedCalendars(context: PlatformContext) {
+  let byTenant = calendars.get(context.db);
+  if (!byTenant) {
+    byTenant = new Map();
+    calendars.set(context.db, byTenant);
+  }
+  return byTenant;
+}
+
+async function calendarFor(context: PlatformContext, sql: Sql, tenantId: string, seen: { version: number; timeZone: string }): Promise<WorkingCalendar> {
+  const byTenant = cachedCalendars(context);
+  const cached = byTenant.get(tenantId);
+  if (cached && cached.version === seen.version && cached.timeZone === seen.timeZone) return cached.calendar;
+  const settings = await loadTenantSettings(sql);
+  const calendar = calendarFromSettings(seen.timeZone, settings.calendar);
+  byTenant.set(tenantId, { version: settings.version, timeZone: seen.timeZone, calendar });
+  return calendar;
+}
+
+/** The utility's time zone as last seen by this process (read once otherwise: the business day numbers a request). */
+async function timeZoneOf(context: PlatformContext, tenantId: string): Promise<string> {
+  const cached = cachedCalendars(context).get(tenantId);
+  if (cached) return cached.timeZone;
+  const [tenant] = await context.db.withoutTenant((sql) => sql.query<{ time_zone: string }>('SELECT time_zone FROM tenants WHERE id = $1', [tenantId]));
+  return tenant?.time_zone ?? 'Asia/Shanghai';
 }
 
 export interface RequestRow {
@@ -189,63 +218,135 @@ export interface Origin {
   portalUserId?: string | null;
   /** The service desk's checks and extras at creation (desk.ts). */
   desk?: DeskOrigin;
+  /** The staff member recording it as the timeline names them (their session knows): saves looking them up. */
+  actorStaff?: KnownStaff;
 }
 
 /** Creates a request with its deadlines; the account (or premise) fills in the customer and address. */
+interface CreationFacts {
+  time_zone: string;
+  settings_version: number | null;
+  category_id: string | null;
+  category_code: string;
+  category_name: string;
+  category_name_en: string;
+  kind: RequestKind;
+  time_basis: TimeBasis;
+  limits: Record<string, number>;
+  alert_level: number;
+  account_found: boolean;
+  customer_id: string | null;
+  account_premise_id: string | null;
+  account_address: string | null;
+  is_important: boolean | null;
+  is_special_care: boolean | null;
+  premise_found: boolean;
+  premise_address: string | null;
+}
+
+/**
+ * Everything a creation reads, in one statement: the utility's time zone and settings version (for the
+ * cached calendar), the category, and the account (with its premise and customer) or the premise named.
+ */
+const CREATION_FACTS = `SELECT t.time_zone, (SELECT ts.version FROM tenant_settings ts) AS settings_version,
+    c.id AS category_id, c.code AS category_code, c.name AS category_name, c.name_en AS category_name_en, c.kind, c.time_basis, c.limits, c.alert_level,
+    a.id IS NOT NULL AS account_found, a.customer_id, a.premise_id AS account_premise_id, ap.full_address AS account_address, cu.is_important, cu.is_special_care,
+    p.id IS NOT NULL AS premise_found, p.full_address AS premise_address
+  FROM tenants t
+  LEFT JOIN service_categories c ON c.id = $2::uuid AND c.is_active
+  LEFT JOIN accounts a ON a.id = $3::uuid
+  LEFT JOIN premises ap ON ap.id = a.premise_id
+  LEFT JOIN customers cu ON cu.id = a.customer_id
+  LEFT JOIN premises p ON p.id = $4::uuid
+  WHERE t.id = $1`;
+
+/**
+ * The request, its deadlines and its first event in one statement (the deadlines and the event name the
+ * request through the CTE, so their foreign keys hold within the statement).
+ */
+const INSERT_REQUEST = `WITH request AS (
+    INSERT INTO service_requests (tenant_id, request_no, category_id, kind, channel, customer_id, account_id, premise_id, address, latitude, longitude, description,
+      contact_name, contact_phone, alert_level, portal_user_id, created_by, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id
+  ), deadlines AS (
+    INSERT INTO service_request_deadlines (tenant_id, request_id, time_limit, due_at)
+    SELECT $1, request.id, d.time_limit, d.due_at FROM request, unnest($19::text[], $20::timestamptz[]) AS d(time_limit, due_at)
+  ), submitted AS (
+    INSERT INTO service_request_events (tenant_id, request_id, step, to_state, actor, at, note) SELECT $1, request.id, 'submit', 'submitted', $21, $18, NULL FROM request
+  )
+  SELECT id FROM request`;
+
+/**
+ * Creates a request with its deadlines; the account (or premise) fills in the customer and address.
+ * Six round trips on the plain path (begin and settings, what it reads, what it writes, the audit entry,
+ * commit): the number comes from the process's block (numbers.ts), the calendar from the cache, and the
+ * answer is built from what was written rather than read back. When the desk wrote more (a call linked,
+ * answers quoted, closed on the call, the duty leader told) the answer is read back.
+ */
 export async function createRequest(context: PlatformContext, tenantId: string, input: NewServiceRequest | (PortalNewServiceRequest & { channel?: undefined }), origin: Origin, actor: Actor): Promise<ServiceRequestDetail> {
-  // One transaction (the calendar and time zone were two more before it). The audit entry, whose chain head
-  // every audited write of the utility waits for, is its last statement: the head is held only to commit.
+  const now = context.clock.now();
+  // The number is taken before the transaction, so no creation holds the day counter's lock to its commit.
+  const assumedTimeZone = await timeZoneOf(context, tenantId);
+  const assumedDay = businessDate(now, assumedTimeZone).replaceAll('-', '');
+  const blockNumber = await takeRequestNumber(context, tenantId, assumedDay);
+  // One transaction. The audit entry, whose chain head every audited write of the utility waits for, is its
+  // last statement: the head is held only to commit.
   return context.db.withTenant(tenantId, async (sql) => {
-    const calendar = await calendarIn(sql, tenantId);
-    const categories = await categoriesOf(sql, tenantId);
-    const category = categories.find((item) => item.id === input.categoryId && item.is_active);
-    if (!category) throw invalidField('categoryId', '没有这个工单类别', 'no such request category');
+    const givenPremiseId = 'premiseId' in input ? (input.premiseId ?? null) : null;
+    const [facts] = await sql.query<CreationFacts>(CREATION_FACTS, [tenantId, input.categoryId, input.accountId ?? null, input.accountId ? null : givenPremiseId]);
+    if (!facts) throw notFound({ zh: '水司', en: 'Utility' });
+    if (!facts.category_id) throw invalidField('categoryId', '没有这个工单类别', 'no such request category');
+    const calendar = await calendarFor(context, sql, tenantId, { version: facts.settings_version ?? 1, timeZone: facts.time_zone });
     let customerId: string | null = null;
-    let premiseId: string | null = 'premiseId' in input ? (input.premiseId ?? null) : null;
+    let premiseId: string | null = givenPremiseId;
     let address = input.address ?? null;
-    let alertLevel = category.alert_level;
+    let alertLevel = facts.alert_level;
     if (input.accountId) {
-      const rows = await sql.query<{ customer_id: string; premise_id: string; full_address: string; is_important: boolean; is_special_care: boolean }>(
-        'SELECT a.customer_id, a.premise_id, p.full_address, c.is_important, c.is_special_care FROM accounts a JOIN premises p ON p.id = a.premise_id JOIN customers c ON c.id = a.customer_id WHERE a.id = $1',
-        [input.accountId],
-      );
-      const account = rows[0];
-      if (!account) throw invalidField('accountId', '账户不存在', 'no such account');
-      customerId = account.customer_id;
-      premiseId = account.premise_id;
-      address ??= account.full_address;
+      if (!facts.account_found) throw invalidField('accountId', '账户不存在', 'no such account');
+      customerId = facts.customer_id;
+      premiseId = facts.account_premise_id;
+      address ??= facts.account_address;
       // An important customer or a special-care household raises the alert level (4 and up reaches the duty leader).
-      if (account.is_important || account.is_special_care) alertLevel = Math.max(alertLevel, 4);
+      if (facts.is_important || facts.is_special_care) alertLevel = Math.max(alertLevel, 4);
     } else if (premiseId) {
-      const rows = await sql.query<{ full_address: string }>('SELECT full_address FROM premises WHERE id = $1', [premiseId]);
-      if (!rows[0]) throw invalidField('premiseId', '用水地址不存在', 'no such premise');
-      address ??= rows[0].full_address;
+      if (!facts.premise_found) throw invalidField('premiseId', '用水地址不存在', 'no such premise');
+      address ??= facts.premise_address;
     }
     if (!address && input.latitude === undefined) {
       throw new DomainError('validation', 'validation_failed', '请给出地址、户号或位置', 'Give an address, an account or a location', [{ field: 'address', zh: '地址、户号或位置至少填一项', en: 'give an address, an account or a location' }]);
     }
-    const now = context.clock.now();
     const day = businessDate(now, calendar.timeZone).replaceAll('-', '');
-    const requestNo = `GD${day}${String(await nextCounterValue(sql, tenantId, `service_request_no_${day}`, 0)).padStart(5, '0')}`;
-    const [created] = await sql.query<{ id: string }>(
-      `INSERT INTO service_requests (tenant_id, request_no, category_id, kind, channel, customer_id, account_id, premise_id, address, latitude, longitude, description,
-         contact_name, contact_phone, alert_level, portal_user_id, created_by, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id`,
-      [
-        tenantId, requestNo, category.id, category.kind, origin.channel, customerId, input.accountId ?? null, premiseId, address, input.latitude ?? null, input.longitude ?? null,
-        input.description, input.contactName ?? null, 'contactPhone' in input ? (input.contactPhone ?? null) : null, alertLevel, origin.portalUserId ?? null, origin.createdBy, now,
-      ],
-    );
-    const id = (created as { id: string }).id;
+    const requestNo = day === assumedDay ? blockNumber : await takeRequestNumberInTransaction(sql, tenantId, day);
+    const category = { id: facts.category_id, code: facts.category_code, name: facts.category_name, nameEn: facts.category_name_en, kind: facts.kind };
     const limits = TIME_LIMITS[trackOf(category.kind)] as readonly TimeLimit[];
-    const dues = limits.filter((limit) => Number.isInteger(category.limits[limit])).map((limit) => [limit, addTime(calendar, now, category.limits[limit] as number, category.time_basis)] as const);
-    await sql.query(
-      'INSERT INTO service_request_deadlines (tenant_id, request_id, time_limit, due_at) SELECT $1, $2, d.time_limit, d.due_at FROM unnest($3::text[], $4::timestamptz[]) AS d(time_limit, due_at)',
-      [tenantId, id, dues.map(([limit]) => limit), dues.map(([, due]) => due)],
-    );
-    await sql.query("INSERT INTO service_request_events (tenant_id, request_id, step, to_state, actor, at, note) VALUES ($1, $2, 'submit', 'submitted', $3, $4, NULL)", [tenantId, id, actor.name, now]);
-    await afterRequestCreated(context, sql, tenantId, { id, requestNo, kind: category.kind, categoryId: category.id, categoryName: category.name, premiseId, address, alertLevel, customerId }, input as DeskInput, origin.desk ?? {}, actor, now);
-    const detail = await detailOf(sql, id, now);
+    const dues = limits.filter((limit) => Number.isInteger(facts.limits[limit])).map((limit) => [limit, addTime(calendar, now, facts.limits[limit] as number, facts.time_basis)] as const);
+    const contactPhone = 'contactPhone' in input ? (input.contactPhone ?? null) : null;
+    const [created] = await sql.query<{ id: string }>(INSERT_REQUEST, [
+      tenantId, requestNo, category.id, category.kind, origin.channel, customerId, input.accountId ?? null, premiseId, address, input.latitude ?? null, input.longitude ?? null,
+      input.description, input.contactName ?? null, contactPhone, alertLevel, origin.portalUserId ?? null, origin.createdBy, now,
+      dues.map(([limit]) => limit), dues.map(([, due]) => due), actor.name,
+    ]);
+    const id = (created as { id: string }).id;
+    const deskWrote = await afterRequestCreated(context, sql, tenantId, { id, requestNo, kind: category.kind, categoryId: category.id, categoryName: category.name, premiseId, address, alertLevel, customerId }, input as DeskInput, origin.desk ?? {}, actor, now);
+    const detail: ServiceRequestDetail = deskWrote
+      ? await detailOf(sql, id, now)
+      : {
+          ...toRequest(
+            {
+              id, request_no: requestNo, category_id: category.id, category_code: category.code, category_name: category.name, category_name_en: category.nameEn, kind: category.kind,
+              channel: origin.channel, state: 'submitted', customer_id: customerId, account_id: input.accountId ?? null, premise_id: premiseId, address,
+              latitude: input.latitude === undefined ? null : String(input.latitude), longitude: input.longitude === undefined ? null : String(input.longitude),
+              description: input.description, contact_name: input.contactName ?? null, contact_phone: contactPhone, alert_level: alertLevel, assignee_staff_id: null, assignee_name: null,
+              portal_user_id: origin.portalUserId ?? null, created_at: now, closed_at: null, version: 1, first_contact_resolution: false,
+            },
+            dues.map(([limit, due]) => ({ request_id: id, time_limit: limit, due_at: due, met_at: null, escalation_level: 0 })),
+            now,
+          ),
+          events: await withActors(sql, [{ step: 'submit', fromState: null, toState: 'submitted', actor: actor.name, at: now.toISOString(), note: null }], origin.actorStaff),
+          nextSteps: nextSteps(category.kind, 'submitted'),
+          photos: [],
+          materials: [],
+        };
     await recordAudit(sql, tenantId, actor, now, { action: 'service_request.create', objectType: 'service_request', objectId: id, ...(customerId ? { customerId } : {}), after: { requestNo, category: category.code, channel: origin.channel } });
     return detail;
   });
@@ -361,6 +462,55 @@ export async function takeStep(context: PlatformContext, tenantId: string, who: 
     );
     await recordAudit(sql, tenantId, actor, now, { action: `service_request.${input.step}`, objectType: 'service_request', objectId: id, before: { state: current.state }, after: { state: check.to } });
     await afterStepTaken(context, sql, tenantId, id, input.step, check.to, now);
+    return detailOf(sql, id, now);
+  });
+}
+
+/**
+ * Gives a dispatched job to another crew member (改派), with the reason, until someone is on site (states.ts).
+ * The old crew member's list loses it and the new one's gains it (their list is the requests assigned to
+ * them); the history names both. No deadline moves: every time limit keeps counting from the report, and
+ * the dispatch limit stays met at the first dispatch.
+ */
+export async function reassignRequest(context: PlatformContext, tenantId: string, who: { permissions: readonly Permission[] }, id: string, input: ReassignRequest, actor: Actor): Promise<ServiceRequestDetail> {
+  if (!stepPermissions('reassign').some((permission) => who.permissions.includes(permission))) throw forbidden();
+  return context.db.withTenant(tenantId, async (sql) => {
+    const rows = await sql.query<{ kind: RequestKind; state: RequestState; version: number; assignee_staff_id: string | null; assignee_name: string | null; customer_id: string | null }>(
+      `SELECT r.kind, r.state, r.version, r.assignee_staff_id, s.display_name AS assignee_name, r.customer_id
+       FROM service_requests r LEFT JOIN staff s ON s.id = r.assignee_staff_id WHERE r.id = $1 FOR UPDATE OF r`,
+      [id],
+    );
+    const current = rows[0];
+    if (!current) throw notFound(REQUEST);
+    if (current.version !== input.version) throw staleVersion();
+    const check = checkStep(current.kind, current.state, 'reassign', { permissions: who.permissions, isAssignee: false });
+    if (check.problem?.code === 'not_permitted') throw forbidden();
+    if (!check.ok || !check.to) {
+      const problem = check.problem ?? { code: 'wrong_state' as const, zh: '不能改派', en: 'This request cannot be reassigned' };
+      throw new DomainError('conflict', problem.code, problem.zh, problem.en, [{ field: 'step', zh: problem.zh, en: problem.en }]);
+    }
+    if (input.assigneeStaffId === current.assignee_staff_id) throw invalidField('assigneeStaffId', '工单已派给此人，请选择另一位维修人员', 'the request is already assigned to this crew member; choose another');
+    const [crew] = await sql.query<{ display_name: string }>(
+      "SELECT s.display_name FROM staff s WHERE s.id = $1 AND s.is_active AND EXISTS (SELECT 1 FROM staff_roles r WHERE r.staff_id = s.id AND r.role = 'repair_crew')",
+      [input.assigneeStaffId],
+    );
+    if (!crew) throw invalidField('assigneeStaffId', '不是在岗的维修人员', 'is not an active repair crew member');
+    const now = context.clock.now();
+    const from = { staffId: current.assignee_staff_id, name: current.assignee_name };
+    const to = { staffId: input.assigneeStaffId, name: crew.display_name };
+    await sql.query('UPDATE service_requests SET state = $2, assignee_staff_id = $3, version = version + 1, updated_at = $4 WHERE id = $1', [id, check.to, to.staffId, now]);
+    await sql.query(
+      'INSERT INTO service_request_events (tenant_id, request_id, step, from_state, to_state, actor, at, note, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)',
+      [tenantId, id, 'reassign', current.state, check.to, actor.name, now, `由 ${from.name ?? '—'} 改派给 ${to.name}。原因：${input.reason}`, JSON.stringify({ from, to, reason: input.reason })],
+    );
+    await recordAudit(sql, tenantId, actor, now, {
+      action: 'service_request.reassign',
+      objectType: 'service_request',
+      objectId: id,
+      ...(current.customer_id ? { customerId: current.customer_id } : {}),
+      before: { state: current.state, assigneeStaffId: from.staffId, assigneeName: from.name },
+      after: { state: check.to, assigneeStaffId: to.staffId, assigneeName: to.name, reason: input.reason },
+    });
     return detailOf(sql, id, now);
   });
 }

@@ -8,10 +8,11 @@ import { eventsForCustomer } from './desk';
 import { registerServiceAdminRoutes } from './admin-routes';
 import { registerServiceDeskRoutes } from './desk-routes';
 import { registerServiceMediaRoutes } from './mediaRoutes';
-import { createRequest, getRequest, listCategories, listCrews, listRequests, takeStep } from './requests';
+import { createRequest, getRequest, listCategories, listCrews, listRequests, reassignRequest, takeStep } from './requests';
 import {
   newServiceRequestSchema,
   portalNewServiceRequestSchema,
+  reassignRequestSchema,
   requestListQuerySchema,
   serviceCategorySchema,
   serviceRequestDetailSchema,
@@ -65,7 +66,7 @@ export function registerServiceRoutes(app: App, context: PlatformContext): void 
     },
     async (request, reply) => {
       const staff = staffOf(request);
-      const created = await createRequest(context, staff.tenantId, request.body, { channel: request.body.channel, createdBy: staff.displayName, desk: { checkDuplicates: 'staff', permissions: staff.permissions } }, staffActor(request));
+      const created = await createRequest(context, staff.tenantId, request.body, { channel: request.body.channel, createdBy: staff.displayName, desk: { checkDuplicates: 'staff', permissions: staff.permissions }, actorStaff: staff }, staffActor(request));
       return reply.code(201).send(created);
     },
   );
@@ -118,6 +119,25 @@ export function registerServiceRoutes(app: App, context: PlatformContext): void 
     async (request) => {
       const staff = staffOf(request);
       return takeStep(context, staff.tenantId, { staffId: staff.staffId, permissions: staff.permissions }, request.params.id, request.body, staffActor(request));
+    },
+  );
+
+  app.post(
+    '/api/service-requests/:id/reassign',
+    {
+      preValidation: staffGuard(context, 'service.dispatch'),
+      schema: {
+        tags: ['service'],
+        summary: 'Reassign a dispatched repair to another crew member, with a reason, until the crew is on site (409 crew_on_site after); no time limit moves',
+        security: staffWrite,
+        params: uuidParamsSchema,
+        body: reassignRequestSchema,
+        response: { 200: serviceRequestDetailSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const staff = staffOf(request);
+      return reassignRequest(context, staff.tenantId, { permissions: staff.permissions }, request.params.id, request.body, staffActor(request));
     },
   );
 

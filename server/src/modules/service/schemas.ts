@@ -7,7 +7,7 @@ export const requestStateSchema = z.enum(REQUEST_STATES);
 export const requestChannelSchema = z.enum(['portal', 'hotline', 'counter', 'wechat', 'city_12345', 'open311']);
 export const timeLimitSchema = z.enum(['accept', 'respond', 'close', 'dispatch', 'arrive', 'control', 'restore']);
 export const serviceDepartmentSchema = z.enum(['customer_service', 'network', 'meter', 'water_quality']);
-export const stepSchema = z.enum(['accept', 'respond', 'dispatch', 'depart', 'arrive', 'control', 'restore', 'close', 'cancel', 'reopen']);
+export const stepSchema = z.enum(['accept', 'respond', 'dispatch', 'reassign', 'depart', 'arrive', 'control', 'restore', 'close', 'cancel', 'reopen']);
 
 export const serviceCategorySchema = z
   .object({
@@ -119,13 +119,23 @@ export type ServiceRequestDetail = z.infer<typeof serviceRequestDetailSchema>;
 
 export const stepRequestSchema = z
   .strictObject({
-    step: stepSchema,
+    // Reassignment has its own route (…/reassign): it needs a reason and names both crew members.
+    step: stepSchema.exclude(['reassign']),
     version: z.int().min(1),
     note: z.string().trim().max(1000).optional(),
     assigneeStaffId: z.uuid().optional().meta({ description: 'With dispatch: the crew member who takes the request' }),
   })
   .meta({ id: 'ServiceStep' });
 export type StepRequest = z.infer<typeof stepRequestSchema>;
+
+export const reassignRequestSchema = z
+  .strictObject({
+    version: z.int().min(1).meta({ description: 'The version the dispatcher saw (409 stale_version otherwise)' }),
+    assigneeStaffId: z.uuid().meta({ description: 'The active repair crew member who takes the job over' }),
+    reason: z.string().trim().min(2).max(500).meta({ description: 'Why the job moves (crew unavailable, wrong crew, …); shown in the history and audited' }),
+  })
+  .meta({ id: 'ServiceReassign' });
+export type ReassignRequest = z.infer<typeof reassignRequestSchema>;
 
 export const requestListQuerySchema = z.strictObject({
   state: requestStateSchema.optional(),

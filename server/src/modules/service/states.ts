@@ -17,7 +17,7 @@ export type RequestState = (typeof REQUEST_STATES)[number];
 export const TIME_LIMITS = { desk: ['accept', 'respond', 'close'], field: ['accept', 'dispatch', 'arrive', 'control', 'restore'] } as const;
 export type TimeLimit = (typeof TIME_LIMITS)[Track][number];
 
-export type Step = 'accept' | 'respond' | 'dispatch' | 'depart' | 'arrive' | 'control' | 'restore' | 'close' | 'cancel' | 'reopen';
+export type Step = 'accept' | 'respond' | 'dispatch' | 'reassign' | 'depart' | 'arrive' | 'control' | 'restore' | 'close' | 'cancel' | 'reopen';
 
 interface Transition {
   from: readonly RequestState[];
@@ -40,6 +40,10 @@ const DESK: Partial<Record<Step, Transition>> = {
 const FIELD: Partial<Record<Step, Transition>> = {
   accept: { from: ['submitted'], to: 'accepted', meets: 'accept', permission: 'service.handle' },
   dispatch: { from: ['accepted'], to: 'dispatched', meets: 'dispatch', permission: 'service.dispatch' },
+  // Another crew member takes the job (the first is unavailable, or the wrong one) until someone is on site:
+  // the new one has not set out, so the job is dispatched again. It meets no limit and moves none: the
+  // dispatch limit was met when it was first dispatched, and arrive, control and restore run on from the report.
+  reassign: { from: ['dispatched', 'en_route'], to: 'dispatched', meets: null, permission: 'service.dispatch' },
   depart: { from: ['dispatched'], to: 'en_route', meets: null, permission: 'service.field', assigneeOnly: true },
   arrive: { from: ['en_route'], to: 'arrived', meets: 'arrive', permission: 'service.field', assigneeOnly: true },
   control: { from: ['arrived'], to: 'controlled', meets: 'control', permission: 'service.field', assigneeOnly: true },
@@ -53,7 +57,7 @@ export interface StepCheck {
   ok: boolean;
   to?: RequestState;
   meets?: TimeLimit | null;
-  problem?: { code: 'step_not_allowed' | 'wrong_state' | 'not_permitted' | 'not_assignee'; zh: string; en: string };
+  problem?: { code: 'step_not_allowed' | 'wrong_state' | 'crew_on_site' | 'not_permitted' | 'not_assignee'; zh: string; en: string };
 }
 
 const STATE_NAMES: Record<RequestState, { zh: string; en: string }> = {
@@ -68,6 +72,9 @@ const STATE_NAMES: Record<RequestState, { zh: string; en: string }> = {
   closed: { zh: '已办结', en: 'Closed' },
   cancelled: { zh: '已撤销', en: 'Cancelled' },
 };
+/** The states in which a crew member has arrived on site and holds the job. */
+const ON_SITE: readonly RequestState[] = ['arrived', 'controlled', 'restored'];
+
 export const stateName = (state: RequestState): string => STATE_NAMES[state].zh;
 /** The state's name in English, for the API's English readers (stateNameEn). */
 export const stateNameEn = (state: RequestState): string => STATE_NAMES[state].en;
@@ -79,6 +86,13 @@ export function checkStep(kind: RequestKind, state: RequestState, step: Step, wh
     return { ok: false, problem: { code: 'step_not_allowed', zh: `此类工单没有“${step}”这一步`, en: `A ${kind} request has no step "${step}"` } };
   }
   if (!transition.from.includes(state)) {
+    // Once the crew is on site the job is theirs: whoever stands at the burst finishes or hands it over there.
+    if (step === 'reassign' && ON_SITE.includes(state)) {
+      return { ok: false, problem: { code: 'crew_on_site', zh: `维修人员已到场（工单${stateName(state)}），不能再改派`, en: `The crew is on site (the request is ${stateNameEn(state).toLowerCase()}); it can no longer be reassigned` } };
+    }
+    if (step === 'reassign' && (state === 'submitted' || state === 'accepted')) {
+      return { ok: false, problem: { code: 'wrong_state', zh: '工单尚未派单，请直接派单', en: 'The request has not been dispatched yet; dispatch it instead' } };
+    }
     return { ok: false, problem: { code: 'wrong_state', zh: `工单${stateName(state)}，不能进行这一步`, en: `The request is ${stateNameEn(state).toLowerCase()}; "${step}" cannot follow it` } };
   }
   if (!who.permissions.includes(transition.permission)) {

@@ -88,39 +88,40 @@ export async function startSession(
 /** How stale last_seen_at may get before a request restarts the idle clock (idle limits are in minutes). */
 export const SESSION_TOUCH_MS = 60_000;
 
+interface PrincipalRow extends SessionRow {
+  username: string | null;
+  display_name: string | null;
+  is_active: boolean | null;
+  roles: string[] | null;
+  phone: string | null;
+}
+
 /**
  * Finds the live session for a cookie token. A session past its idle or absolute limit is ended on the
- * spot and treated as absent; a live one has its idle clock restarted (at most once a minute).
+ * spot and treated as absent; a live one has its idle clock restarted (at most once a minute). One
+ * transaction: the session and its staff member (with roles) or portal user come in one statement
+ * (`session_principal`, migration 0042), which also sets the session's tenant for the end or touch after it.
  */
 export async function resolveSession(context: PlatformContext, token: string, kind: SessionKind): Promise<Principal | null> {
   if (!token || token.length > 100) return null;
-  const tokenHash = sha256(token);
-  const found = await context.db.withoutTenant(
-    (sql) =>
-      sql.query<SessionRow>(
-        `SELECT id, tenant_id, kind, staff_id, portal_user_id, csrf_token, last_seen_at, absolute_expires_at, ended_at
-         FROM sessions WHERE token_hash = $1`,
-        [tokenHash],
-      ),
-    { 'app.session_token_hash': tokenHash.toString('hex') },
-  );
-  const session = found[0];
-  if (!session || session.kind !== kind || session.ended_at) return null;
-  const now = context.clock.now();
-  const { idleMs } = limitsOf(context, kind);
-  const endedReason =
-    now.getTime() >= new Date(session.absolute_expires_at).getTime()
-      ? 'expired'
-      : now.getTime() - new Date(session.last_seen_at).getTime() >= idleMs
-        ? 'idle'
-        : null;
-  return context.db.withTenant(session.tenant_id, async (sql) => {
+  const tokenHash = sha256(token).toString('hex');
+  return context.db.withoutTenant(async (sql) => {
+    const [session] = await sql.query<PrincipalRow>(
+      `SELECT id, tenant_id, kind, staff_id, portal_user_id, csrf_token, last_seen_at, absolute_expires_at, ended_at, username, display_name, is_active, roles, phone
+       FROM session_principal($1)`,
+      [tokenHash],
+    );
+    if (!session || session.kind !== kind || session.ended_at) return null;
+    const now = context.clock.now();
+    const { idleMs } = limitsOf(context, kind);
+    const endedReason =
+      now.getTime() >= new Date(session.absolute_expires_at).getTime()
+        ? 'expired'
+        : now.getTime() - new Date(session.last_seen_at).getTime() >= idleMs
+          ? 'idle'
+          : null;
     if (endedReason) {
-      await sql.query('UPDATE sessions SET ended_at = $2, ended_reason = $3 WHERE id = $1 AND ended_at IS NULL', [
-        session.id,
-        now,
-        endedReason,
-      ]);
+      await sql.query('UPDATE sessions SET ended_at = $2, ended_reason = $3 WHERE id = $1 AND ended_at IS NULL', [session.id, now, endedReason]);
       return null;
     }
     // The idle clock restarts at most once a minute: a write (and a WAL flush at commit) on every request
@@ -129,37 +130,28 @@ export async function resolveSession(context: PlatformContext, token: string, ki
       await sql.query('UPDATE sessions SET last_seen_at = $2 WHERE id = $1', [session.id, now]);
     }
     if (session.kind === 'staff' && session.staff_id) {
-      const staff = await sql.query<{ username: string; display_name: string; is_active: boolean; roles: string[] | null }>(
-        `SELECT s.username, s.display_name, s.is_active,
-           (SELECT array_agg(r.role ORDER BY r.role) FROM staff_roles r WHERE r.staff_id = s.id) AS roles
-         FROM staff s WHERE s.id = $1`,
-        [session.staff_id],
-      );
-      const member = staff[0];
-      if (!member || !member.is_active) return null;
-      const roles = (member.roles ?? []).filter(isRole);
+      if (!session.is_active || session.username === null || session.display_name === null) return null;
+      const roles = (session.roles ?? []).filter(isRole);
       return {
         kind: 'staff',
         tenantId: session.tenant_id,
         sessionId: session.id,
         staffId: session.staff_id,
-        username: member.username,
-        displayName: member.display_name,
+        username: session.username,
+        displayName: session.display_name,
         roles,
         permissions: permissionsOf(roles),
         csrfToken: session.csrf_token,
       };
     }
     if (session.kind === 'portal' && session.portal_user_id) {
-      const users = await sql.query<{ phone: string }>('SELECT phone FROM portal_users WHERE id = $1', [session.portal_user_id]);
-      const user = users[0];
-      if (!user) return null;
+      if (session.phone === null) return null;
       return {
         kind: 'portal',
         tenantId: session.tenant_id,
         sessionId: session.id,
         portalUserId: session.portal_user_id,
-        phone: user.phone,
+        phone: session.phone,
         csrfToken: session.csrf_token,
       };
     }

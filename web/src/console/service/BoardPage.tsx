@@ -11,6 +11,7 @@ import { useSession } from '../session/session';
 import { formatDateTime } from '../utils/format';
 import { useAssignFromBoard, useServiceBoard, type BoardFilter } from './adminHooks';
 import { AlertTag, categoryName, Countdown, StateTag, useNow } from './parts';
+import { ReassignModal } from './ReassignModal';
 import './service.css';
 
 export function BoardPage() {
@@ -20,8 +21,12 @@ export function BoardPage() {
   const [filter, setFilter] = useState<BoardFilter>({ track: 'field' });
   const board = useServiceBoard(filter);
   const [assigning, setAssigning] = useState<ServiceRequest | null>(null);
+  const [reassigning, setReassigning] = useState<ServiceRequest | null>(null);
   const canAssign = (request: ServiceRequest) =>
     request.kind === 'repair' && can('service.dispatch') && (request.state === 'accepted' || (request.state === 'submitted' && can('service.handle')));
+  // Until the crew is on site (the server's rule; it refuses after).
+  const canReassign = (request: ServiceRequest) => request.kind === 'repair' && can('service.dispatch') && (request.state === 'dispatched' || request.state === 'en_route');
+  const actions = { canAssign, onAssign: setAssigning, canReassign, onReassign: setReassigning };
   return (
     <Flex vertical gap={16} data-testid="service-board">
       <Card>
@@ -78,16 +83,24 @@ export function BoardPage() {
       ) : (
         <div className="sv-board">
           {board.data.areas.map((area) => (
-            <AreaColumn key={area.area ?? ''} area={area} now={now} canAssign={canAssign} onAssign={setAssigning} />
+            <AreaColumn key={area.area ?? ''} area={area} now={now} actions={actions} />
           ))}
         </div>
       )}
       {assigning && board.data ? <AssignModal request={assigning} crews={board.data.crews} onClose={() => setAssigning(null)} /> : null}
+      {reassigning ? <ReassignModal request={reassigning} onClose={() => setReassigning(null)} onReload={() => void board.refetch()} /> : null}
     </Flex>
   );
 }
 
-function AreaColumn({ area, now, canAssign, onAssign }: { area: ServiceBoardArea; now: number; canAssign: (request: ServiceRequest) => boolean; onAssign: (request: ServiceRequest) => void }) {
+interface CardActions {
+  canAssign: (request: ServiceRequest) => boolean;
+  onAssign: (request: ServiceRequest) => void;
+  canReassign: (request: ServiceRequest) => boolean;
+  onReassign: (request: ServiceRequest) => void;
+}
+
+function AreaColumn({ area, now, actions }: { area: ServiceBoardArea; now: number; actions: CardActions }) {
   const { t } = useTranslation();
   const name = area.area ?? t('service.board.unlocated');
   return (
@@ -106,13 +119,13 @@ function AreaColumn({ area, now, canAssign, onAssign }: { area: ServiceBoardArea
         </Space>
       </Flex>
       {area.requests.map((request) => (
-        <BoardCard key={request.id} request={request} now={now} canAssign={canAssign(request)} onAssign={() => onAssign(request)} />
+        <BoardCard key={request.id} request={request} now={now} actions={actions} />
       ))}
     </section>
   );
 }
 
-function BoardCard({ request, now, canAssign, onAssign }: { request: ServiceRequest; now: number; canAssign: boolean; onAssign: () => void }) {
+function BoardCard({ request, now, actions }: { request: ServiceRequest; now: number; actions: CardActions }) {
   const { t, i18n } = useTranslation();
   const overdue = request.nextDeadline !== null && new Date(request.nextDeadline.dueAt).getTime() < now;
   return (
@@ -138,8 +151,13 @@ function BoardCard({ request, now, canAssign, onAssign }: { request: ServiceRequ
         <Link to={`/service/${request.id}`}>
           <Button size="small">{t('service.board.open_detail')}</Button>
         </Link>
-        {canAssign ? (
-          <Button size="small" type="primary" onClick={onAssign} data-testid="board-assign">
+        {actions.canReassign(request) ? (
+          <Button size="small" onClick={() => actions.onReassign(request)} data-testid="board-reassign">
+            {t('service.board.reassign')}
+          </Button>
+        ) : null}
+        {actions.canAssign(request) ? (
+          <Button size="small" type="primary" onClick={() => actions.onAssign(request)} data-testid="board-assign">
             {request.state === 'submitted' ? t('service.board.acceptAndAssign') : t('service.board.assign')}
           </Button>
         ) : null}

@@ -9,6 +9,7 @@ import { useSession } from '../session/session';
 import { isStaleVersion } from '../utils/errors';
 import { useServiceCrews, useServiceStep } from './hooks';
 import { stepLabel, stepsFor } from './parts';
+import { ReassignModal } from './ReassignModal';
 
 const CONFIRM: Partial<Record<ServiceStep, string>> = { cancel: 'service.detail.confirmCancel', close: 'service.detail.confirmClose' };
 
@@ -19,9 +20,10 @@ export function StepActions({ request, onReload, big }: { request: ServiceReques
   const mutation = useServiceStep(request.id);
   const [note, setNote] = useState('');
   const [dispatching, setDispatching] = useState(false);
+  const [reassigning, setReassigning] = useState(false);
   const steps = stepsFor(request, session.staff.id, can);
 
-  const take = (step: ServiceStep, assigneeStaffId?: string) => {
+  const take = (step: Exclude<ServiceStep, 'reassign'>, assigneeStaffId?: string) => {
     const trimmed = note.trim();
     mutation.mutate(
       { step, version: request.version, ...(trimmed ? { note: trimmed } : {}), ...(assigneeStaffId ? { assigneeStaffId } : {}) },
@@ -42,6 +44,7 @@ export function StepActions({ request, onReload, big }: { request: ServiceReques
   const onClick = (step: ServiceStep) => {
     mutation.reset();
     if (step === 'dispatch') return setDispatching(true);
+    if (step === 'reassign') return setReassigning(true);
     const confirm = CONFIRM[step];
     if (confirm) {
       void modal.confirm({ title: t(confirm), okText: stepLabel(t, step), okButtonProps: { danger: step === 'cancel' }, onOk: () => take(step) });
@@ -58,7 +61,8 @@ export function StepActions({ request, onReload, big }: { request: ServiceReques
       </>
     );
   }
-  const primary = steps.filter((step) => step !== 'cancel');
+  // Reassigning is a side way, not the next step: it sits with cancel below the forward step.
+  const primary = steps.filter((step) => step !== 'cancel' && step !== 'reassign');
   return (
     <Flex vertical gap={12} data-testid="service-actions">
       <MutationErrorAlert error={mutation.error} onReload={onReload} />
@@ -85,11 +89,17 @@ export function StepActions({ request, onReload, big }: { request: ServiceReques
           {stepLabel(t, step)}
         </Button>
       ))}
+      {steps.includes('reassign') && (
+        <Button block disabled={mutation.isPending} onClick={() => onClick('reassign')} data-testid="step-reassign">
+          {stepLabel(t, 'reassign')}
+        </Button>
+      )}
       {steps.includes('cancel') && (
         <Button danger block disabled={mutation.isPending} onClick={() => onClick('cancel')} data-testid="step-cancel">
           {stepLabel(t, 'cancel')}
         </Button>
       )}
+      {reassigning && <ReassignModal request={request} onClose={() => setReassigning(false)} onReload={onReload} />}
       {dispatching && <DispatchModal pending={mutation.isPending} onCancel={() => setDispatching(false)} onDispatch={(staffId) => take('dispatch', staffId)} />}
     </Flex>
   );

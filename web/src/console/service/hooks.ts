@@ -8,6 +8,7 @@ import type {
   ServiceRequest,
   ServiceRequestDetail,
   ServiceRequestKind,
+  ServiceReassignRequest,
   ServiceRequestState,
   ServiceStepRequest,
 } from '../../api/types';
@@ -86,6 +87,18 @@ export function useServiceStep(id: string) {
       queryClient.setQueryData(serviceKeys.detail(id), detail);
       void queryClient.invalidateQueries({ queryKey: ['service', 'list'] });
       void queryClient.invalidateQueries({ queryKey: serviceKeys.crews });
+    },
+  });
+}
+
+/** Gives a dispatched repair to another crew member (改派); the board, lists and crews' loads refresh. */
+export function useServiceReassign(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ServiceReassignRequest) => api.post<ServiceRequestDetail>(`/api/service-requests/${encodeURIComponent(id)}/reassign`, body),
+    onSuccess: (detail) => {
+      queryClient.setQueryData(serviceKeys.detail(id), detail);
+      void queryClient.invalidateQueries({ queryKey: serviceKeys.all });
     },
   });
 }

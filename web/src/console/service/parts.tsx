@@ -16,6 +16,7 @@ const STEP_PERMISSIONS: Record<'desk' | 'field', Partial<Record<ServiceStep, Per
   field: {
     accept: 'service.handle',
     dispatch: 'service.dispatch',
+    reassign: 'service.dispatch',
     depart: 'service.field',
     arrive: 'service.field',
     control: 'service.field',
