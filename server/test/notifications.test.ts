@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDailyCollection } from '../src/modules/collection';
-import { createWechatOfficialAccountClient, dispatchQueued, startWechatOfficialAccountSimulator, WECHAT_ERRORS, WechatApiError, type SmsGateway, type SmsMessage } from '../src/modules/notifications';
+import { createWechatOfficialAccountClient, dispatchQueued, enqueueSms, startWechatOfficialAccountSimulator, WECHAT_ERRORS, WechatApiError, type SmsGateway, type SmsMessage } from '../src/modules/notifications';
 import { simulatorGateways } from '../src/modules/payments';
 import { insertRegularBill } from './bill-factory';
 import { givenCustomerWithAccount } from './factories';
@@ -184,5 +184,82 @@ describe('dunning notices by WeChat message, falling back to SMS', () => {
       { channel: 'wechat', status: 'queued' },
       { channel: 'wechat', status: 'queued' },
     ]);
+  });
+});
+
+describe('the console outbox: channel, attempts, fallback, filters and retry', () => {
+  interface Listed {
+    id: string;
+    channel: 'sms' | 'wechat';
+    template: string;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    fallback: { id: string; recipientMasked: string; status: string } | null;
+    replacesOutboxId: string | null;
+    isRetryable: boolean;
+    recipientMasked: string;
+  }
+  const list = async (query: string) => {
+    const auditor = await environment.loginStaff(utility, 'auditor');
+    const response = await auditor.get<{ messages: Listed[] }>(`/api/outbox?limit=200${query}`);
+    expect(response.status).toBe(200);
+    return response.body.messages;
+  };
+
+  it('shows which WeChat message fell back to which SMS, and filters by channel and state', async () => {
+    const wechat = await list('&channel=wechat');
+    expect(wechat.length).toBeGreaterThan(0);
+    expect(wechat.every((message) => message.channel === 'wechat')).toBe(true);
+    const fellBack = wechat.find((message) => message.fallback !== null);
+    if (!fellBack?.fallback) throw new Error('no WeChat message fell back');
+    expect(fellBack).toMatchObject({ status: 'failed', attempts: 1, isRetryable: false });
+    expect(fellBack.lastError).toContain('43004');
+    expect(fellBack.fallback).toEqual({ id: fellBack.fallback.id, recipientMasked: '136****0003', status: 'sent' });
+    const sms = await list('&channel=sms');
+    expect(sms.every((message) => message.channel === 'sms')).toBe(true);
+    expect(sms.find((message) => message.id === fellBack.fallback?.id)?.replacesOutboxId).toBe(fellBack.id);
+    const failed = await list('&status=failed');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((message) => message.status === 'failed')).toBe(true);
+    expect((await list('&channel=wechat&status=sent')).every((message) => message.channel === 'wechat' && message.status === 'sent')).toBe(true);
+    const auditor = await environment.loginStaff(utility, 'auditor');
+    const bad = await auditor.get<{ fields: { field: string }[] }>('/api/outbox?channel=letter');
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields[0]?.field).toBe('channel');
+  });
+
+  it('lets an administrator queue a failed message once more (audited); login codes, fallen-back and unfailed messages are refused', async () => {
+    const tenantId = utility.tenant.id;
+    const noticeId = await environment.db.withTenant(tenantId, (sql) => enqueueSms(sql, tenantId, { to: '13600000077', template: 'dunning_reminder', body: '【notify 水务】您的水费已逾期。' }, environment.clock.now()));
+    gateway.isFailing = true;
+    for (let pass = 0; pass < 5; pass += 1) await dispatchQueued(environment.context, gateway, tenantId);
+    gateway.isFailing = false;
+    const failed = (await list('&status=failed')).find((message) => message.id === noticeId);
+    expect(failed).toMatchObject({ attempts: 5, lastError: 'gateway unreachable', isRetryable: true });
+
+    const admin = await environment.loginStaff(utility, 'admin');
+    const auditor = await environment.loginStaff(utility, 'auditor');
+    expect((await auditor.post(`/api/outbox/${noticeId}/retry`)).status).toBe(403);
+    const retried = await admin.post<Listed>(`/api/outbox/${noticeId}/retry`);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ id: noticeId, status: 'queued', isRetryable: false });
+    const again = await admin.post<{ code: string }>(`/api/outbox/${noticeId}/retry`);
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('message_not_failed');
+    await dispatchQueued(environment.context, gateway, tenantId);
+    expect((await list('&channel=sms')).find((message) => message.id === noticeId)).toMatchObject({ status: 'sent', attempts: 6, lastError: null });
+    expect(gateway.sent.some((message) => message.to === '13600000077')).toBe(true);
+    const audit = await auditor.get<{ entries: { action: string; objectId: string; before: Record<string, unknown> | null; actorName: string }[] }>(`/api/audit?action=outbox.retry&objectId=${noticeId}`);
+    expect(audit.body.entries).toHaveLength(1);
+    expect(audit.body.entries[0]?.before).toMatchObject({ status: 'failed', attempts: 5, lastError: 'gateway unreachable' });
+
+    const code = (await list('&status=failed')).find((message) => message.template === 'login_code');
+    if (!code) throw new Error('no failed login code');
+    expect(code.isRetryable).toBe(false);
+    expect((await admin.post<{ code: string }>(`/api/outbox/${code.id}/retry`)).body.code).toBe('message_one_time_code');
+    const fellBack = (await list('&channel=wechat&status=failed')).find((message) => message.fallback !== null);
+    expect((await admin.post<{ code: string }>(`/api/outbox/${fellBack?.id}/retry`)).body.code).toBe('message_fell_back');
+    expect((await admin.post(`/api/outbox/00000000-0000-4000-8000-000000000000/retry`)).status).toBe(404);
   });
 });

@@ -61,11 +61,20 @@ describe('WeChat Pay JSAPI with the openid from WeChat OAuth2', () => {
     const callback = new URL(String(redirected.headers.location));
     const landed = await portal.request('GET', callback.pathname + callback.search);
     expect(landed.status).toBe(303);
-    expect(landed.headers.location).toBe(`/portal/accounts/${accountId}/pay?wechat=bound`);
+    // Back on the pay page with the state the page kept the chosen bills under (sessionStorage), so it pays at once.
+    const state = authorize.searchParams.get('state') ?? '';
+    expect(state).toMatch(/^[0-9a-f]{32}$/);
+    expect(landed.headers.location).toBe(`/portal/accounts/${accountId}/pay?wechat=bound&resume=${state}`);
     const openid = environment.simulator.officialAccount?.openidOf('payer-1') as string;
     expect((await portal.get<{ isBound: boolean; openidMasked: string }>('/api/portal/wechat')).body).toMatchObject({ isBound: true, openidMasked: `${openid.slice(0, 4)}****${openid.slice(-4)}` });
     // The same state again: single use.
     expect((await portal.request('GET', callback.pathname + callback.search)).headers.location).toBe('/portal/?wechat=failed');
+    // A code WeChat does not know: back to the page, not bound, with the state so the page can keep the choice.
+    const retry = await portal.post<{ authorizeUrl: string }>('/api/portal/wechat/authorization', { returnPath: `/portal/accounts/${accountId}/pay` });
+    const retryState = new URL(retry.body.authorizeUrl).searchParams.get('state') ?? '';
+    const refused = await portal.request('GET', `/api/portal/wechat/oauth/callback?code=not-a-real-code&state=${retryState}`);
+    expect(refused.headers.location).toBe(`/portal/accounts/${accountId}/pay?wechat=failed&resume=${retryState}`);
+    expect((await portal.get<{ isBound: boolean }>('/api/portal/wechat')).body.isBound).toBe(true);
 
     const order = await portal.post<Order>('/api/portal/payment-orders', { accountId, channel: 'wechatpay', tradeType: 'jsapi', topupFen: 2_500 });
     expect(order.status).toBe(201);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { buildApp, createContext, WEB_DIST } from '../app';
 import { DEMO_CUSTOMER, DEMO_PASSWORD, DEMO_STAFF, DEMO_TENANT, seedDemo } from '../demo/seed';
+import { DEMO_APPLICATION_STAFF } from '../demo/applications';
 import { verifyAuditChain, systemActor } from '../platform/audit/audit';
 import { systemClock } from '../platform/clock';
 import { ConfigError, loadConfig, type Config } from '../platform/config';
@@ -9,9 +10,8 @@ import { migrate } from '../platform/db/migrate';
 import { openDatabase } from '../platform/db/open';
 import { isRole, ROLES } from '../platform/permissions';
 import { billRunCommand, startBillingWorker, workPendingBillingRuns } from '../modules/billing';
-import { runDailyCollection } from '../modules/collection';
-import { dispatchQueued, LocalOutboxSmsGateway } from '../modules/notifications';
-import { configuredGateways, createSandboxCredentials, expireWithholdingBatches, simulatorGateways, sweepOpenOrders, sweepProcessingRefunds, type PaymentGateways, type SandboxCredentials } from '../modules/payments';
+import { LocalOutboxSmsGateway } from '../modules/notifications';
+import { configuredGateways, createSandboxCredentials, demoSandboxIdentifiers, simulatorGateways, sweepOpenOrders, sweepProcessingRefunds, type PaymentGateways, type SandboxCredentials } from '../modules/payments';
 import { importReadingsCommand, startReadingServices } from '../modules/reading';
 import { escalateOverdue } from '../modules/service';
 import { processOpen311Queue } from '../modules/open311';
@@ -20,6 +20,7 @@ import { createStaff, createTenant, listTenants, requireTenantByCode } from '../
 import { newStaffSchema } from '../modules/tenancy/schemas';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { collectAll, deliverAll, officialAccountsOf, workerOfficialAccounts } from './background';
 
 const HELP = `shuiwu — 水务 Shuiwu platform command line
 
@@ -27,7 +28,8 @@ Usage: npx shuiwu <command> [options]
 
 Commands:
   serve [--seed-demo]      Migrate, optionally seed the demo utility, and serve the API, console and portal
-  worker                   Deliver queued messages (SMS) and work billing runs until stopped
+  worker                   Deliver queued messages (SMS, WeChat messages), run the daily collection and
+                           appointment reminders, and work billing runs until stopped
   bill-run --tenant C --period YYYY-MM [--routes R1,R2] [--workers N]
                            Bill a month (all active routes, or the named ones) here, with a progress bar;
                            resumes the month's unfinished run of the same routes
@@ -52,6 +54,8 @@ Environment:
   SHUIWU_SECRET_KEY        64 hex characters: key for personal-data encryption (embedded: generated)
   SHUIWU_SECURE_COOKIES    true behind HTTPS
   SHUIWU_MQTT_URL          MQTT broker of remote meters (serve and worker subscribe to readings)
+  SHUIWU_PUBLIC_URL        Origin the channels reach this server at; a demo worker sends WeChat messages to
+                           the simulator of the serve there (default http://HOST:PORT)
 Roles: ${ROLES.join(', ')}
 `;
 
@@ -77,6 +81,7 @@ function printDemoLogins(baseUrl: string): void {
   Demo utility 演示单位: ${DEMO_TENANT.name} (code ${DEMO_TENANT.code})
   Staff logins 员工账号 (password 密码 ${DEMO_PASSWORD}):
 ${DEMO_STAFF.map((member) => `    ${member.username.padEnd(11)} ${member.displayName}`).join('\n')}
+  Application stages 报装各环节 (same password): ${DEMO_APPLICATION_STAFF.map((member) => `${member.username} ${member.displayName}`).join('，')}
   Portal 网上营业厅: log in with any mobile number (e.g. ${DEMO_CUSTOMER.phone}); the SMS code is in the
     console's message outbox (log in as admin or auditor). Bind account ${DEMO_CUSTOMER.accountNo}, holder ${DEMO_CUSTOMER.name}.
 `);
@@ -112,7 +117,7 @@ const serve: Command = async (args, config) => {
   }
   // Messages queued by any process are delivered here too, so a single process is a whole installation.
   const dispatcher = setInterval(() => {
-    void deliverAll(context, sms, payments.gateways).catch((error: unknown) => app.log.error({ err: error }, 'outbox delivery failed'));
+    void deliverAll(context, sms, officialAccountsOf(payments.gateways)).catch((error: unknown) => app.log.error({ err: error }, 'outbox delivery failed'));
   }, 3000);
   // Open311 batch submissions are made into requests, and replies are pushed to the city's 12345 platform.
   const integrations = setInterval(() => {
@@ -154,7 +159,8 @@ const serve: Command = async (args, config) => {
 /** Real merchants from SHUIWU_PAYMENT_CONFIG, else the simulator with keys made at start (the demo). */
 function paymentGatewaysOf(config: Config, origin: () => string): { gateways: PaymentGateways; credentials: SandboxCredentials | null } {
   if (config.paymentConfigFile) return { gateways: configuredGateways(config.paymentConfigFile, { publicBaseUrl: origin }), credentials: null };
-  const credentials = createSandboxCredentials({ merchantName: '供水单位（演示）' });
+  // appid and APIv3 key from the secret key: `shuiwu worker` reaches the same simulated official account (background.ts).
+  const credentials = createSandboxCredentials({ merchantName: '供水单位（演示）', ...demoSandboxIdentifiers(config.secretKey) });
   return { gateways: simulatorGateways(credentials, { publicBaseUrl: origin }), credentials };
 }
 
@@ -171,30 +177,12 @@ async function escalateAll(context: ReturnType<typeof createContext>): Promise<v
   for (const tenant of await listTenants(context)) await escalateOverdue(context, tenant.id);
 }
 
-/**
- * The daily collection run (late fees, dunning notices, reconnection orders) of every utility whose business
- * day has not run yet: each day runs once per utility, whichever process gets there first. Then the expiry
- * of withholding batches left without a result file (each batch once, under its row lock).
- */
-async function collectAll(context: ReturnType<typeof createContext>): Promise<void> {
-  for (const tenant of await listTenants(context)) {
-    await runDailyCollection(context, tenant.id);
-    // Withholding batches whose result file did not come in time expire, releasing their bills.
-    await expireWithholdingBatches(context, tenant.id);
-  }
-}
-
 /** Every utility's queued Open311 submissions made into requests, and its due 12345 replies delivered (with retries). */
 async function integrateAll(context: ReturnType<typeof createContext>): Promise<void> {
   for (const tenant of await listTenants(context)) {
     await processOpen311Queue(context, tenant.id);
     await deliverCity12345Replies(context, tenant.id);
   }
-}
-
-/** SMS through the gateway; WeChat messages through each utility's official account (none: they fall back to SMS). */
-async function deliverAll(context: ReturnType<typeof createContext>, sms: LocalOutboxSmsGateway, gateways?: PaymentGateways): Promise<void> {
-  for (const tenant of await listTenants(context)) await dispatchQueued(context, sms, tenant.id, 50, gateways?.officialAccount(tenant.code) ?? null);
 }
 
 const worker: Command = async (_args, config) => {
@@ -206,9 +194,10 @@ const worker: Command = async (_args, config) => {
   process.once('SIGINT', () => (isRunning = false));
   process.once('SIGTERM', () => (isRunning = false));
   console.log('Worker delivering queued messages and billing runs; Ctrl+C to stop.');
+  const officialAccounts = workerOfficialAccounts(config);
   const mqtt = await startReadingServices(context, console.error);
   while (isRunning) {
-    await deliverAll(context, sms);
+    await deliverAll(context, sms, officialAccounts);
     await integrateAll(context);
     await escalateAll(context);
     await collectAll(context);

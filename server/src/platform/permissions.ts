@@ -11,6 +11,8 @@ export const PERMISSIONS = [
   'meter.write',
   'audit.read',
   'outbox.read',
+  // Queue a failed customer message (SMS, WeChat message) for one more attempt, audited.
+  'outbox.retry',
   'staff.read',
   'staff.manage',
   'tariff.read',
@@ -94,7 +96,7 @@ export const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
 // The administrator manages staff but neither reads the audit log nor reveals personal data; the auditor
 // reads everything and changes nothing. Nobody both writes records and audits them.
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['customer.read', 'staff.read', 'staff.manage', 'outbox.read', 'settings.manage', 'appointment.read', 'appointment.manage'],
+  admin: ['customer.read', 'staff.read', 'staff.manage', 'outbox.read', 'outbox.retry', 'settings.manage', 'appointment.read', 'appointment.manage'],
   counter_clerk: ['customer.read', 'customer.write', 'customer.reveal', 'account.write', 'premise.write', 'tariff.read', 'reading.read', 'bill.read', 'payment.read', 'payment.take', 'service.read', 'service.create', 'service.handle', 'application.read', 'application.create', 'application.work', 'appointment.read', 'appointment.book'],
   hotline_agent: ['customer.read', 'customer.write', 'tariff.read', 'reading.read', 'bill.read', 'payment.read', 'service.read', 'service.create', 'service.handle', 'appointment.read', 'appointment.book'],
   dispatcher: ['customer.read', 'service.read', 'service.create', 'service.handle', 'service.dispatch'],
@@ -129,7 +131,7 @@ const WRITE_PERMISSIONS: readonly Permission[] = [
   'service.create', 'service.handle', 'service.dispatch', 'service.field', 'service.supervise', 'knowledge.manage', 'withholding.manage',
   'collection.work', 'collection.manage', 'collection.override',
   'application.create', 'application.work',
-  'appointment.book', 'appointment.manage',
+  'appointment.book', 'appointment.manage', 'outbox.retry',
 ];
 
 /**

@@ -1,4 +1,4 @@
-export { dispatchQueued, enqueueSms, enqueueWechatMessage, listOutbox, type QueuedSms, type QueuedWechatMessage } from './outbox';
+export { dispatchQueued, enqueueSms, enqueueWechatMessage, listOutbox, retryOutboxMessage, type OutboxMessage, type QueuedSms, type QueuedWechatMessage } from './outbox';
 export { registerNotificationRoutes } from './routes';
 export { LocalOutboxSmsGateway, type SmsGateway, type SmsMessage } from './sms';
 export {

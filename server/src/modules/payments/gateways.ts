@@ -4,6 +4,7 @@
  * this server under /sim plays both channels with its own keys, so every journey works in the demo.
  * Notification URLs carry the utility's code: /api/payments/notify/{channel}/{tenantCode}.
  */
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createWechatOfficialAccountClient, type WechatOfficialAccountClient, type WechatTemplateIds } from '../notifications';
 import {
@@ -165,3 +166,28 @@ export function configuredGateways(file: string, options: Options): PaymentGatew
 }
 
 export { createSandboxCredentials };
+
+/**
+ * The demo merchant's appid and APIv3 key, derived from the installation's secret key instead of drawn at
+ * random, so that `shuiwu worker` — another process — knows the official account that the simulator inside
+ * `shuiwu serve` plays (its AppSecret follows from the APIv3 key) and delivers WeChat messages to it.
+ */
+export function demoSandboxIdentifiers(secretKey: Buffer): { appid: string; apiV3Key: string } {
+  const derive = (purpose: string) => createHmac('sha256', secretKey).update(`shuiwu-demo-sandbox:${purpose}`).digest('hex');
+  return { appid: `wx${derive('appid').slice(0, 16)}`, apiV3Key: derive('apiv3').slice(0, 32) };
+}
+
+/**
+ * The official account of the simulator mounted in a `shuiwu serve` at `serveBaseUrl` (same one for every
+ * utility, as in simulatorGateways), for a process that does not mount the simulator itself.
+ */
+export function demoOfficialAccount(secretKey: Buffer, serveBaseUrl: string, options: Pick<Options, 'fetch' | 'now'> = {}): WechatOfficialAccountClient {
+  const base = `${serveBaseUrl.replace(/\/+$/, '')}${SIMULATOR_PREFIX.officialAccount}`;
+  return createWechatOfficialAccountClient({
+    ...sandboxOfficialAccount({ wechatpay: demoSandboxIdentifiers(secretKey) }),
+    apiBaseUrl: base,
+    oauthBaseUrl: base,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+}

@@ -107,7 +107,7 @@ export function registerOnlinePaymentRoutes(app: App, context: PlatformContext, 
       schema: {
         tags: ['portal'],
         summary: "Start WeChat OAuth2 web authorisation (snsapi_base, silent) for the user's openid: returns the authorize URL to send the WeChat browser to",
-        description: `WeChat sends the browser back to ${WECHAT_CALLBACK_PATH}?code=…&state=…, which binds the openid and redirects to returnPath with wechat=bound or wechat=failed.`,
+        description: `WeChat sends the browser back to ${WECHAT_CALLBACK_PATH}?code=…&state=…, which binds the openid and redirects to returnPath with wechat=bound or wechat=failed and resume=<state> (the page keeps what was being paid under the state and goes on paying).`,
         security: portalWrite,
         body: z.strictObject({ returnPath: z.string().regex(/^\/portal(\/[A-Za-z0-9/_-]*)?$/).max(200).meta({ description: 'A portal page path to come back to, e.g. /portal/accounts/<account id>/pay' }) }),
         response: { 201: z.object({ authorizeUrl: z.string() }), ...paymentErrors },

@@ -5,7 +5,7 @@
  *   portal → POST /api/portal/wechat/authorization {returnPath}  → authorizeUrl (state: ours, single use, 10 min)
  *   browser → open.weixin.qq.com/connect/oauth2/authorize?…&scope=snsapi_base&state=…  (silent)
  *   WeChat → GET /api/portal/wechat/oauth/callback?code=…&state=…  → code exchanged for the openid, bound,
- *   browser → returnPath?wechat=bound (or wechat=failed)
+ *   browser → returnPath?wechat=bound&resume=<state> (or wechat=failed&resume=<state>)
  *
  * The openid is what a JSAPI payment is placed for, and where WeChat messages (dunning notices) go.
  */
@@ -87,7 +87,9 @@ export async function completeWechatAuthorization(
     return row?.return_path ?? null;
   });
   if (claimed === null) return '/portal/?wechat=failed';
-  const back = (outcome: 'bound' | 'failed') => `${claimed}${claimed.includes('?') ? '&' : '?'}wechat=${outcome}`;
+  // resume: the (now used) state, under which the page kept what the customer was paying (sessionStorage), so
+  // the payment goes on at once instead of asking for the bills again. Used states are worth nothing to anyone.
+  const back = (outcome: 'bound' | 'failed') => `${claimed}${claimed.includes('?') ? '&' : '?'}wechat=${outcome}&resume=${input.state ?? ''}`;
   const account = gateways.officialAccount(who.tenantCode);
   // No code: the user refused (only possible with snsapi_userinfo, but WeChat may still send none).
   if (!account || !input.code) return back('failed');

@@ -1,6 +1,6 @@
-import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
-import type { AuditPage, AuditVerification, OutboxPage } from '../../api/types';
+import type { AuditPage, AuditVerification, OutboxChannel, OutboxMessage, OutboxPage, OutboxStatus } from '../../api/types';
 
 export interface AuditFilters {
   objectType?: string;
@@ -29,13 +29,28 @@ export function useVerifyAudit() {
 
 export const OUTBOX_REFRESH_MS = 5_000;
 
-export function useOutbox(recipient: string) {
+export interface OutboxFilters {
+  recipient?: string;
+  channel?: OutboxChannel;
+  status?: OutboxStatus;
+}
+
+export function useOutbox(filters: OutboxFilters) {
   return useInfiniteQuery({
-    queryKey: ['outbox', recipient],
-    queryFn: ({ pageParam }) => api.get<OutboxPage>('/api/outbox', { recipient, before: pageParam, limit: PAGE_SIZE }),
+    queryKey: ['outbox', filters],
+    queryFn: ({ pageParam }) => api.get<OutboxPage>('/api/outbox', { ...filters, before: pageParam, limit: PAGE_SIZE }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextBefore ?? undefined,
     refetchInterval: OUTBOX_REFRESH_MS,
     refetchIntervalInBackground: false,
+  });
+}
+
+/** Queues a failed message once more (audited on the server); the list refreshes. */
+export function useRetryOutboxMessage() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.post<OutboxMessage>(`/api/outbox/${encodeURIComponent(id)}/retry`),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['outbox'] }),
   });
 }

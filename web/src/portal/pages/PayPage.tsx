@@ -3,6 +3,7 @@
  * order sends the browser to the channel's pay page, which returns it to /pay/result/:orderId. Inside the
  * WeChat browser WeChat Pay is JSAPI: the payer's openid is fetched once through WeChat OAuth2 (the browser
  * goes to WeChat and comes back here with ?wechat=bound), then WeixinJSBridge pays the signed order in place.
+ * What was being paid is kept across that round trip (PayResume.ts), so the payment goes on at once on return.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Button, Checkbox, Input, List, Radio, Segmented, Selector, Toast } from 'antd-mobile';
@@ -16,6 +17,7 @@ import { fetchAccount, queryKeys } from '../api';
 import { Page } from '../components/Page';
 import { EmptyState, ErrorState, errorText, PageLoading } from '../components/states';
 import { createPaymentOrder, fetchMoney, fetchWechatStatus, newIdempotencyKey, parseTopup, payQueryKeys, startWechatAuthorization } from './PayApi';
+import { forgetPayIntent, readPayIntent, savePayIntent, stateOfAuthorizeUrl, type PayChoice } from './PayResume';
 import { isWechatBrowser, payInWechat } from './PayWechat';
 import { fill } from './PayMessages';
 import { ChannelMark, PaymentsNavLink, periodTitle, usePayText } from './PayParts';
@@ -84,19 +86,29 @@ function PayForm({
   const setTab = (next: Tab) => setSearchParams(next === 'topup' ? { tab: 'topup' } : {}, { replace: true });
 
   const bills = money.openBills;
+  const lateFeeFen = money.lateFeeFen;
+  // Back from WeChat's authorisation: what the customer was paying, kept under the state (read once, here).
+  const resumeState = searchParams.get('resume');
+  const [resume] = useState(() => {
+    const intent = resumeState ? readPayIntent(resumeState, accountId) : null;
+    if (!intent) return null;
+    // Bills are paid oldest first: the kept choice must still be the oldest open bills (none paid meanwhile).
+    const isStillValid = intent.kind === 'topup' || (intent.billIds.every((billId, index) => bills[index]?.billId === billId) && (intent.billIds.length > 0 || lateFeeFen > 0));
+    return { intent, isStillValid };
+  });
+  const resumedBills = resume?.isStillValid && resume.intent.kind === 'bills' ? resume.intent.billIds.length : null;
   // The selection is always the oldest `count` open bills; null means all of them (the default).
-  const [chosen, setChosen] = useState<number | null>(null);
+  const [chosen, setChosen] = useState<number | null>(resumedBills);
   const count = Math.min(chosen ?? bills.length, bills.length);
   const toggle = (index: number) => setChosen(index < count ? index : index + 1);
   // Late fees are settled after every open bill's principal: they come with an order for all the bills
   // (or alone, once the bills are paid).
-  const lateFeeFen = money.lateFeeFen;
   const withLateFee = count === bills.length && lateFeeFen > 0;
   const billsFen = bills.slice(0, count).reduce((sum, bill) => sum + bill.openFen, 0) + (withLateFee ? lateFeeFen : 0);
   const hasSomethingToPay = bills.length > 0 || lateFeeFen > 0;
 
   const [channel, setChannel] = useState<OnlineChannel>('wechatpay');
-  const [topupText, setTopupText] = useState('');
+  const [topupText, setTopupText] = useState(() => (resume?.intent.kind === 'topup' ? formatYuan(resume.intent.topupFen) : ''));
   const [topupTouched, setTopupTouched] = useState(false);
   const topup = parseTopup(topupText);
   const topupProblem = 'problem' in topup ? { required: text.topupRequired, invalid: text.topupInvalid, range: text.topupRange }[topup.problem] : null;
@@ -158,8 +170,10 @@ function PayForm({
   });
 
   const authorize = useMutation({
-    mutationFn: () => startWechatAuthorization(`/portal/accounts/${accountId}/pay`),
-    onSuccess: ({ authorizeUrl }) => {
+    mutationFn: (_choice: PayChoice) => startWechatAuthorization(`/portal/accounts/${accountId}/pay`),
+    onSuccess: ({ authorizeUrl }, choice) => {
+      const state = stateOfAuthorizeUrl(authorizeUrl);
+      if (state) savePayIntent(state, choice);
       setRedirecting(true);
       window.location.assign(authorizeUrl);
     },
@@ -177,17 +191,48 @@ function PayForm({
       body = { accountId, channel, topupFen: topup.fen };
     }
     if (channel === 'wechatpay' && isJsapi && !wechat.data?.isBound) {
-      // The openid first: WeChat's silent authorisation brings the browser back here, bound.
+      // The openid first: WeChat's silent authorisation brings the browser back here, bound, and the
+      // payment goes on from what is kept under the authorisation's state.
       Toast.show({ icon: 'loading', content: text.wechatAuthorizing });
-      authorize.mutate();
+      authorize.mutate(body.topupFen !== undefined ? { accountId, kind: 'topup', topupFen: body.topupFen } : { accountId, kind: 'bills', billIds: body.billIds ?? [] });
       return;
     }
     if (channel === 'wechatpay' && isJsapi) body = { ...body, tradeType: 'jsapi' };
+    placeOrder(body);
+  };
+
+  const placeOrder = (body: NewPaymentOrder) => {
     const signature = JSON.stringify(body);
     if (attempt.current?.signature !== signature) attempt.current = { signature, key: newIdempotencyKey() };
     setFailure(null);
     place.mutate({ body, key: attempt.current.key });
   };
+
+  // Back from WeChat with the openid: pay what was chosen before leaving, at once (WeChat's own pay sheet
+  // still asks the customer to confirm). Coming back refused, the choice is restored and nothing is placed.
+  const resumed = useRef(false);
+  const isWechatStatusPending = inWechat && wechat.isPending;
+  useEffect(() => {
+    if (!resumeState || resumed.current) return;
+    if (resume && wechatOutcome === 'bound' && isWechatStatusPending) return;
+    resumed.current = true;
+    forgetPayIntent(resumeState);
+    setSearchParams(resume?.intent.kind === 'topup' ? { tab: 'topup' } : {}, { replace: true });
+    if (!resume) return;
+    if (!resume.isStillValid) {
+      Toast.show({ content: text.resumeChanged });
+      return;
+    }
+    if (wechatOutcome !== 'bound' || !isJsapi || !wechat.data?.isBound) return;
+    const { intent } = resume;
+    placeOrder(
+      intent.kind === 'topup'
+        ? { accountId, channel: 'wechatpay', tradeType: 'jsapi', topupFen: intent.topupFen }
+        : { accountId, channel: 'wechatpay', tradeType: 'jsapi', billIds: intent.billIds },
+    );
+    // placeOrder and setSearchParams change every render; this runs once, guarded by `resumed`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [resumeState, resume, wechatOutcome, isWechatStatusPending, isJsapi, wechat.data?.isBound, accountId, text.resumeChanged]);
 
   const amountFen = tab === 'bills' ? billsFen : 'fen' in topup ? topup.fen : null;
   const busy = place.isPending || authorize.isPending || redirecting || (inWechat && wechat.isPending);

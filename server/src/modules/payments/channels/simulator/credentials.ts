@@ -42,7 +42,7 @@ function rsaPair(): { privateKeyPem: string; publicKeyPem: string } {
 }
 
 /** Four RSA-2048 key pairs (about half a second) and identifiers in each channel's own formats. */
-export function createSandboxCredentials(overrides: { merchantName?: string; mchid?: string; appid?: string; alipayAppId?: string; sellerId?: string } = {}): SandboxCredentials {
+export function createSandboxCredentials(overrides: { merchantName?: string; mchid?: string; appid?: string; apiV3Key?: string; alipayAppId?: string; sellerId?: string } = {}): SandboxCredentials {
   const merchantName = overrides.merchantName ?? '江城水务集团';
   const merchant = rsaPair();
   const platform = rsaPair();
@@ -57,7 +57,7 @@ export function createSandboxCredentials(overrides: { merchantName?: string; mch
       merchantPrivateKeyPem: merchant.privateKeyPem,
       merchantPublicKeyPem: merchant.publicKeyPem,
       // Any 32 printable characters; WeChat Pay lets the merchant choose them.
-      apiV3Key: randomBytes(16).toString('hex'),
+      apiV3Key: overrides.apiV3Key ?? randomBytes(16).toString('hex'),
       platformPublicKeyId: `PUB_KEY_ID_01${digits(30)}`,
       platformPrivateKeyPem: platform.privateKeyPem,
       platformPublicKeyPem: platform.publicKeyPem,
@@ -112,7 +112,7 @@ export function sandboxAlipayConfig(
  * sandbox keys, so the simulator and the client agree without another secret) and the template ids the
  * simulated account has added.
  */
-export function sandboxOfficialAccount(credentials: SandboxCredentials): { appid: string; secret: string; templateIds: { dunning_reminder: string; dunning_cutoff_notice: string } } {
+export function sandboxOfficialAccount(credentials: { wechatpay: Pick<SandboxCredentials['wechatpay'], 'appid' | 'apiV3Key'> }): { appid: string; secret: string; templateIds: { dunning_reminder: string; dunning_cutoff_notice: string } } {
   return {
     appid: credentials.wechatpay.appid,
     secret: createHash('sha256').update(`official-account:${credentials.wechatpay.apiV3Key}`).digest('hex').slice(0, 32),
