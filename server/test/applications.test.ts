@@ -3,6 +3,8 @@ import { addWorkingDays } from '../src/modules/applications';
 import { calendarFromSettings } from '../src/modules/service';
 import { DEFAULT_CALENDAR } from '../src/modules/tenancy/calendar-settings';
 import { givenConnectionTeam, givenRoute, givenStaff, PHOTO, relogin, type TeamMember } from './applications-factory';
+import { givenCustomerWithAccount } from './factories';
+import { pdfDocument } from './upload-fixtures';
 import type { ErrorBody } from './endpoints';
 import { type Client, createTestEnvironment, type TestEnvironment, type Utility } from './harness';
 
@@ -16,7 +18,7 @@ interface Detail {
   account: { id: string; accountNo: string } | null;
   meter: { id: string; serialNo: string } | null;
   customerId: string | null;
-  stages: { code: string; state: string; doneBy: string | null; dueAt: string | null }[];
+  stages: { code: string; state: string; doneBy: string | null; dueAt: string | null; roleName: { zh: string } }[];
   missing: { materials: { code: string }[]; outputs: { key: string }[]; description: { zh: string; en: string }[] };
   nextActions: string[];
   events: { kind: string; outputs: unknown }[];
@@ -174,11 +176,13 @@ describe('a new connection end to end', () => {
     detail = await advance(team.clerk, detail, { notes: '材料齐全' });
     expect(detail.currentStage?.code).toBe('survey');
 
-    // The surveyor claims it: the customer sees who holds it.
+    // The surveyor claims it: the staff see who holds it, the customer the post (never a name).
     const claimed = await team.surveyor.client.post<Detail>(`/api/applications/${detail.id}/claim`, { version: detail.version });
     expect(claimed.status).toBe(200);
+    expect(claimed.body.currentStage?.holder?.name).toBe(team.surveyor.name);
     const watched = await customer.get<Detail>(`/api/portal/applications/${detail.id}`);
-    expect(watched.body.currentStage?.holder?.name).toBe(team.surveyor.name);
+    expect(watched.body.currentStage?.holder).toBeNull();
+    expect(watched.body.stages.find((stage) => stage.code === 'survey')?.roleName.zh).toBe('报装人员');
     detail = claimed.body;
     // Someone else of the role cannot do a stage another holds.
     expect((await team.estimator.client.post<ErrorBody>(`/api/applications/${detail.id}/advance`, { version: detail.version, stage: 'survey', outputs: { notes: 'x' } })).body.code).toBe('held_by_other');
@@ -239,6 +243,75 @@ describe('a new connection end to end', () => {
   });
 });
 
+describe('documents as photos or PDFs', () => {
+  it('takes a PDF as a material, lists it with its type, and serves it back as a download under the customer’s own name', async () => {
+    const detail = (await apply()).body;
+    const pdf = pdfDocument();
+    const sent = await customer.post<{ document: { id: string; contentType: string; bytes: number; fileName: string; material: string } }>(`/api/portal/applications/${detail.id}/documents`, {
+      material: 'property_proof',
+      file: { dataBase64: pdf.toString('base64'), fileName: '房产证 扫描件.pdf', contentType: 'application/pdf' },
+    });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    expect(sent.body.document).toMatchObject({ contentType: 'application/pdf', bytes: pdf.length, fileName: '房产证 扫描件.pdf', material: 'property_proof' });
+    const photo = await customer.post<{ document: { id: string } }>(`/api/portal/applications/${detail.id}/documents`, { material: 'id_card', file: PHOTO });
+    expect(photo.status).toBe(201);
+    const seen = (await customer.get<Detail & { documents: { id: string; contentType: string }[] }>(`/api/portal/applications/${detail.id}`)).body;
+    expect(seen.missing.materials).toEqual([]);
+    expect(seen.documents.map((document) => document.contentType)).toEqual(['application/pdf', 'image/png']);
+
+    const file = await customer.get(`/api/portal/applications/${detail.id}/documents/${sent.body.document.id}`);
+    expect(file.status).toBe(200);
+    expect(file.rawBody).toEqual(pdf);
+    expect(file.headers).toMatchObject({
+      'content-type': 'application/pdf',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+      'content-disposition': `attachment; filename="${sent.body.document.id}.pdf"; filename*=UTF-8''${encodeURIComponent('房产证 扫描件.pdf')}`,
+    });
+    // A photo is still shown inline; the staff read the same PDF.
+    expect((await customer.get(`/api/portal/applications/${detail.id}/documents/${photo.body.document.id}`)).headers['content-disposition']).toMatch(/^inline; filename="[0-9a-f-]{36}\.png"; filename\*=UTF-8''%E8%AF%81%E4%BB%B6\.png$/);
+    expect((await team.clerk.client.get(`/api/applications/${detail.id}/documents/${sent.body.document.id}`)).rawBody).toEqual(pdf);
+    const rows = await environment.ownerQuery<{ stored_path: string }>("SELECT stored_path FROM attachments WHERE owner_id = $1 AND content_type = 'application/pdf'", [detail.id]);
+    expect(rows[0]?.stored_path).toMatch(/\/[0-9a-f]{32}\.pdf$/);
+    expect(await auditActions(detail.id)).toEqual(['application.submit', 'application.document_add', 'application.document_add']);
+  });
+
+  it('refuses a PDF with JavaScript or encryption as a material, and records nothing', async () => {
+    const detail = (await apply()).body;
+    for (const [bytes, wording] of [
+      [pdfDocument({ catalog: '/OpenAction << /S /JavaScript /JS (app.alert(1)) >>' }), '脚本'],
+      [pdfDocument({ trailer: '/Encrypt 6 0 R', objects: ['<< /Filter /Standard >>'] }), '加密'],
+    ] as const) {
+      const refused = await customer.post<ErrorBody>(`/api/portal/applications/${detail.id}/documents`, { material: 'property_proof', file: { dataBase64: bytes.toString('base64'), fileName: 'scan.pdf' } });
+      expect([refused.status, refused.body.code, refused.body.fields[0]?.field]).toEqual([400, 'invalid_file', 'file']);
+      expect(refused.body.fields[0]?.zh).toContain(wording);
+    }
+    expect((await customer.get<Detail>(`/api/portal/applications/${detail.id}`)).body.missing.materials.map((material) => material.code)).toEqual(['id_card', 'property_proof']);
+    expect(await auditActions(detail.id)).toEqual(['application.submit']);
+  });
+});
+
+describe('what the customer sees of the staff', () => {
+  it('the post handling each stage, never a staff member’s name: not the holder, not who did a stage, not who returned it', async () => {
+    let detail = await withDocuments((await apply()).body);
+    detail = await advance(team.clerk, detail, {});
+    detail = (await team.surveyor.client.post<Detail>(`/api/applications/${detail.id}/claim`, { version: detail.version })).body;
+    expect(detail.currentStage?.holder?.name).toBe(team.surveyor.name);
+    await stageFile(team.surveyor, detail);
+    const returned = await team.surveyor.client.post<Detail>(`/api/applications/${detail.id}/return`, { version: detail.version, reason: '请补充位置示意图' });
+    expect(returned.status).toBe(200);
+    const seen = await customer.get<Omit<Detail, 'events'> & { documents: { uploadedBy: string }[]; events: { kind: string; actor: string }[] }>(`/api/portal/applications/${detail.id}`);
+    const list = await customer.get<{ applications: { id: string; currentStage: { holder: unknown } | null }[] }>('/api/portal/applications');
+    const text = JSON.stringify([seen.body, list.body]);
+    for (const member of [team.clerk, team.surveyor]) expect(text).not.toContain(member.name);
+    expect(seen.body.stages.find((stage) => stage.code === 'accept')?.doneBy).toBe('综合窗口');
+    expect(seen.body.events.map((event) => event.actor)).toEqual([expect.stringContaining('139****5678'), '综合窗口', '报装人员', '报装人员']);
+    expect(list.body.applications.find((item) => item.id === detail.id)?.currentStage?.holder).toBeNull();
+    // The staff still see who.
+    expect(JSON.stringify((await team.clerk.client.get(`/api/applications/${detail.id}`)).body)).toContain(team.surveyor.name);
+  });
+});
+
 describe('segregation of duties', () => {
   const refused = async (member: TeamMember, detail: Detail, action: 'claim' | 'advance', outputs: Record<string, unknown> = {}) => {
     const before = (await auditActions(detail.id)).filter((item) => item === 'application.segregation_refused').length;
@@ -287,14 +360,11 @@ describe('segregation of duties', () => {
 
   it('holds for the other types too: whoever tested a meter may not settle the calibration', async () => {
     const both = await givenStaff(environment, utility, 'apply-both', ['connection_staff', 'billing_clerk'], 'meter');
-    const household = await environment.db.withTenant(utility.tenant.id, async (sql) => {
-      const [row] = await sql.query<{ id: string }>("SELECT id FROM accounts WHERE status = 'active' ORDER BY created_at LIMIT 1");
-      return row?.id as string;
-    });
+    const household = (await givenCustomerWithAccount(environment, utility)).account.id;
     let detail = (await team.clerk.client.post<Detail>('/api/applications', { typeCode: 'calibration', accountId: household, applicantPhone: '13700001111', applicantName: '李四' })).body;
     expect(detail.applicationNo).toMatch(/^JB/);
     detail = await advance(team.clerk, detail, {});
-    detail = await advance(both, detail, { result: 'within_tolerance', reportNo: 'JD-1' });
+    detail = await advance(both, detail, { reportNo: 'JD-1', errorUpperZone: 120, errorLowerZone: -250 });
     await refused(both, detail, 'advance', { notes: '收取检定费' });
   });
 });
@@ -336,8 +406,11 @@ describe('returns, rejections, the counter and the queue', () => {
     expect([notBound.status, notBound.body.fields[0]?.field]).toEqual([400, 'accountId']);
     const wrongMaterial = await customer.post<ErrorBody>(`/api/portal/applications/${detail.id}/documents`, { material: 'passport_photo', file: PHOTO });
     expect(wrongMaterial.body.fields[0]?.field).toBe('material');
-    const notImage = await customer.post<ErrorBody>(`/api/portal/applications/${detail.id}/documents`, { material: 'id_card', file: { dataBase64: Buffer.from('%PDF-1.4 not an image').toString('base64') } });
-    expect([notImage.status, notImage.body.code]).toEqual([400, 'invalid_file_type']);
+    // A PDF is checked as one: a header with nothing behind it is no document.
+    const notPdf = await customer.post<ErrorBody>(`/api/portal/applications/${detail.id}/documents`, { material: 'id_card', file: { dataBase64: Buffer.from('%PDF-1.4 not a document').toString('base64') } });
+    expect([notPdf.status, notPdf.body.code, notPdf.body.fields[0]?.field]).toEqual([400, 'invalid_file', 'file']);
+    const page = await customer.post<ErrorBody>(`/api/portal/applications/${detail.id}/documents`, { material: 'id_card', file: { dataBase64: Buffer.from('<html><script>alert(1)</script></html>').toString('base64'), fileName: 'id.pdf' } });
+    expect([page.status, page.body.code]).toEqual([400, 'invalid_file_type']);
     const stranger = await environment.loginPortal(utility, '13800009999');
     expect((await stranger.get(`/api/portal/applications/${detail.id}`)).status).toBe(404);
     expect(await auditActions(detail.id)).toEqual(['application.submit']);
@@ -363,6 +436,33 @@ describe('returns, rejections, the counter and the queue', () => {
     const survey = statistics.body.stages.find((row) => row.typeCode === 'new_connection' && row.stageCode === 'survey');
     expect(survey?.overdue).toBeGreaterThanOrEqual(1);
     expect(statistics.body.stages.find((row) => row.stageCode === 'accept' && row.typeCode === 'new_connection')?.done).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gives each staff member the queue of their roles, finds by number, name or phone, and sums up each type for the manager', async () => {
+    const atSurvey = await upTo('survey');
+    const walkIn = await team.clerk.client.post<Detail>('/api/applications', { typeCode: 'new_connection', applicantName: '孙八妹', applicantPhone: '13600008181', district: '江北区', street: '解放路', address: '7号' });
+    type List = { applications: { id: string; currentStage: { code: string } | null; status: string }[] };
+    const surveyorQueue = (await team.surveyor.client.get<List>('/api/applications?workable=true&limit=200')).body.applications;
+    expect(surveyorQueue.map((item) => item.id)).toContain(atSurvey.id);
+    expect(surveyorQueue.map((item) => item.id)).not.toContain(walkIn.body.id);
+    expect(surveyorQueue.every((item) => item.status === 'in_progress' && item.currentStage?.code !== 'accept')).toBe(true);
+    const clerkQueue = (await team.clerk.client.get<List>('/api/applications?workable=true&limit=200')).body.applications;
+    expect(clerkQueue.map((item) => item.id)).toContain(walkIn.body.id);
+    expect(clerkQueue.map((item) => item.id)).not.toContain(atSurvey.id);
+    const byNumber = (await team.clerk.client.get<List>(`/api/applications?q=${walkIn.body.applicationNo.toLowerCase()}`)).body.applications;
+    expect(byNumber.map((item) => item.id)).toEqual([walkIn.body.id]);
+    expect((await team.clerk.client.get<List>(`/api/applications?q=${encodeURIComponent('孙八妹')}`)).body.applications.map((item) => item.id)).toEqual([walkIn.body.id]);
+    expect((await team.clerk.client.get<List>('/api/applications?q=0008181')).body.applications.map((item) => item.id)).toEqual([walkIn.body.id]);
+    expect((await team.clerk.client.get<List>('/api/applications?q=100%25')).body.applications).toEqual([]);
+    const routes = await team.clerk.client.get<{ routes: { id: string; code: string }[] }>('/api/applications/reading-routes');
+    expect(routes.body.routes.map((route) => route.id)).toContain(routeId);
+    expect((await customer.get('/api/applications/reading-routes')).status).toBe(401);
+    const manager = await environment.loginStaff(utility, 'manager');
+    const statistics = (await manager.get<{ types: { typeCode: string; inProgress: number; completed: number; overdue: number }[] }>('/api/applications/statistics')).body;
+    const connections = statistics.types.find((row) => row.typeCode === 'new_connection');
+    const inProgress = (await manager.get<List>('/api/applications?typeCode=new_connection&status=in_progress&limit=200')).body.applications.length;
+    expect(connections?.inProgress).toBe(inProgress);
+    expect(statistics.types.map((row) => row.typeCode).sort()).toEqual(['calibration', 'category_change', 'holder_change', 'new_connection', 'removal']);
   });
 
   it('sets departments through the API (staff.manage), audited', async () => {

@@ -50,6 +50,8 @@ export interface Target extends ReadingTarget, MoneyTarget, WithholdingTarget, S
   accountWaterCategoryId: string | null;
   /** The version of the utility's settings. */
   settingsVersion: number;
+  /** The version of the utility's process settings (0: never changed). */
+  applicationSettingsVersion: number;
   /** The category's latest tariff version, always one that has not taken effect (so it can be withdrawn). */
   tariffVersionId: string;
 }
@@ -257,6 +259,10 @@ export const STAFF_ENDPOINTS: readonly StaffEndpoint[] = [
     method: 'POST', path: '/api/service-requests/{id}/steps', permission: 'service.handle', success: 200, url: (t) => `/api/service-requests/${t.serviceRequestId}/steps`,
     body: (t) => ({ step: 'accept', version: t.serviceRequestVersion, note: `受理 ${unique()}` }),
   },
+  {
+    method: 'POST', path: '/api/service-requests/{id}/reassign', permission: 'service.dispatch', success: 200, url: (t) => `/api/service-requests/${t.reassignRequestId}/reassign`,
+    body: (t) => ({ version: t.reassignRequestVersion, assigneeStaffId: t.reassignToStaffId, reason: `原维修人员不在岗 ${unique()}` }),
+  },
   // Photos and materials of a request (service/mediaRoutes.ts). The guard asks for service.read; a report photo then needs service.handle.
   {
     method: 'POST', path: '/api/service-requests/{id}/photos', permission: 'service.handle', success: 201, url: (t) => `/api/service-requests/${t.photoRequestId}/photos`,
@@ -355,6 +361,8 @@ export const STAFF_ENDPOINTS: readonly StaffEndpoint[] = [
   { method: 'GET', path: '/api/audit', permission: 'audit.read', success: 200, url: () => '/api/audit?limit=200' },
   { method: 'GET', path: '/api/audit/verify', permission: 'audit.read', success: 200, url: () => '/api/audit/verify' },
   { method: 'GET', path: '/api/outbox', permission: 'outbox.read', success: 200, url: () => '/api/outbox?limit=200' },
+  // No failed message in the target: every holder is let through to the lookup, which finds none.
+  { method: 'POST', path: '/api/outbox/{id}/retry', permission: 'outbox.retry', success: '404 not_found', readsOnly: true, url: () => '/api/outbox/00000000-0000-4000-8000-000000000000/retry' },
   // ---- reading: routes (抄表本), entry, review, imports ----
   { method: 'GET', path: '/api/routes', permission: 'route.read', success: 200, url: () => '/api/routes' },
   { method: 'GET', path: '/api/routes/rotation-proposal', permission: 'route.read', success: 200, url: () => '/api/routes/rotation-proposal' },
@@ -488,8 +496,19 @@ export const STAFF_ENDPOINTS: readonly StaffEndpoint[] = [
   // Online business applications (网上办). Stage actions need the current stage's role too, which no one role
   // has for every stage: a stale version is refused with 409 for every holder of the permission, before that.
   { method: 'GET', path: '/api/application-types', permission: 'application.read', success: 200, url: () => '/api/application-types' },
+  // Process settings (业务流程设置): the administrator's; every change a new version.
+  { method: 'GET', path: '/api/application-settings', permission: 'settings.manage', success: 200, url: () => '/api/application-settings' },
+  {
+    method: 'PATCH', path: '/api/application-settings', permission: 'settings.manage', success: 200, url: () => '/api/application-settings',
+    body: (t) => ({ version: t.applicationSettingsVersion, firstReadingDays: 30 + (unique() % 300) }),
+  },
+  {
+    method: 'PATCH', path: '/api/application-settings/types/{code}', permission: 'settings.manage', success: 200, url: () => '/api/application-settings/types/holder_change',
+    body: (t) => ({ version: t.applicationSettingsVersion, stages: [{ code: 'final_reading', timeLimitDays: 1 + (unique() % 60) }] }),
+  },
   { method: 'GET', path: '/api/applications', permission: 'application.read', success: 200, url: () => '/api/applications?typeCode=holder_change' },
   { method: 'GET', path: '/api/applications/statistics', permission: 'application.read', success: 200, url: () => '/api/applications/statistics' },
+  { method: 'GET', path: '/api/applications/reading-routes', permission: 'application.work', success: 200, url: () => '/api/applications/reading-routes' },
   {
     method: 'POST', path: '/api/applications', permission: 'application.create', success: 201, url: () => '/api/applications',
     body: (t) => ({ typeCode: 'calibration', accountId: t.accountId, applicantName: '李建国', applicantPhone: '13700000000', details: { note: `柜台 ${unique()}` } }),
@@ -697,6 +716,7 @@ export async function currentTarget(environment: TestEnvironment, utility: Utili
     const billId = bills[0]?.id ?? (await insertRegularBill(sql, tenantId, household.account.id, { period: '2026-02', consumptionLitres: 12_000 })).id;
     const tariffs = await currentTariffs(environment, sql, tenantId, household);
     const settings = await sql.query<{ version: number }>('SELECT version FROM tenant_settings');
+    const processSettings = await sql.query<{ version: number }>('SELECT version FROM application_settings');
     const money = await ensureMoneyTarget(sql, tenantId, household, reading.today, environment.clock.now());
     const collection = await ensureCollectionTarget(sql, tenantId, household, reading.today, environment.clock.now());
     const withholding = await ensureWithholdingTarget(environment.context.cipher, sql, tenantId, household, reading.today, environment.clock.now());
@@ -717,6 +737,7 @@ export async function currentTarget(environment: TestEnvironment, utility: Utili
       ...appointments,
       ...applications,
       settingsVersion: settings[0]?.version ?? 1,
+      applicationSettingsVersion: processSettings[0]?.version ?? 0,
       tenantCode: utility.tenant.code,
       customerId: household.customer.id,
       customerVersion: current.customer,

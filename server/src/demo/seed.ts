@@ -15,6 +15,7 @@ import { createServiceHall, createTenant, findTenantByCode, hashPassword, type T
 import { BUSINESS_NAMES, COMPOUND_NAMES, DISTRICTS, GIVEN_NAME_CHARACTERS, IMPORTANT_ORGANISATIONS, METER_MODELS, SPECIAL_BUSINESS_NAMES, SURNAMES } from './names';
 import { monthsBefore, seedDemoHistory } from './history';
 import { seedDemoServiceHistory } from './service-history';
+import { seedDemoApplications } from './applications';
 import { SeededRandom } from './random';
 
 export const DEMO_TENANT = { code: 'jiangcheng', name: '江城水务集团', nameEn: 'Jiangcheng Water Group', hotline: '0710-96655' };
@@ -117,6 +118,8 @@ export async function seedDemo(context: PlatformContext, options: { customers?: 
   }
   // A few weeks of service requests (every channel, closed and rated, some late and escalated, some open today).
   if (options.history !== false) await seedDemoServiceHistory(context, tenant.id);
+  // A dozen applications (网上办) at various stages, worked by a connection team that keeps the segregation rules.
+  if (options.history !== false) await seedDemoApplications(context, tenant.id);
   return summary;
 }
 

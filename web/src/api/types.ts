@@ -34,6 +34,7 @@ export type Permission =
   | 'meter.write'
   | 'audit.read'
   | 'outbox.read'
+  | 'outbox.retry'
   | 'staff.read'
   | 'staff.manage'
   | 'tariff.read'
@@ -65,6 +66,9 @@ export type Permission =
   | 'collection.work'
   | 'collection.manage'
   | 'collection.override'
+  | 'application.read'
+  | 'application.create'
+  | 'application.work'
   | 'appointment.read'
   | 'appointment.book'
   | 'appointment.manage';
@@ -299,18 +303,27 @@ export interface AuditVerification {
   firstBrokenSeq: number | null;
 }
 
+export type OutboxChannel = 'sms' | 'wechat';
+export type OutboxStatus = 'queued' | 'sent' | 'delivered' | 'failed';
 export interface OutboxMessage {
   id: string;
-  channel: 'sms' | 'wechat';
+  channel: OutboxChannel;
   recipientMasked: string;
   template: string;
   body: string;
-  status: 'queued' | 'sent' | 'delivered' | 'failed';
+  status: OutboxStatus;
   provider: string | null;
+  /** Hand-overs to the channel so far (given up after five). */
+  attempts: number;
   /** Why the last attempt failed (WeChat: errcode and errmsg). */
   lastError: string | null;
   /** The SMS sent in place of a WeChat message WeChat could not deliver. */
   fallbackOutboxId: string | null;
+  fallback: { id: string; recipientMasked: string; status: OutboxStatus } | null;
+  /** On an SMS: the WeChat message it stands in for. */
+  replacesOutboxId: string | null;
+  /** A failed message staff with outbox.retry may queue again. */
+  isRetryable: boolean;
   createdAt: string;
   sentAt: string | null;
 }
@@ -520,9 +533,26 @@ export interface ZeroUseAccount {
   openedOn: string;
   meters: ZeroUseMeter[];
   lastUsePeriod: string | null;
+  /** No use in each period looked at (false: listed only as a new connection waiting for its first reading). */
+  isZeroUse: boolean;
+  /** The new-connection application (报装) that opened the account, if one did. */
+  newConnection: {
+    applicationId: string;
+    applicationNo: string;
+    status: 'in_progress' | 'returned' | 'completed' | 'rejected';
+    stage: { code: string; name: string; nameEn: string } | null;
+    submittedOn: string;
+    finishedOn: string | null;
+  } | null;
+  firstReadOn: string | null;
+  firstReadingDueOn: string | null;
+  isFirstReadingOverdue: boolean;
 }
 export interface ZeroConsumptionReport {
   periods: string[];
+  /** Days after opening within which a new connection must be read (process settings). */
+  firstReadingDays: number;
+  today: string;
   rows: ZeroUseAccount[];
   total: number;
   page: number;
@@ -848,6 +878,13 @@ export interface TenantSettings {
     ratingLinkHours: number;
   };
   calendar: CalendarSettings;
+  /** Meter calibration tests (校表) a customer asks for. */
+  calibration: {
+    /** Fee for a test that finds the meter within tolerance, in fen (0 charges nothing). */
+    testFeeFen: number;
+    /** An out-of-tolerance meter re-bills the regular bills of this many months up to the test. */
+    rebillMonths: number;
+  };
 }
 /** The working calendar that working-time deadlines count in (dates YYYY-MM-DD, times HH:MM). */
 export interface CalendarSettings {
@@ -1361,7 +1398,7 @@ export type ServiceChannel = 'portal' | 'hotline' | 'counter' | 'wechat' | 'city
 /** The channels staff record a request from (the portal and Open311 create their own). */
 export type StaffServiceChannel = Exclude<ServiceChannel, 'portal' | 'open311'>;
 export type ServiceTimeLimit = 'accept' | 'respond' | 'close' | 'dispatch' | 'arrive' | 'control' | 'restore';
-export type ServiceStep = 'accept' | 'respond' | 'dispatch' | 'depart' | 'arrive' | 'control' | 'restore' | 'close' | 'cancel' | 'reopen';
+export type ServiceStep = 'accept' | 'respond' | 'dispatch' | 'reassign' | 'depart' | 'arrive' | 'control' | 'restore' | 'close' | 'cancel' | 'reopen';
 
 export interface ServiceCategory {
   id: string;
@@ -1479,11 +1516,18 @@ export interface ServiceRequestDetail extends ServiceRequest {
   materials: ServiceMaterialUse[];
 }
 export interface ServiceStepRequest {
-  step: ServiceStep;
+  /** Reassignment has its own route (ServiceReassignRequest). */
+  step: Exclude<ServiceStep, 'reassign'>;
   version: number;
   note?: string;
   /** With dispatch: the crew member who takes the request. */
   assigneeStaffId?: string;
+}
+/** Gives a dispatched repair to another crew member until the crew is on site; no time limit moves. */
+export interface ServiceReassignRequest {
+  version: number;
+  assigneeStaffId: string;
+  reason: string;
 }
 export interface ServiceCrew {
   id: string;
@@ -1706,7 +1750,8 @@ export type ImageContentType = 'image/jpeg' | 'image/png' | 'image/webp' | 'imag
 export type ServicePhotoStep = 'submit' | 'arrive' | 'control' | 'restore';
 /** An upload: base64 in JSON; the server decides the type from the content. */
 export interface FileUpload {
-  contentType?: ImageContentType;
+  /** A PDF only where the use takes documents (applications); photos everywhere else. */
+  contentType?: ImageContentType | 'application/pdf';
   dataBase64: string;
   fileName?: string;
 }

@@ -25,9 +25,11 @@ import { ReadingRoutes } from './reading/ReadingRoutes';
 import { isCrewOnly } from './service/menu';
 import { ServiceRoutes } from './service/ServiceRoutes';
 import { AppointmentRoutes } from './appointments/AppointmentRoutes';
+import { ApplicationRoutes } from './applications/ApplicationRoutes';
 import { SessionContext, sessionValue } from './session/session';
 import { SettingsPage } from './settings/SettingsPage';
 import { IntegrationsPage } from './settings/IntegrationsPage';
+import { ProcessSettingsPage } from './processSettings/ProcessSettingsPage';
 import { TariffCategoryPage } from './tariffs/TariffCategoryPage';
 import { TariffsPage } from './tariffs/TariffsPage';
 import { useSessionQuery } from './session/useSessionQueries';
@@ -164,6 +166,14 @@ export function ConsoleRoot() {
             }
           />
           <Route
+            path="settings/processes"
+            element={
+              <RequirePermission permission="settings.manage">
+                <ProcessSettingsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
             path="settings/integrations"
             element={
               <RequirePermission permission="settings.manage">
@@ -191,6 +201,7 @@ export function ConsoleRoot() {
           <Route path="reading/*" element={<ReadingRoutes />} />
           <Route path="service/*" element={<ServiceRoutes />} />
           <Route path="appointments/*" element={<AppointmentRoutes />} />
+          <Route path="applications/*" element={<ApplicationRoutes />} />
           <Route path="login" element={<Navigate to="/" replace />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>

@@ -11,6 +11,9 @@ import { queryKeys } from './api';
 import { ErrorState, PageLoading } from './components/states';
 import { TabLayout } from './components/TabLayout';
 import { AccountDetailPage } from './pages/AccountDetailPage';
+import { ApplicationDetailPage } from './pages/ApplicationDetailPage';
+import { ApplicationListPage } from './pages/ApplicationListPage';
+import { ApplyChoosePage, ApplyPage } from './pages/ApplyPage';
 import { AppointmentBookPage } from './pages/AppointmentBookPage';
 import { AppointmentListPage } from './pages/AppointmentListPage';
 import { BillsDetailPage } from './pages/BillsDetailPage';
@@ -23,6 +26,7 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { PaymentsPage } from './pages/PaymentsPage';
 import { PayPage } from './pages/PayPage';
 import { PayResultPage } from './pages/PayResultPage';
+import { ProcessesPage } from './pages/ProcessesPage';
 import { ReceiptPage } from './pages/ReceiptPage';
 import { SelfReadingPage } from './pages/SelfReadingPage';
 import { ServiceDetailPage } from './pages/ServiceDetailPage';
@@ -84,6 +88,8 @@ export function App(): ReactElement {
             <Route path="/login" element={<LoginPage />} />
             {/* The SMS rating link: no login (短信评价). */}
             <Route path="/rate/:tenant/:token" element={<ServiceRatePage />} />
+            {/* 公开业务办理流程: no login. */}
+            <Route path="/processes" element={<ProcessesPage />} />
             <Route element={<RequireSession />}>
               <Route element={<TabLayout />}>
                 <Route index element={<HomePage />} />
@@ -105,6 +111,10 @@ export function App(): ReactElement {
               <Route path="/appointments" element={<AppointmentListPage />} />
               <Route path="/appointments/new" element={<AppointmentBookPage />} />
               <Route path="/appointments/:id/move" element={<AppointmentBookPage />} />
+              <Route path="/applications" element={<ApplicationListPage />} />
+              <Route path="/applications/new" element={<ApplyChoosePage />} />
+              <Route path="/applications/new/:type" element={<ApplyPage />} />
+              <Route path="/applications/:id" element={<ApplicationDetailPage />} />
             </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

@@ -7,9 +7,11 @@ import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
 import { isRole, ROLE_NAMES } from '../../platform/permissions';
 import { addTime, calendarFromSettings, type WorkingCalendar } from '../service';
+import type { FileType } from '../../platform/files';
 import { loadTenantSettings, requireTenantByCode } from '../tenancy';
 import { DEFAULT_APPLICATION_TYPES } from './defaults';
 import type { ApplicationType, OutputSpec, Stage } from './schemas';
+import { describeSodRule } from './segregation';
 
 export interface TypeWithPrefix extends ApplicationType {
   prefix: string;
@@ -87,28 +89,38 @@ interface StageRow {
   role: string;
   time_limit_days: number;
   outputs: OutputSpec[];
+  is_enabled: boolean;
 }
 
-function describeRule(kind: 'different_people' | 'different_departments', stages: readonly Stage[], codes: readonly string[]) {
-  const names = codes.map((code) => stages.find((stage) => stage.code === code));
-  const zh = names.map((stage, index) => stage?.name ?? codes[index]).join('、');
-  const en = names.map((stage, index) => stage?.nameEn ?? codes[index]).join(', ');
-  return kind === 'different_people'
-    ? { zh: `${zh}须由不同人员办理`, en: `${en}: each by a different person` }
-    : { zh: `${zh}须由不同部门办理`, en: `${en}: by different departments` };
-}
+/** Whether the process lets a utility leave the stage out: a property of the process (defaults.ts), not of the utility. */
+export const isSkippableStage = (typeCode: string, stageCode: string): boolean =>
+  DEFAULT_APPLICATION_TYPES.find((type) => type.code === typeCode)?.stages.find((stage) => stage.code === stageCode)?.isSkippable === true;
 
 /** Every type of the utility (made with the defaults if there are none), in order, with stages, materials and rules. */
 export async function loadApplicationTypes(sql: Sql, tenantId: string): Promise<TypeWithPrefix[]> {
   await ensureApplicationTypes(sql, tenantId);
   const types = await sql.query<TypeRow>('SELECT id, code, name, name_en, description, description_en, number_prefix, acceptance_fee_fen, is_active FROM application_types ORDER BY sort_order, code');
-  const stages = await sql.query<StageRow>('SELECT type_id, position, code, name, name_en, role, time_limit_days, outputs FROM application_stages ORDER BY type_id, position');
-  const materials = await sql.query<{ type_id: string; code: string; name: string; name_en: string; is_required: boolean }>('SELECT type_id, code, name, name_en, is_required FROM application_materials ORDER BY type_id, sort_order, code');
+  const stages = await sql.query<StageRow>('SELECT type_id, position, code, name, name_en, role, time_limit_days, outputs, is_enabled FROM application_stages ORDER BY type_id, position');
+  const materials = await sql.query<{ type_id: string; code: string; name: string; name_en: string; is_required: boolean; accepted_kinds: FileType[] }>(
+    'SELECT type_id, code, name, name_en, is_required, accepted_kinds FROM application_materials ORDER BY type_id, sort_order, code',
+  );
   const rules = await sql.query<{ type_id: string; kind: 'different_people' | 'different_departments'; stage_codes: string[] }>('SELECT type_id, kind, stage_codes FROM application_sod_rules ORDER BY type_id, kind DESC, stage_codes');
   return types.map((type) => {
     const typeStages: Stage[] = stages
       .filter((stage) => stage.type_id === type.id)
-      .map((stage) => ({ position: stage.position, code: stage.code, name: stage.name, nameEn: stage.name_en, role: stage.role, roleName: roleName(stage.role), timeLimitDays: stage.time_limit_days, outputs: stage.outputs }));
+      .map((stage) => ({
+        position: stage.position,
+        code: stage.code,
+        name: stage.name,
+        nameEn: stage.name_en,
+        role: stage.role,
+        roleName: roleName(stage.role),
+        timeLimitDays: stage.time_limit_days,
+        outputs: stage.outputs,
+        isSkippable: isSkippableStage(type.code, stage.code),
+        // A stage the process does not let be skipped is worked, whatever a row says.
+        isEnabled: stage.is_enabled || !isSkippableStage(type.code, stage.code),
+      }));
     return {
       id: type.id,
       code: type.code,
@@ -117,10 +129,10 @@ export async function loadApplicationTypes(sql: Sql, tenantId: string): Promise<
       description: type.description,
       descriptionEn: type.description_en,
       acceptanceFeeFen: Number(type.acceptance_fee_fen),
-      totalDays: typeStages.reduce((sum, stage) => sum + stage.timeLimitDays, 0),
+      totalDays: typeStages.reduce((sum, stage) => sum + (stage.isEnabled ? stage.timeLimitDays : 0), 0),
       stages: typeStages,
-      materials: materials.filter((material) => material.type_id === type.id).map((material) => ({ code: material.code, name: material.name, nameEn: material.name_en, isRequired: material.is_required })),
-      rules: rules.filter((rule) => rule.type_id === type.id).map((rule) => ({ kind: rule.kind, stageCodes: rule.stage_codes, description: describeRule(rule.kind, typeStages, rule.stage_codes) })),
+      materials: materials.filter((material) => material.type_id === type.id).map((material) => ({ code: material.code, name: material.name, nameEn: material.name_en, isRequired: material.is_required, acceptedKinds: material.accepted_kinds })),
+      rules: rules.filter((rule) => rule.type_id === type.id).map((rule) => ({ kind: rule.kind, stageCodes: rule.stage_codes, description: describeSodRule(rule.kind, typeStages, rule.stage_codes) })),
       prefix: type.number_prefix,
       isActive: type.is_active,
     };
@@ -137,7 +149,8 @@ export async function publicProcesses(context: PlatformContext, tenantCode: stri
   const processes = await context.db.withTenant(tenant.id, async (sql) => (await loadApplicationTypes(sql, tenant.id)).filter((type) => type.isActive));
   return {
     utility: { code: tenant.code, name: tenant.name, hotline: tenant.hotline ?? null },
-    processes: processes.map(({ id: _id, prefix: _prefix, isActive: _active, ...type }) => type),
+    // The published process is the one worked: stages the utility left out are not shown.
+    processes: processes.map(({ id: _id, prefix: _prefix, isActive: _active, ...type }) => ({ ...type, stages: type.stages.filter((stage) => stage.isEnabled) })),
   };
 }
 

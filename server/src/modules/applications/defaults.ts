@@ -14,6 +14,8 @@ export interface DefaultStage {
   role: string;
   days: number;
   outputs: OutputSpec[];
+  /** The utility may leave the stage out (process settings); its effect, if any, then does not happen. */
+  isSkippable?: boolean;
 }
 
 export interface DefaultType {
@@ -54,8 +56,9 @@ export const DEFAULT_APPLICATION_TYPES: readonly DefaultType[] = [
     stages: [
       { code: 'accept', name: '受理', nameEn: 'Accept', role: 'counter_clerk', days: 1, outputs: [note(false, '受理意见', 'Acceptance notes')] },
       { code: 'survey', name: '现场踏勘', nameEn: 'Site survey', role: 'connection_staff', days: 1, outputs: [note(true, '踏勘记录', 'Survey notes'), files('现场照片', 'Site photos')] },
-      { code: 'design', name: '设计', nameEn: 'Design', role: 'connection_staff', days: 5, outputs: [files('设计图纸', 'Design drawing'), { key: 'pipeDn', kind: 'integer', zh: '接管口径 DN', en: 'Service pipe DN', required: true, min: 15, max: 300 }] },
-      { code: 'budget', name: '预算', nameEn: 'Budget', role: 'connection_staff', days: 3, outputs: [{ key: 'lines', kind: 'lines', zh: '预算明细', en: 'Budget lines', required: true }] },
+      // Small connections need neither a design nor a budget in many utilities (小型工程免设计、免预算).
+      { code: 'design', name: '设计', nameEn: 'Design', role: 'connection_staff', days: 5, isSkippable: true, outputs: [files('设计图纸', 'Design drawing'), { key: 'pipeDn', kind: 'integer', zh: '接管口径 DN', en: 'Service pipe DN', required: true, min: 15, max: 300 }] },
+      { code: 'budget', name: '预算', nameEn: 'Budget', role: 'connection_staff', days: 3, isSkippable: true, outputs: [{ key: 'lines', kind: 'lines', zh: '预算明细', en: 'Budget lines', required: true }] },
       {
         code: 'contract',
         name: '签订合同及缴费',
@@ -120,8 +123,29 @@ export const DEFAULT_APPLICATION_TYPES: readonly DefaultType[] = [
     stages: [
       { code: 'accept', name: '受理', nameEn: 'Accept', role: 'counter_clerk', days: 1, outputs: [note(false)] },
       { code: 'final_reading', name: '过户抄表', nameEn: 'Final reading', role: 'meter_reader', days: 2, outputs: reading },
-      { code: 'settlement', name: '结清水费', nameEn: 'Settle the balance', role: 'billing_clerk', days: 2, outputs: [{ key: 'settledFen', kind: 'fen', zh: '结清金额（分）', en: 'Settled (fen)', required: true }] },
-      { code: 'transfer', name: '办理过户', nameEn: 'Transfer', role: 'counter_clerk', days: 1, outputs: [note(false)] },
+      // Effects (effects.ts): the old holder's final bill up to the final reading, paid from their prepaid balance as far as it goes.
+      { code: 'settlement', name: '结清水费', nameEn: 'Settle the balance', role: 'billing_clerk', days: 2, outputs: [note(false, '结算说明', 'Settlement notes')] },
+      {
+        code: 'transfer',
+        name: '办理过户',
+        nameEn: 'Transfer',
+        role: 'counter_clerk',
+        days: 1,
+        outputs: [
+          {
+            key: 'prepaidHandling',
+            kind: 'choice',
+            zh: '原户主预存余额',
+            en: 'Former holder’s prepaid balance',
+            required: true,
+            options: [
+              { value: 'carry_over', zh: '随户转给新户主', en: 'Carried over to the new holder' },
+              { value: 'refund', zh: '退还原户主（须先退款）', en: 'Refunded to the former holder (refund first)' },
+            ],
+          },
+          note(false),
+        ],
+      },
     ],
     materials: [identity, property, { code: 'old_holder_consent', name: '原户主同意书（如有）', nameEn: 'Former holder’s consent (if any)', isRequired: false }],
     rules: [{ kind: 'different_people', stageCodes: ['final_reading', 'settlement'] }],
@@ -135,7 +159,8 @@ export const DEFAULT_APPLICATION_TYPES: readonly DefaultType[] = [
     descriptionEn: 'Changing the water-use category (e.g. residential to non-residential): checked on site, billed at the new tariff from the reading date.',
     stages: [
       { code: 'accept', name: '受理', nameEn: 'Accept', role: 'counter_clerk', days: 1, outputs: [note(false)] },
-      { code: 'survey', name: '现场核实', nameEn: 'Site check', role: 'connection_staff', days: 3, outputs: [note(true, '核实记录', 'Check notes'), files('现场照片', 'Site photos')] },
+      // A change proven by documents alone (a business licence) may need no site check.
+      { code: 'survey', name: '现场核实', nameEn: 'Site check', role: 'connection_staff', days: 3, isSkippable: true, outputs: [note(true, '核实记录', 'Check notes'), files('现场照片', 'Site photos'), ...reading] },
       {
         code: 'approval',
         name: '审核变更',
@@ -144,7 +169,9 @@ export const DEFAULT_APPLICATION_TYPES: readonly DefaultType[] = [
         days: 2,
         outputs: [
           { key: 'category', kind: 'choice', zh: '新用水类别', en: 'New account class', required: true, options: categories },
-          { key: 'effectiveOn', kind: 'date', zh: '生效日期', en: 'Effective from', required: true },
+          { key: 'waterCategoryId', kind: 'uuid', zh: '用水性质（空则按类别默认）', en: 'Water-use category (else the class default)', required: false },
+          // Empty: from the site check's reading (effects.ts).
+          { key: 'effectiveOn', kind: 'date', zh: '生效日期（空则为核实抄表日）', en: 'Effective from (else the check’s reading day)', required: false },
         ],
       },
     ],
@@ -166,9 +193,16 @@ export const DEFAULT_APPLICATION_TYPES: readonly DefaultType[] = [
         nameEn: 'Remove and test',
         role: 'connection_staff',
         days: 5,
+        // The errors decide the result (JJG 162-2019, effects.ts); an out-of-tolerance meter is replaced on the spot.
         outputs: [
-          { key: 'result', kind: 'choice', zh: '检定结果', en: 'Result', required: true, options: [{ value: 'within_tolerance', zh: '合格', en: 'Within tolerance' }, { value: 'out_of_tolerance', zh: '超差', en: 'Out of tolerance' }] },
           { key: 'reportNo', kind: 'text', zh: '检定证书编号', en: 'Test report number', required: true },
+          { key: 'errorUpperZone', kind: 'integer', zh: '高区示值误差（0.01%）', en: 'Error, upper flow zone (0.01 %)', required: true, min: -10_000, max: 10_000 },
+          { key: 'errorLowerZone', kind: 'integer', zh: '低区示值误差（0.01%）', en: 'Error, lower flow zone (0.01 %)', required: true, min: -10_000, max: 10_000 },
+          { key: 'replacedOn', kind: 'date', zh: '换表日期（超差时）', en: 'Replaced on (out of tolerance)', required: false },
+          { key: 'oldRegisterLitres', kind: 'litres', zh: '旧表拆表表码（升，超差时）', en: 'Old meter’s last register (litres)', required: false },
+          { key: 'newSerialNo', kind: 'text', zh: '新表表号（超差时）', en: 'New meter serial (out of tolerance)', required: false },
+          { key: 'newModel', kind: 'text', zh: '新表型号（超差时）', en: 'New meter model (out of tolerance)', required: false },
+          { key: 'newInitialReadingLitres', kind: 'litres', zh: '新表初始表码（升，超差时）', en: 'New meter’s initial register (litres)', required: false },
         ],
       },
       { code: 'settlement', name: '结果处理', nameEn: 'Settle the result', role: 'billing_clerk', days: 3, outputs: [note(true, '处理结果', 'Outcome')] },
@@ -187,7 +221,8 @@ export const DEFAULT_APPLICATION_TYPES: readonly DefaultType[] = [
       { code: 'accept', name: '受理', nameEn: 'Accept', role: 'counter_clerk', days: 1, outputs: [note(false)] },
       { code: 'final_reading', name: '最终抄表', nameEn: 'Final reading', role: 'meter_reader', days: 2, outputs: reading },
       { code: 'meter_removal', name: '拆表', nameEn: 'Remove the meter', role: 'connection_staff', days: 3, outputs: [{ key: 'removedOn', kind: 'date', zh: '拆表日期', en: 'Removed on', required: true }] },
-      { code: 'closure', name: '结清销户', nameEn: 'Close the account', role: 'billing_clerk', days: 3, outputs: [{ key: 'settledFen', kind: 'fen', zh: '结清金额（分）', en: 'Settled (fen)', required: true }] },
+      // Effects (effects.ts): the final bill, paid from the prepaid balance as far as it goes; closed now if nothing is owed, else 'closing' until paid.
+      { code: 'closure', name: '结清销户', nameEn: 'Close the account', role: 'billing_clerk', days: 3, outputs: [note(false, '销户说明', 'Closure notes')] },
     ],
     materials: [identity, property],
     rules: [{ kind: 'different_people', stageCodes: ['final_reading', 'meter_removal'] }],

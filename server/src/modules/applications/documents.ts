@@ -1,20 +1,21 @@
 /**
  * Files of an application through the platform's uploads (platform/files), owner kind 'application': the
  * customer's documents, one purpose per material (material_<code>), and a stage's own files (stage_<code>:
- * a survey's photos, a design drawing). Checked by content before they are written, written inside the
- * transaction that records them.
+ * a survey's photos, a design drawing). Photos or PDF documents (a scanned certificate, a lease exported
+ * from a phone), checked by content before they are written, written inside the transaction that records them.
  */
 import type { Actor } from '../../platform/audit/audit';
 import { recordAudit } from '../../platform/audit/audit';
 import type { Sql } from '../../platform/db/database';
 import { DomainError, invalidField, notFound } from '../../platform/errors';
-import { checkUpload, countAttachments, discardUpload, findAttachment, listAttachments, readAttachment, recordAttachment, writeCheckedUpload, type Attachment, type FileUpload, type ImageType, type StoredUpload } from '../../platform/files';
+import { checkUpload, countAttachments, discardUpload, findAttachment, listAttachments, readAttachment, recordAttachment, writeCheckedUpload, type Attachment, type FileType, type FileUpload, type StoredUpload, uploadProblem } from '../../platform/files';
 import type { PlatformContext } from '../../platform/context';
 import type { ApplicationDocument } from './schemas';
 
 export const OWNER = 'application';
 export const MAX_FILES_PER_PURPOSE = 6;
-const ACCEPT: readonly ImageType[] = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'];
+/** Documents are photos or PDFs (service request photos stay images only: their own policy). */
+export const DOCUMENT_TYPES: readonly FileType[] = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'application/pdf'];
 const DOCUMENT = { zh: '文件', en: 'Document' };
 
 export const materialPurpose = (code: string) => `material_${code}`;
@@ -43,16 +44,18 @@ export async function documentsOf(sql: Sql, applicationId: string): Promise<Appl
 export async function storeDocument(
   context: PlatformContext,
   tenantId: string,
-  work: (sql: Sql, record: (purpose: string, customerId: string | null) => Promise<ApplicationDocument>) => Promise<ApplicationDocument>,
+  work: (sql: Sql, record: (purpose: string, customerId: string | null, acceptedKinds?: readonly FileType[]) => Promise<ApplicationDocument>) => Promise<ApplicationDocument>,
   file: FileUpload,
   applicationId: string,
   actor: Actor,
 ): Promise<ApplicationDocument> {
-  const checked = checkUpload(file, { field: 'file', accept: ACCEPT });
+  const checked = checkUpload(file, { field: 'file', accept: DOCUMENT_TYPES });
   let stored: StoredUpload | null = null;
   try {
     return await context.db.withTenant(tenantId, (sql) =>
-      work(sql, async (purpose, customerId) => {
+      work(sql, async (purpose, customerId, acceptedKinds) => {
+        // A material takes only the kinds of file the utility set for it (process settings).
+        if (acceptedKinds && !acceptedKinds.includes(checked.file.contentType)) throw kindNotAccepted(acceptedKinds);
         if ((await countAttachments(sql, OWNER, applicationId, purpose)) >= MAX_FILES_PER_PURPOSE) {
           throw new DomainError('conflict', 'too_many_files', `每项最多 ${MAX_FILES_PER_PURPOSE} 个文件`, `At most ${MAX_FILES_PER_PURPOSE} files each`, [{ field: 'file', zh: `已有 ${MAX_FILES_PER_PURPOSE} 个文件`, en: `already has ${MAX_FILES_PER_PURPOSE} files` }]);
         }
@@ -80,5 +83,9 @@ export async function readDocumentFile(context: PlatformContext, tenantId: strin
   if (!attachment) throw notFound(DOCUMENT);
   return { attachment, read: () => readAttachment(context.config.dataDir, tenantId, attachment) };
 }
+
+const KIND_NAMES: Record<FileType, string> = { 'image/jpeg': 'JPEG', 'image/png': 'PNG', 'image/webp': 'WebP', 'image/heic': 'HEIC', 'application/pdf': 'PDF' };
+const kindNotAccepted = (kinds: readonly FileType[]) =>
+  uploadProblem('file', `这项材料只接受 ${kinds.map((kind) => KIND_NAMES[kind]).join('、')} 文件`, `this document is accepted only as ${kinds.map((kind) => KIND_NAMES[kind]).join(', ')}`, 'invalid_file_type');
 
 export const unknownMaterial = () => invalidField('material', '此业务没有这项材料', 'is not a material of this application type');

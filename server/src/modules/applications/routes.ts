@@ -2,12 +2,13 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { PlatformContext } from '../../platform/context';
-import { EXTENSIONS, UPLOAD_BODY_LIMIT, type ImageType } from '../../platform/files';
+import { EXTENSIONS, FILE_TYPES, UPLOAD_BODY_LIMIT, type FileType } from '../../platform/files';
 import { errorResponseSchema } from '../../platform/http/errors';
 import { portalActor, portalGuard, portalUserOf, staffActor, staffGuard, staffOf } from '../../platform/http/guards';
 import type { App } from '../../platform/http/server';
 import { uuidParamsSchema } from '../../platform/validation';
 import { listApplicationTypes, publicProcesses } from './catalogue';
+import { registerProcessSettingsRoutes } from './process-settings-routes';
 import {
   advanceSchema,
   applicationDetailSchema,
@@ -25,7 +26,11 @@ import {
   publicProcessesSchema,
   reasonSchema,
   resubmitSchema,
+  routeChoiceSchema,
   stageStatsSchema,
+  typeStatsSchema,
+  type ApplicationDetail,
+  type ApplicationSummary,
 } from './schemas';
 import {
   addDocument,
@@ -36,6 +41,7 @@ import {
   readDocument,
   resubmitApplication,
   returnOrReject,
+  routeChoices,
   setStaffDepartment,
   stageStatistics,
   submitApplication,
@@ -50,17 +56,26 @@ const portalWrite = [{ portalSession: [], csrfToken: [] }];
 const tags = ['applications'];
 const documentParamsSchema = z.strictObject({ id: z.uuid(), documentId: z.uuid() });
 
-const imageResponse = {
-  description: 'The file as it was uploaded (JPEG, PNG, WebP or HEIC)',
-  content: Object.fromEntries((['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const).map((type) => [type, { schema: z.string().meta({ format: 'binary' }) }])),
+const fileResponse = {
+  description: 'The file as it was uploaded: a photo (JPEG, PNG, WebP or HEIC), shown inline, or a PDF document, as a download',
+  content: Object.fromEntries(FILE_TYPES.map((type) => [type, { schema: z.string().meta({ format: 'binary' }) }])),
 };
 
-function sendFile(reply: FastifyReply, file: { bytes: Buffer; contentType: ImageType; id: string }): FastifyReply {
+/** RFC 8187 (filename*): the customer's own name for the file, percent-encoded, so a browser saves it under that name. */
+const encodeFileName = (name: string) => encodeURIComponent(name).replace(/['()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+
+function sendFile(reply: FastifyReply, file: { bytes: Buffer; contentType: FileType; id: string; fileName: string | null }): FastifyReply {
+  const extension = EXTENSIONS[file.contentType];
+  // A PDF is always downloaded, never opened inside the site: a browser's PDF viewer would not run in the sandbox below.
+  const disposition = file.contentType === 'application/pdf' ? 'attachment' : 'inline';
+  // The stored name is checked plain (no path, quotes or control characters); the extension follows the content.
+  const ownName = file.fileName ? (file.fileName.toLowerCase().endsWith(`.${extension}`) ? file.fileName : `${file.fileName}.${extension}`) : null;
   return reply
     .type(file.contentType)
     .header('cache-control', 'private, max-age=86400, immutable')
-    .header('content-disposition', `inline; filename="${file.id}.${EXTENSIONS[file.contentType]}"`)
+    .header('content-disposition', `${disposition}; filename="${file.id}.${extension}"${ownName ? `; filename*=UTF-8''${encodeFileName(ownName)}` : ''}`)
     .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('x-content-type-options', 'nosniff')
     .send(file.bytes);
 }
 
@@ -70,7 +85,27 @@ const staffViewer = (request: Parameters<typeof staffOf>[0]): Viewer & { kind: '
 };
 const flag = (value: 'true' | 'false' | undefined) => (value === undefined ? undefined : value === 'true');
 
+/**
+ * What the customer is shown of the staff: the post handling a stage (its role), never a person's name — not
+ * who holds the current stage, who did a stage, or who returned the application.
+ */
+function summaryForCustomer(application: ApplicationSummary): ApplicationSummary {
+  return application.currentStage ? { ...application, currentStage: { ...application.currentStage, holder: null } } : application;
+}
+const BY_APPLICANT = new Set(['submitted', 'resubmitted']);
+function detailForCustomer(application: ApplicationDetail): ApplicationDetail {
+  const postOf = (stageCode: string | null) => application.stages.find((stage) => stage.code === stageCode)?.roleName.zh ?? '';
+  return {
+    ...(summaryForCustomer(application) as ApplicationDetail),
+    stages: application.stages.map((stage) => ({ ...stage, doneBy: stage.doneBy === null ? null : stage.roleName.zh })),
+    events: application.events.map((event) => (BY_APPLICANT.has(event.kind) && application.channel === 'portal' ? event : { ...event, actor: postOf(event.stageCode) })),
+    // A stage's files are the staff's (named by the stage's post); the materials are the applicant's.
+    documents: application.documents.map((document) => ({ ...document, uploadedBy: document.stage ? postOf(document.stage) : application.applicantName })),
+  };
+}
+
 export function registerApplicationRoutes(app: App, context: PlatformContext): void {
+  registerProcessSettingsRoutes(app, context);
   // ---- public ----
   app.get(
     '/api/public/processes',
@@ -110,6 +145,8 @@ export function registerApplicationRoutes(app: App, context: PlatformContext): v
           status: query.status,
           overdue: flag(query.overdue),
           holderStaffId: flag(query.heldByMe) ? staffOf(request).staffId : undefined,
+          stageRoles: flag(query.workable) ? staffOf(request).roles : undefined,
+          q: query.q,
           limit: query.limit,
         }),
       };
@@ -120,9 +157,23 @@ export function registerApplicationRoutes(app: App, context: PlatformContext): v
     '/api/applications/statistics',
     {
       preValidation: staffGuard(context, 'application.read'),
-      schema: { tags, summary: 'Per type and stage: open now, overdue, done, average days taken', security: staffRead, response: { 200: z.object({ stages: z.array(stageStatsSchema) }), ...errors } },
+      schema: {
+        tags,
+        summary: 'Per type and stage: open now, overdue, done, average days taken; per type: in progress, returned, overdue, completed (late), rejected, average days to completion',
+        security: staffRead,
+        response: { 200: z.object({ stages: z.array(stageStatsSchema), types: z.array(typeStatsSchema) }), ...errors },
+      },
     },
-    async (request) => ({ stages: await stageStatistics(context, staffOf(request).tenantId) }),
+    async (request) => stageStatistics(context, staffOf(request).tenantId),
+  );
+
+  app.get(
+    '/api/applications/reading-routes',
+    {
+      preValidation: staffGuard(context, 'application.work'),
+      schema: { tags, summary: 'The active reading routes (抄表本) a new account can be put on when an account is opened at a stage', security: staffRead, response: { 200: z.object({ routes: z.array(routeChoiceSchema) }), ...errors } },
+    },
+    async (request) => ({ routes: await routeChoices(context, staffOf(request).tenantId) }),
   );
 
   app.post(
@@ -153,7 +204,7 @@ export function registerApplicationRoutes(app: App, context: PlatformContext): v
       bodyLimit: UPLOAD_BODY_LIMIT,
       schema: {
         tags,
-        summary: 'Add a file: a material of the applicant (application.create) or a file of the current stage (application.work and the stage’s role); images checked by content, at most 5 MB and 6 each',
+        summary: 'Add a file: a material of the applicant (application.create) or a file of the current stage (application.work and the stage’s role); photos or PDFs checked by content, at most 5 MB and 6 each',
         security: staffWrite,
         params: uuidParamsSchema,
         body: documentUploadSchema,
@@ -167,7 +218,7 @@ export function registerApplicationRoutes(app: App, context: PlatformContext): v
     '/api/applications/:id/documents/:documentId',
     {
       preValidation: staffGuard(context, 'application.read'),
-      schema: { tags, summary: 'One file of an application, as the image itself', security: staffRead, params: documentParamsSchema, response: { 200: imageResponse, ...errors } },
+      schema: { tags, summary: 'One file of an application: a photo inline, a PDF as a download', security: staffRead, params: documentParamsSchema, response: { 200: fileResponse, ...errors } },
     },
     async (request, reply) => sendFile(reply, await readDocument(context, staffOf(request).tenantId, staffViewer(request), request.params.id, request.params.documentId)),
   );
@@ -247,7 +298,7 @@ export function registerApplicationRoutes(app: App, context: PlatformContext): v
     },
     async (request, reply) => {
       const user = portalUserOf(request);
-      return reply.code(201).send(await submitApplication(context, user.tenantId, { kind: 'portal', portalUserId: user.portalUserId, phone: user.phone }, request.body, portalActor(request), portalViewer(request)));
+      return reply.code(201).send(detailForCustomer(await submitApplication(context, user.tenantId, { kind: 'portal', portalUserId: user.portalUserId, phone: user.phone }, request.body, portalActor(request), portalViewer(request))));
     },
   );
 
@@ -259,7 +310,7 @@ export function registerApplicationRoutes(app: App, context: PlatformContext): v
     },
     async (request) => {
       const user = portalUserOf(request);
-      return { applications: await listApplications(context, user.tenantId, { portalUserId: user.portalUserId, limit: 100 }) };
+      return { applications: (await listApplications(context, user.tenantId, { portalUserId: user.portalUserId, limit: 100 })).map(summaryForCustomer) };
     },
   );
 
@@ -267,9 +318,9 @@ export function registerApplicationRoutes(app: App, context: PlatformContext): v
     '/api/portal/applications/:id',
     {
       preValidation: portalGuard(context),
-      schema: { tags: ['portal'], summary: "One of the customer's applications: every stage, who holds it, its deadline, what is missing", security: portalRead, params: uuidParamsSchema, response: { 200: applicationDetailSchema, ...errors } },
+      schema: { tags: ['portal'], summary: "One of the customer's applications: every stage, the post (role) handling it — never a staff member's name —, its deadline, what is missing", security: portalRead, params: uuidParamsSchema, response: { 200: applicationDetailSchema, ...errors } },
     },
-    async (request) => getApplication(context, portalUserOf(request).tenantId, portalViewer(request), request.params.id),
+    async (request) => detailForCustomer(await getApplication(context, portalUserOf(request).tenantId, portalViewer(request), request.params.id)),
   );
 
   app.post(
@@ -277,7 +328,7 @@ export function registerApplicationRoutes(app: App, context: PlatformContext): v
     {
       preValidation: portalGuard(context),
       bodyLimit: UPLOAD_BODY_LIMIT,
-      schema: { tags: ['portal'], summary: 'Add a document (a photo of it) for one of the materials', security: portalWrite, params: uuidParamsSchema, body: portalDocumentUploadSchema, response: { 201: z.object({ document: documentSchema }), ...errors } },
+      schema: { tags: ['portal'], summary: 'Add a document for one of the materials: a photo of it or a PDF (checked by content: %PDF- header, %%EOF end, no encryption, script or launch actions; at most 5 MB and 6 each)', security: portalWrite, params: uuidParamsSchema, body: portalDocumentUploadSchema, response: { 201: z.object({ document: documentSchema }), ...errors } },
     },
     async (request, reply) => reply.code(201).send({ document: await addDocument(context, portalUserOf(request).tenantId, portalViewer(request), request.params.id, request.body, portalActor(request)) }),
   );
@@ -286,7 +337,7 @@ export function registerApplicationRoutes(app: App, context: PlatformContext): v
     '/api/portal/applications/:id/documents/:documentId',
     {
       preValidation: portalGuard(context),
-      schema: { tags: ['portal'], summary: 'One file of the customer’s application, as the image itself', security: portalRead, params: documentParamsSchema, response: { 200: imageResponse, ...errors } },
+      schema: { tags: ['portal'], summary: 'One file of the customer’s application: a photo inline, a PDF as a download', security: portalRead, params: documentParamsSchema, response: { 200: fileResponse, ...errors } },
     },
     async (request, reply) => sendFile(reply, await readDocument(context, portalUserOf(request).tenantId, portalViewer(request), request.params.id, request.params.documentId)),
   );
@@ -297,6 +348,6 @@ export function registerApplicationRoutes(app: App, context: PlatformContext): v
       preValidation: portalGuard(context),
       schema: { tags: ['portal'], summary: 'Resubmit a returned application after correcting it', security: portalWrite, params: uuidParamsSchema, body: resubmitSchema, response: { 200: applicationDetailSchema, ...errors } },
     },
-    async (request) => resubmitApplication(context, portalUserOf(request).tenantId, portalViewer(request), request.params.id, request.body, portalActor(request)),
+    async (request) => detailForCustomer(await resubmitApplication(context, portalUserOf(request).tenantId, portalViewer(request), request.params.id, request.body, portalActor(request))),
   );
 }

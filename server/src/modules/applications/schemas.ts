@@ -1,6 +1,6 @@
 /** Schemas of online business applications (网上办 · 掌上办): types and their stages, applications, progress. */
 import { z } from 'zod';
-import { fileUploadSchema, IMAGE_TYPES } from '../../platform/files';
+import { FILE_TYPES, fileUploadSchema } from '../../platform/files';
 import { mobilePhoneSchema } from '../../platform/validation';
 
 export const APPLICATION_STATUSES = ['in_progress', 'returned', 'completed', 'rejected'] as const;
@@ -49,11 +49,15 @@ export const stageSchema = z
     roleName: bilingualSchema,
     timeLimitDays: z.int().meta({ description: 'Time limit in working days (the utility calendar: weekends, public holidays and adjusted working days)' }),
     outputs: z.array(outputSpecSchema),
+    isSkippable: z.boolean().meta({ description: 'The process allows the utility to leave this stage out' }),
+    isEnabled: z.boolean().meta({ description: 'Worked (false: left out by the utility; applications pass over it)' }),
   })
   .meta({ id: 'ApplicationStage' });
 export type Stage = z.infer<typeof stageSchema>;
 
-export const materialSchema = z.object({ code: z.string(), name: z.string(), nameEn: z.string(), isRequired: z.boolean() }).meta({ id: 'ApplicationMaterial' });
+export const materialSchema = z
+  .object({ code: z.string(), name: z.string(), nameEn: z.string(), isRequired: z.boolean(), acceptedKinds: z.array(z.enum(FILE_TYPES)).meta({ description: 'The kinds of file accepted for it (checked by content on upload)' }) })
+  .meta({ id: 'ApplicationMaterial' });
 export type Material = z.infer<typeof materialSchema>;
 
 export const sodRuleSchema = z
@@ -137,7 +141,7 @@ export const documentSchema = z
     purpose: z.string().meta({ description: 'material_<code> or stage_<code>' }),
     material: z.string().nullable(),
     stage: z.string().nullable(),
-    contentType: z.enum(IMAGE_TYPES),
+    contentType: z.enum(FILE_TYPES).meta({ description: 'A photo (JPEG, PNG, WebP, HEIC) or a PDF document, as found in its content' }),
     bytes: z.int(),
     fileName: z.string().nullable(),
     uploadedBy: z.string(),
@@ -169,6 +173,8 @@ export const listQuerySchema = z.strictObject({
   status: z.enum(APPLICATION_STATUSES).optional(),
   overdue: z.enum(['true', 'false']).optional().meta({ description: 'Only those whose current stage is past its deadline' }),
   heldByMe: z.enum(['true', 'false']).optional(),
+  workable: z.enum(['true', 'false']).optional().meta({ description: 'Only those in progress at a stage of one of my roles (my work queue)' }),
+  q: z.string().trim().min(1).max(40).optional().meta({ description: 'An application number (or its start), or part of the applicant’s name or phone' }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
@@ -250,3 +256,20 @@ export const stageStatsSchema = z
     averageDaysHundredths: z.int().nullable().meta({ description: 'Average calendar days the stage took (×100), over those done' }),
   })
   .meta({ id: 'ApplicationStageStats' });
+
+export const typeStatsSchema = z
+  .object({
+    typeCode: z.string(),
+    typeName: z.string(),
+    typeNameEn: z.string(),
+    inProgress: z.int(),
+    returned: z.int().meta({ description: 'Back with the applicant for correction (the clock stopped)' }),
+    overdue: z.int().meta({ description: 'In progress and past the current stage’s deadline' }),
+    completed: z.int(),
+    rejected: z.int(),
+    completedLate: z.int().meta({ description: 'Completed after the whole application’s deadline' }),
+    averageDaysHundredths: z.int().nullable().meta({ description: 'Average calendar days from submission to completion (×100)' }),
+  })
+  .meta({ id: 'ApplicationTypeStats' });
+
+export const routeChoiceSchema = z.object({ id: z.uuid(), code: z.string(), name: z.string() }).meta({ id: 'ApplicationRouteChoice' });

@@ -58,3 +58,40 @@ export function sodViolation(rules: readonly SodRuleRow[], done: readonly DoneSt
   }
   return null;
 }
+
+export interface RuleProblem {
+  field: string;
+  zh: string;
+  en: string;
+}
+
+/**
+ * What is wrong with a set of rules for a type with these stages (process settings): every stage named must
+ * be one of the type's, a rule names at least two different stages, and no rule repeats another of its kind
+ * (the same stages in any order). An empty set is valid: the utility may run a type with no rule.
+ */
+export function sodRuleProblems(rules: readonly SodRuleRow[], stages: readonly { code: string; name: string }[]): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const seen = new Map<string, number>();
+  rules.forEach((rule, index) => {
+    const field = `rules.${index}.stageCodes`;
+    const unknown = rule.stageCodes.filter((code) => !stages.some((stage) => stage.code === code));
+    if (unknown.length > 0) problems.push({ field, zh: `没有这些环节：${unknown.join('、')}`, en: `no such stages: ${unknown.join(', ')}` });
+    const distinct = [...new Set(rule.stageCodes)];
+    if (distinct.length !== rule.stageCodes.length) problems.push({ field, zh: '同一环节不能重复列出', en: 'lists a stage more than once' });
+    if (distinct.length < 2) problems.push({ field, zh: '一条岗位分离规则至少涉及两个不同环节', en: 'a segregation rule names at least two different stages' });
+    const key = `${rule.kind}:${[...distinct].sort().join(',')}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) problems.push({ field, zh: `与第 ${earlier + 1} 条规则重复`, en: `repeats rule ${earlier + 1}` });
+    else seen.set(key, index);
+  });
+  return problems;
+}
+
+/** A rule in words, with the stages' names (falling back to the codes). */
+export function describeSodRule(kind: SodRuleRow['kind'], stages: readonly { code: string; name: string; nameEn: string }[], codes: readonly string[]): { zh: string; en: string } {
+  const named = codes.map((code) => stages.find((stage) => stage.code === code));
+  const zh = named.map((stage, index) => stage?.name ?? codes[index]).join('、');
+  const en = named.map((stage, index) => stage?.nameEn ?? codes[index]).join(', ');
+  return kind === 'different_people' ? { zh: `${zh}须由不同人员办理`, en: `${en}: each by a different person` } : { zh: `${zh}须由不同部门办理`, en: `${en}: by different departments` };
+}

@@ -159,7 +159,7 @@ async function detailOf(sql: Sql, row: Row, type: TypeWithPrefix, viewer: Viewer
     street: row.street,
     details: row.details,
     reason: row.reason,
-    stages: type.stages.map((stage) => {
+    stages: type.stages.filter((stage) => stage.isEnabled || done.has(stage.code) || (isOpen && stage.position === row.current_position)).map((stage) => {
       const record = done.get(stage.code);
       const isCurrent = isOpen && stage.position === row.current_position;
       const dueAt = record?.due_at ?? (isCurrent ? row.stage_due_at : null);
@@ -322,6 +322,10 @@ export interface ListFilter {
   overdue?: boolean | undefined;
   holderStaffId?: string | undefined;
   portalUserId?: string | undefined;
+  /** In progress at a stage of one of these roles (a staff member's work queue). */
+  stageRoles?: readonly string[] | undefined;
+  /** An application number (or its start), or part of the applicant's name or phone. */
+  q?: string | undefined;
   limit: number;
 }
 
@@ -341,6 +345,14 @@ export async function listApplications(context: PlatformContext, tenantId: strin
     if (filter.status) add('a.status = ?', filter.status);
     if (filter.overdue) add("a.status = 'in_progress' AND a.stage_due_at < ?", now);
     if (filter.holderStaffId) add('a.holder_staff_id = ?', filter.holderStaffId);
+    if (filter.stageRoles) add("a.status = 'in_progress' AND EXISTS (SELECT 1 FROM application_stages s WHERE s.type_id = a.type_id AND s.position = a.current_position AND s.role = ANY(?::text[]))", [...filter.stageRoles]);
+    if (filter.q) {
+      const q = filter.q.trim();
+      const literal = q.replace(/[%_\\]/g, (match) => `\\${match}`);
+      // A number (two letters, then digits) by its start; anything else as part of the name, phone or number.
+      if (/^[A-Za-z]{2}\d*$/.test(q)) add('a.application_no LIKE ?', `${literal.toUpperCase()}%`);
+      else add('(a.applicant_name LIKE ? OR a.applicant_phone LIKE ? OR a.application_no LIKE ?)', `%${literal}%`);
+    }
     if (filter.portalUserId) add('(a.portal_user_id = ? OR a.account_id IN (SELECT b.account_id FROM account_bindings b WHERE b.portal_user_id = ?))', filter.portalUserId);
     params.push(filter.limit);
     const rows = await sql.query<Row>(`${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY a.stage_due_at NULLS LAST, a.submitted_at DESC LIMIT $${params.length}`, params);
@@ -472,7 +484,8 @@ export async function advanceApplication(context: PlatformContext, tenantId: str
        VALUES ($1, $2, 'stage_done', $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)`,
       [tenantId, id, stage.position, stage.code, who.staffId, actor.name, locked.department, row.stage_started_at, row.stage_due_at, now, JSON.stringify(outputs), input.note ?? null],
     );
-    const next = type.stages.find((candidate) => candidate.position > stage.position);
+    // A stage the utility left out (process settings) is passed over; one already started is finished.
+    const next = type.stages.find((candidate) => candidate.position > stage.position && candidate.isEnabled);
     if (next) {
       const due = addWorkingDays(calendar, now, next.timeLimitDays);
       await sql.query('UPDATE applications SET current_position = $2, holder_staff_id = NULL, stage_started_at = $3, stage_due_at = $4, version = version + 1 WHERE id = $1', [id, next.position, now, due]);
@@ -550,8 +563,9 @@ export async function addDocument(context: PlatformContext, tenantId: string, vi
       const type = typeOf(await loadApplicationTypes(sql, tenantId), row);
       if (row.status !== 'in_progress' && row.status !== 'returned') throw new DomainError('conflict', 'application_finished', '申请已办结，不能再添加文件', 'The application is finished; files can no longer be added', [{ field: 'id', zh: '已办结', en: 'is finished' }]);
       if (input.material) {
-        if (!type.materials.some((material) => material.code === input.material)) throw unknownMaterial();
-        return record(materialPurpose(input.material), row.customer_id);
+        const material = type.materials.find((candidate) => candidate.code === input.material);
+        if (!material) throw unknownMaterial();
+        return record(materialPurpose(material.code), row.customer_id, material.acceptedKinds);
       }
       const stage = stageAt(type, row.current_position);
       if (!stage || stage.code !== input.stage || row.status !== 'in_progress') throw invalidField('stage', '只能为当前办理中的环节上传文件', 'files are added to the current stage only, while it is worked');
@@ -569,7 +583,7 @@ export async function readDocument(context: PlatformContext, tenantId: string, v
     await visibleRow(sql, viewer, id);
     return readDocumentFile(context, tenantId, sql, id, documentId);
   });
-  return { ...(await found.read()), id: found.attachment.id };
+  return { ...(await found.read()), id: found.attachment.id, fileName: found.attachment.originalName };
 }
 
 // ---- departments and figures ----
@@ -584,7 +598,11 @@ export async function setStaffDepartment(context: PlatformContext, tenantId: str
   });
 }
 
-/** For the manager: per type and stage, how many are there now, how many overdue, and the average days the stage took. */
+/**
+ * For the manager: per type and stage, how many are there now, how many overdue, and the average days the
+ * stage took; per type, how many are in progress, back with the applicant, overdue, finished (late or not)
+ * and the average days from submission to completion.
+ */
 export async function stageStatistics(context: PlatformContext, tenantId: string) {
   const now = context.clock.now();
   return context.db.withTenant(tenantId, async (sql) => {
@@ -597,12 +615,46 @@ export async function stageStatistics(context: PlatformContext, tenantId: string
       `SELECT a.type_id, e.stage_code, count(*)::int AS done, round(avg(extract(epoch FROM e.at - e.started_at)) / 864)::int AS average
        FROM application_events e JOIN applications a ON a.id = e.application_id WHERE e.kind = 'stage_done' GROUP BY 1, 2`,
     );
-    return types.flatMap((type) =>
-      type.stages.map((stage) => {
-        const here = open.find((row) => row.type_id === type.id && row.position === stage.position);
-        const finished = done.find((row) => row.type_id === type.id && row.stage_code === stage.code);
-        return { typeCode: type.code, typeName: type.name, typeNameEn: type.nameEn, stageCode: stage.code, stageName: stage.name, stageNameEn: stage.nameEn, open: here?.open ?? 0, overdue: here?.overdue ?? 0, done: finished?.done ?? 0, averageDaysHundredths: finished?.average ?? null };
-      }),
+    const byType = await sql.query<{ type_id: string; in_progress: number; returned: number; overdue: number; completed: number; rejected: number; completed_late: number; average: number | null }>(
+      `SELECT type_id,
+         count(*) FILTER (WHERE status = 'in_progress')::int AS in_progress,
+         count(*) FILTER (WHERE status = 'returned')::int AS returned,
+         count(*) FILTER (WHERE status = 'in_progress' AND stage_due_at < $1)::int AS overdue,
+         count(*) FILTER (WHERE status = 'completed')::int AS completed,
+         count(*) FILTER (WHERE status = 'rejected')::int AS rejected,
+         count(*) FILTER (WHERE status = 'completed' AND finished_at > due_at)::int AS completed_late,
+         round(avg(extract(epoch FROM finished_at - submitted_at)) FILTER (WHERE status = 'completed') / 864)::int AS average
+       FROM applications GROUP BY 1`,
+      [now],
     );
+    return {
+      stages: types.flatMap((type) =>
+        type.stages.map((stage) => {
+          const here = open.find((row) => row.type_id === type.id && row.position === stage.position);
+          const finished = done.find((row) => row.type_id === type.id && row.stage_code === stage.code);
+          return { typeCode: type.code, typeName: type.name, typeNameEn: type.nameEn, stageCode: stage.code, stageName: stage.name, stageNameEn: stage.nameEn, open: here?.open ?? 0, overdue: here?.overdue ?? 0, done: finished?.done ?? 0, averageDaysHundredths: finished?.average ?? null };
+        }),
+      ),
+      types: types.map((type) => {
+        const row = byType.find((candidate) => candidate.type_id === type.id);
+        return {
+          typeCode: type.code,
+          typeName: type.name,
+          typeNameEn: type.nameEn,
+          inProgress: row?.in_progress ?? 0,
+          returned: row?.returned ?? 0,
+          overdue: row?.overdue ?? 0,
+          completed: row?.completed ?? 0,
+          rejected: row?.rejected ?? 0,
+          completedLate: row?.completed_late ?? 0,
+          averageDaysHundredths: row?.average ?? null,
+        };
+      }),
+    };
   });
+}
+
+/** The active reading routes a new account can be put on, for whoever opens accounts at a stage (who may not read routes otherwise). */
+export async function routeChoices(context: PlatformContext, tenantId: string): Promise<{ id: string; code: string; name: string }[]> {
+  return context.db.withTenant(tenantId, (sql) => sql.query<{ id: string; code: string; name: string }>('SELECT id, code, name FROM reading_routes WHERE is_active ORDER BY code'));
 }

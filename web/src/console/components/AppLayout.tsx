@@ -1,4 +1,4 @@
-import { AccountBookOutlined, AlertOutlined, ApiOutlined, AuditOutlined, BankOutlined, ReconciliationOutlined, CalculatorOutlined, DashboardOutlined, LogoutOutlined, ToolOutlined, MailOutlined, SettingOutlined, ShopOutlined, TeamOutlined, UserOutlined, WalletOutlined, WarningOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, AlertOutlined, ApiOutlined, PartitionOutlined, AuditOutlined, BankOutlined, ReconciliationOutlined, CalculatorOutlined, DashboardOutlined, LogoutOutlined, ToolOutlined, MailOutlined, SettingOutlined, ShopOutlined, TeamOutlined, UserOutlined, WalletOutlined, WarningOutlined } from '@ant-design/icons';
 import { App, Button, Flex, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
@@ -8,6 +8,7 @@ import { FieldShell } from '../reading/FieldShell';
 import { isFieldPage, readingMenuItems, readingSelectedKey } from '../reading/menu';
 import { isServiceFieldPage, serviceMenuItems, serviceSelectedKey } from '../service/menu';
 import { appointmentMenuItems } from '../appointments/menu';
+import { applicationMenuItems } from '../applications/menu';
 import { useSession } from '../session/session';
 import { useLogout } from '../session/useSessionQueries';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -33,6 +34,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
     { key: '/', icon: <TeamOutlined />, label: t('layout.customers') },
     ...readingMenuItems(t, can),
     ...serviceMenuItems(t, can),
+    ...applicationMenuItems(t, can),
     ...appointmentMenuItems(t, can),
     ...(can('billing.run') || can('bill.read') ? [{ key: '/billing', icon: <CalculatorOutlined />, label: t('billing.menu') }] : []),
     ...(can('payment.take') ? [{ key: '/counter', icon: <ShopOutlined />, label: t('payments.menu') }] : []),
@@ -51,6 +53,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
     ...(can('audit.read') ? [{ key: '/audit', icon: <AuditOutlined />, label: t('layout.audit') }] : []),
     ...(can('outbox.read') ? [{ key: '/outbox', icon: <MailOutlined />, label: t('layout.outbox') }] : []),
     ...(can('settings.manage') ? [{ key: '/settings', icon: <SettingOutlined />, label: t('settings.menu') }] : []),
+    ...(can('settings.manage') ? [{ key: '/settings/processes', icon: <PartitionOutlined />, label: t('processSettings.menu') }] : []),
     ...(can('settings.manage') ? [{ key: '/settings/integrations', icon: <ApiOutlined />, label: t('integrations.menu') }] : []),
   ];
   // The menu entry of the page: the longest entry path the current path starts with (a page below an

@@ -10,6 +10,8 @@ import { paymentsEn } from '../payments/locales';
 import { readingEn } from '../reading/locales';
 import { serviceEn } from '../service/locales';
 import { appointmentsEn } from '../appointments/locales';
+import { applicationsEn } from '../applications/locales';
+import { processSettingsEn } from '../processSettings/locales';
 import { serviceMediaEn } from '../service/mediaLocales';
 import { tariffEn } from '../tariffs/locales';
 import type { ConsoleTranslations } from './zh';
@@ -386,19 +388,31 @@ export const en: ConsoleTranslations = {
   finance: financeEn,
   service: serviceEn,
   appointments: appointmentsEn,
+  applications: applicationsEn,
+  processSettings: processSettingsEn,
   serviceMedia: serviceMediaEn,
   outbox: {
     title: 'Message outbox',
     autoRefresh: 'Refreshes every 5 s',
     updatedAt: 'Updated {{time}}',
     recipientFilter: 'Recipient phone',
+    allChannels: 'All channels',
+    allStatuses: 'All states',
+    channel: {
+      sms: 'SMS',
+      wechat: 'WeChat template message',
+    },
     columns: {
       createdAt: 'Time',
       recipient: 'Recipient',
       template: 'Template',
       body: 'Message',
+      channel: 'Channel',
       status: 'Status',
+      attempts: 'Attempts',
+      lastError: 'Last error',
       provider: 'Provider',
+      actions: 'Actions',
       sentAt: 'Sent',
     },
     status: {
@@ -408,6 +422,15 @@ export const en: ConsoleTranslations = {
       failed: 'Failed',
     },
     empty: 'The outbox is empty',
+    emptyFiltered: 'No messages match these filters',
+    fellBackTo: 'WeChat could not deliver it: sent as an SMS to {{recipient}} ({{status}})',
+    replacesWechat: 'Sent in place of a WeChat message that could not be delivered',
+    retry: 'Resend',
+    retryConfirm: 'Queue this failed message for one more attempt?',
+    retried: 'Queued again; it goes out shortly',
+    retryFailed: 'Could not resend',
+    lettersHint: 'Printed dunning letters do not go through the outbox: collectors print and deliver them.',
+    lettersLink: 'Letters to print',
     demoHint: "In the demo, the online service hall's SMS one-time codes appear here.",
   },
 };

@@ -10,6 +10,8 @@ import { paymentsZh } from '../payments/locales';
 import { readingZh } from '../reading/locales';
 import { serviceZh } from '../service/locales';
 import { appointmentsZh } from '../appointments/locales';
+import { applicationsZh } from '../applications/locales';
+import { processSettingsZh } from '../processSettings/locales';
 import { serviceMediaZh } from '../service/mediaLocales';
 import { tariffZh } from '../tariffs/locales';
 
@@ -385,19 +387,31 @@ export const zh = {
   finance: financeZh,
   service: serviceZh,
   appointments: appointmentsZh,
+  applications: applicationsZh,
+  processSettings: processSettingsZh,
   serviceMedia: serviceMediaZh,
   outbox: {
     title: '消息发件箱',
     autoRefresh: '每 5 秒自动刷新',
     updatedAt: '更新于 {{time}}',
     recipientFilter: '收件人手机号',
+    allChannels: '全部渠道',
+    allStatuses: '全部状态',
+    channel: {
+      sms: '短信',
+      wechat: '微信模板消息',
+    },
     columns: {
       createdAt: '时间',
       recipient: '收件人',
       template: '模板',
       body: '内容',
+      channel: '渠道',
       status: '状态',
-      provider: '通道',
+      attempts: '尝试次数',
+      lastError: '最近错误',
+      provider: '服务商',
+      actions: '操作',
       sentAt: '发送时间',
     },
     status: {
@@ -407,6 +421,15 @@ export const zh = {
       failed: '失败',
     },
     empty: '发件箱为空',
+    emptyFiltered: '没有符合条件的消息',
+    fellBackTo: '微信未能送达，已改发短信至 {{recipient}}（{{status}}）',
+    replacesWechat: '代替未能送达的微信消息发出',
+    retry: '重发',
+    retryConfirm: '将这条失败的消息重新排队发送一次？',
+    retried: '已重新排队，稍后发送',
+    retryFailed: '重发失败',
+    lettersHint: '纸质催缴函不经过发件箱，由催收员打印送达。',
+    lettersLink: '查看待打印的催缴函',
     demoHint: '演示环境中，网上营业厅的短信验证码会出现在这里。',
   },
 } as const;

@@ -1,5 +1,5 @@
-import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Badge, Button, Card, Result, Skeleton, Space, Tabs } from 'antd';
+import { ArrowLeftOutlined, FileAddOutlined } from '@ant-design/icons';
+import { Badge, Button, Card, Flex, Result, Skeleton, Space, Tabs } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -110,7 +110,14 @@ export function Customer360Page() {
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-      {back}
+      <Flex justify="space-between" align="center" wrap gap={8}>
+        {back}
+        {can('application.create') && (
+          <Button icon={<FileAddOutlined />} onClick={() => void navigate(`/applications/new?customerId=${encodeURIComponent(customer.id)}`)} data-testid="customer-apply">
+            {t('applications.customer360.apply')}
+          </Button>
+        )}
+      </Flex>
       <CustomerHeaderCard customer={customer} onEdit={() => setEditingCustomer(true)} />
       <Card styles={{ body: { paddingTop: 4 } }}>
         <Tabs

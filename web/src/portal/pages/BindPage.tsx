@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Form, Input, Toast } from 'antd-mobile';
 import { useState, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import type { BindingRequest, PortalAccount } from '../../api/types';
 import { bindAccount, queryKeys } from '../api';
@@ -15,6 +15,8 @@ export function BindPage(): ReactElement {
   const queryClient = useQueryClient();
   const [form] = Form.useForm<BindingRequest>();
   const [problem, setProblem] = useState<string | null>(null);
+  // Opened from a finished new connection (办理进度): its new account number and the applicant, the holder, filled in.
+  const prefill = (useLocation().state as { accountNo?: string; holderName?: string } | null) ?? {};
 
   const bind = useMutation({
     mutationFn: bindAccount,
@@ -48,7 +50,7 @@ export function BindPage(): ReactElement {
           form={form}
           layout="vertical"
           mode="card"
-          initialValues={{ accountNo: '', holderName: '' }}
+          initialValues={{ accountNo: prefill.accountNo ?? '', holderName: prefill.holderName ?? '' }}
           onFinish={(values: BindingRequest) => {
             setProblem(null);
             bind.mutate({ accountNo: values.accountNo.trim(), holderName: values.holderName.trim() });

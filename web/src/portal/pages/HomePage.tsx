@@ -11,6 +11,7 @@ import { CardSkeleton, EmptyState, ErrorState } from '../components/states';
 import { PlusIcon } from '../icons';
 import { tenantName, useSession } from '../session';
 import { AccountPayStrip } from './PayParts';
+import { ApplicationEntries } from './ApplicationParts';
 import { AppointmentEntries } from './AppointmentParts';
 import { ServiceEntries } from './ServiceEntries';
 
@@ -69,6 +70,7 @@ export function HomePage(): ReactElement {
       >
         <div className="portal-content">
           <ServiceEntries />
+          <ApplicationEntries />
           <AppointmentEntries />
           {body}
         </div>

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Checkbox, Form, Input, Picker, Toast } from 'antd-mobile';
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import type { TenantSummary } from '../../api/types';
 import { switchLanguage } from '../../shared/i18n';
@@ -12,6 +12,7 @@ import { showPrivacyNotice } from '../components/PrivacyNotice';
 import { ErrorState, PageLoading } from '../components/states';
 import { DropIcon } from '../icons';
 import { preferredTenant, rememberTenant, startSession, tenantName, useSession } from '../session';
+import { useApplicationText } from './ApplicationParts';
 
 const PHONE_PATTERN = /^1[3-9]\d{9}$/;
 const CODE_PATTERN = /^\d{6}$/;
@@ -73,6 +74,7 @@ export function LoginPage(): ReactElement {
 function LoginForm(): ReactElement {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
+  const applications = useApplicationText();
   const location = useLocation();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<LoginValues>();
@@ -309,6 +311,12 @@ function LoginForm(): ReactElement {
           </Form>
         )}
       </section>
+
+      {/* 公开业务办理流程: readable before signing in. */}
+      <Link to={tenant ? `/processes?tenant=${encodeURIComponent(tenant.code)}` : '/processes'} className="portal-card apl-login-processes" data-testid="login-processes">
+        <span className="apl-home-entry-title">{applications.text.processesTitle}</span>
+        <span className="apl-home-entry-text">{applications.text.processDescription}</span>
+      </Link>
 
       <Picker
         visible={pickerVisible}
