@@ -3,6 +3,7 @@ import { copyRows, type BulkColumn } from '../../platform/db/bulk';
 import { takeCounterBlock } from '../../platform/db/counters';
 import type { Sql } from '../../platform/db/database';
 import { timeOrderedUuid } from '../../platform/db/ids';
+import { BILL_LINE_COLUMNS, billLineRow } from '../bills';
 import { postJournalsBulk } from '../ledger';
 import { loadTariffBook } from '../tariffs';
 import { billAccounts, billingJournal, periodRange, type AccountInput, type ChunkTotals, type JournalBill } from './compute';
@@ -37,19 +38,6 @@ const BILL_COLUMNS: BulkColumn[] = [
   { name: 'issued_on', type: 'date' },
   { name: 'due_on', type: 'date' },
   { name: 'created_at', type: 'timestamptz' },
-];
-
-const LINE_COLUMNS: BulkColumn[] = [
-  { name: 'tenant_id', type: 'uuid' },
-  { name: 'bill_id', type: 'uuid' },
-  { name: 'line_no', type: 'int4' },
-  { name: 'line_type', type: 'text' },
-  { name: 'tier', type: 'int4' },
-  { name: 'quantity_litres', type: 'int8' },
-  { name: 'unit_price_fen_per_m3', type: 'int8' },
-  { name: 'amount_fen', type: 'int8' },
-  { name: 'tariff_version_id', type: 'uuid' },
-  { name: 'description', type: 'text' },
 ];
 
 export interface ChunkOptions {
@@ -177,7 +165,7 @@ async function writeBills(
     const number = billNo(period, firstNo + index);
     billRows.push([tenantId, id, number, bill.accountId, period, bill.periodStart, periodEnd, runId, bill.consumptionLitres, bill.isEstimated, bill.totalFen, issuedOn, dueOn, now]);
     bill.lines.forEach((line, lineIndex) => {
-      lineRows.push([tenantId, id, lineIndex + 1, line.lineType, line.tier, line.quantityLitres, line.unitPriceFenPerM3, line.amountFen, line.tariffVersionId, line.description]);
+      lineRows.push(billLineRow(tenantId, id, line, lineIndex));
     });
     journalBills.push({ id, billNo: number, accountId: bill.accountId, totalFen: bill.totalFen, lines: bill.lines });
   });
@@ -185,7 +173,7 @@ async function writeBills(
   phase('rows');
   await copyRows(db, sql, 'bills', BILL_COLUMNS, billRows);
   phase('bills');
-  await copyRows(db, sql, 'bill_lines', LINE_COLUMNS, lineRows);
+  await copyRows(db, sql, 'bill_lines', BILL_LINE_COLUMNS, lineRows);
   phase('lines');
   if (journal) await postJournalsBulk(db, sql, tenantId, [journal]);
   phase('ledger');

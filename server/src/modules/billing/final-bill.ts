@@ -10,8 +10,8 @@ import { recordAudit } from '../../platform/audit/audit';
 import type { PlatformContext } from '../../platform/context';
 import { nextCounterValue } from '../../platform/db/counters';
 import type { Sql } from '../../platform/db/database';
-import { insertMany } from '../../platform/db/bulk';
 import { DomainError, notFound } from '../../platform/errors';
+import { insertBillLines } from '../bills';
 import { postJournals } from '../ledger';
 import { categoryChangesAfter, categorySpans, computeCharges, loadTariffBook, versionsForSpans, type AccountClass, type ChargeLine } from '../tariffs';
 import { BILL_DUE_DAYS } from './chunk';
@@ -92,23 +92,7 @@ export async function issueFinalBill(context: PlatformContext, sql: Sql, tenantI
     [tenantId, billNo, request.accountId, period, periodStart, periodEnd, consumptionLitres, use?.is_estimated === true, totalFen, request.issuedOn, addDays(request.issuedOn, BILL_DUE_DAYS), now],
   );
   const id = (inserted as { id: string }).id;
-  await insertMany(
-    sql,
-    'bill_lines',
-    [
-      { name: 'tenant_id', type: 'uuid' },
-      { name: 'bill_id', type: 'uuid' },
-      { name: 'line_no', type: 'int4' },
-      { name: 'line_type', type: 'text' },
-      { name: 'tier', type: 'int4' },
-      { name: 'quantity_litres', type: 'int8' },
-      { name: 'unit_price_fen_per_m3', type: 'int8' },
-      { name: 'amount_fen', type: 'int8' },
-      { name: 'tariff_version_id', type: 'uuid' },
-      { name: 'description', type: 'text' },
-    ],
-    lines.map((line, index) => [tenantId, id, index + 1, line.lineType, line.tier, line.quantityLitres, line.unitPriceFenPerM3, line.amountFen, line.tariffVersionId, line.description]),
-  );
+  await insertBillLines(sql, tenantId, id, lines);
   const journal = billingJournal([{ id, billNo, accountId: request.accountId, totalFen, lines }], request.issuedOn, now, `结算账单 ${billNo} Final bill`);
   if (journal) await postJournals(sql, tenantId, [journal]);
   await recordAudit(sql, tenantId, actor, now, {

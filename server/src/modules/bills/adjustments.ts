@@ -1,14 +1,13 @@
 import { recordAudit, type Actor } from '../../platform/audit/audit';
 import type { PlatformContext } from '../../platform/context';
-import { insertMany } from '../../platform/db/bulk';
 import { nextCounterValue } from '../../platform/db/counters';
 import type { Sql } from '../../platform/db/database';
 import { DomainError } from '../../platform/errors';
 import { businessDate } from '../customers';
 import { accountBalanceFen, postJournals } from '../ledger';
 import { allocate, noteLegs, postedSplit, type Split } from './ledger-split';
-import { findAccountForBills, findBillRow, letterheadOf, linesOf, SELECT_BILLS, toBill, toBillLine, type BillRow } from './rows';
-import type { AdjustmentReason, AdjustmentRequest, AdjustmentResult, BillNote, LineType } from './schemas';
+import { findAccountForBills, findBillRow, insertBillLines, letterheadOf, linesOf, SELECT_BILLS, toBill, toBillLine, type BillRow, type NewBillLine } from './rows';
+import type { AdjustmentReason, AdjustmentRequest, AdjustmentResult, BillNote } from './schemas';
 
 export type NoteKind = 'credit_note' | 'debit_note';
 
@@ -19,16 +18,8 @@ export const REASON_NAMES: Record<AdjustmentReason, { zh: string; en: string }> 
   other: { zh: '其他', en: 'other' },
 };
 
-export interface NoteLine {
-  lineType: LineType;
-  tier: number | null;
-  quantityLitres: number | null;
-  unitPriceFenPerM3: number | null;
-  /** Signed: negative on a credit note. */
-  amountFen: number;
-  tariffVersionId: string | null;
-  description: string;
-}
+/** A note's line; its amount is signed: negative on a credit note. */
+export type NoteLine = NewBillLine;
 
 /** The bill a note adjusts, locked against other notes on it until the transaction ends. */
 export interface AdjustedBill {
@@ -93,23 +84,7 @@ export async function issueNote(context: PlatformContext, sql: Sql, tenantId: st
     [tenantId, billNo, input.kind, original.account_id, original.period, original.period_start, original.period_end, original.id, input.reason, input.note, input.consumptionLitres, totalFen, issuedOn, dueOn, now],
   );
   const id = (inserted[0] as { id: string }).id;
-  await insertMany(
-    sql,
-    'bill_lines',
-    [
-      { name: 'tenant_id', type: 'uuid' },
-      { name: 'bill_id', type: 'uuid' },
-      { name: 'line_no', type: 'int4' },
-      { name: 'line_type', type: 'text' },
-      { name: 'tier', type: 'int4' },
-      { name: 'quantity_litres', type: 'int8' },
-      { name: 'unit_price_fen_per_m3', type: 'int8' },
-      { name: 'amount_fen', type: 'int8' },
-      { name: 'tariff_version_id', type: 'uuid' },
-      { name: 'description', type: 'text' },
-    ],
-    input.lines.map((line, index) => [tenantId, id, index + 1, line.lineType, line.tier, line.quantityLitres, line.unitPriceFenPerM3, line.amountFen, line.tariffVersionId, line.description]),
-  );
+  await insertBillLines(sql, tenantId, id, input.lines);
   const label = input.kind === 'credit_note' ? '红字冲减' : '补收';
   const legs = noteLegs(input.kind, input.split);
   // A note of nothing (a re-bill taking back only consumption) moves no money and has no journal.

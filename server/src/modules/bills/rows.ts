@@ -1,3 +1,5 @@
+import type { BulkColumn } from '../../platform/db/bulk';
+import { insertMany } from '../../platform/db/bulk';
 import type { Sql } from '../../platform/db/database';
 import { notFound } from '../../platform/errors';
 import { maskPersonName } from '../../platform/masking';
@@ -169,4 +171,39 @@ export async function letterheadOf(sql: Sql, tenantId: string): Promise<TenantLe
   const row = rows[0];
   if (!row) throw new Error(`Tenant ${tenantId} does not exist`);
   return { name: row.name, nameEn: row.name_en, hotline: row.hotline, timeZone: row.time_zone };
+}
+
+/** A bill line as written: what the billing run, a final bill and a note each compute. */
+export interface NewBillLine {
+  lineType: LineType;
+  tier: number | null;
+  quantityLitres: number | null;
+  unitPriceFenPerM3: number | null;
+  amountFen: number;
+  tariffVersionId: string | null;
+  description: string;
+}
+
+/** The columns of bill_lines, in the order of billLineRow (for COPY and multi-row INSERT). */
+export const BILL_LINE_COLUMNS: BulkColumn[] = [
+  { name: 'tenant_id', type: 'uuid' },
+  { name: 'bill_id', type: 'uuid' },
+  { name: 'line_no', type: 'int4' },
+  { name: 'line_type', type: 'text' },
+  { name: 'tier', type: 'int4' },
+  { name: 'quantity_litres', type: 'int8' },
+  { name: 'unit_price_fen_per_m3', type: 'int8' },
+  { name: 'amount_fen', type: 'int8' },
+  { name: 'tariff_version_id', type: 'uuid' },
+  { name: 'description', type: 'text' },
+];
+
+/** One bill_lines row: the bill's index-th line (numbered from 1). */
+export const billLineRow = (tenantId: string, billId: string, line: NewBillLine, index: number): unknown[] => [
+  tenantId, billId, index + 1, line.lineType, line.tier, line.quantityLitres, line.unitPriceFenPerM3, line.amountFen, line.tariffVersionId, line.description,
+];
+
+/** Writes a bill's lines, numbered in order. */
+export async function insertBillLines(sql: Sql, tenantId: string, billId: string, lines: readonly NewBillLine[]): Promise<void> {
+  await insertMany(sql, 'bill_lines', BILL_LINE_COLUMNS, lines.map((line, index) => billLineRow(tenantId, billId, line, index)));
 }
