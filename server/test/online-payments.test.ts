@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { recordPayment } from '../src/modules/payments';
+import { runDailyCollection } from '../src/modules/collection';
+import { recordPayment, simulatorGateways, sweepOpenOrders } from '../src/modules/payments';
 import { WECHATPAY_NOTIFICATION_VARIANTS, ALIPAY_NOTIFICATION_VARIANTS } from '../src/modules/payments/channels';
 import { insertRegularBill } from './bill-factory';
 import type { ErrorBody } from './endpoints';
 import { type CustomerWithAccount, givenCustomerWithAccount } from './factories';
-import { type Client, createTestEnvironment, type TestEnvironment, type Utility } from './harness';
+import { type Client, createTestEnvironment, TEST_ORIGIN, type TestEnvironment, type Utility } from './harness';
 
 interface Order {
   id: string;
@@ -77,6 +78,24 @@ async function openPayPage(order: Order): Promise<void> {
   throw new Error('too many redirects');
 }
 
+/** The utility's channel clients as the app has them: the simulator mounted in the app, reached in process. */
+const gateways = () =>
+  simulatorGateways(environment.simulator.credentials, {
+    publicBaseUrl: TEST_ORIGIN,
+    now: () => environment.clock.now(),
+    fetch: (async (input: string | URL | Request, init?: RequestInit) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const headers: Record<string, string> = {};
+      new Headers(init?.headers).forEach((value, key) => {
+        headers[key] = value;
+      });
+      const response = await environment.app.inject({ method: (init?.method ?? 'GET') as 'GET', url: url.pathname + url.search, headers, ...(init?.body ? { payload: String(init.body) } : {}) });
+      const answered = new Headers();
+      for (const [key, value] of Object.entries(response.headers)) if (value !== undefined) answered.set(key, Array.isArray(value) ? value.join(', ') : String(value));
+      return new Response(response.statusCode === 204 ? null : response.rawPayload, { status: response.statusCode, headers: answered });
+    }) as typeof fetch,
+  });
+
 const notificationLog = (outTradeNo: string | null) =>
   environment.ownerQuery<{ verdict: string; reason: string | null }>('SELECT verdict, reason FROM channel_notifications WHERE tenant_id = $1 AND out_trade_no IS NOT DISTINCT FROM $2 ORDER BY received_at', [utility.tenant.id, outTradeNo]);
 
@@ -140,6 +159,57 @@ describe('paying bills online', () => {
     expect((await waitForPaid(other.portal, feesOnly.body.id)).receipt).toMatchObject({ lateFeeFen: 23, settledBills: [] });
     expect((await other.portal.get<Money>(`/api/portal/accounts/${other.home.account.id}/money`)).body).toMatchObject({ balanceFen: 0, lateFeeFen: 0 });
     expect((await placeOrder(other.portal, { accountId: other.home.account.id, channel: 'wechatpay', billIds: [] })).body.code).toBe('nothing_owed');
+  });
+
+  it('an order for everything placed before midnight and credited after it (or days later) leaves no late fee behind', async ({ onTestFinished }) => {
+    onTestFinished(() => environment.clock.set('2026-03-02T02:00:00Z'));
+    // Due 2026-02-20; ordered at 23:50 Beijing on 03-02: 9 days charged (02-21 … 03-01), 23 fen.
+    environment.clock.set('2026-03-02T15:50:00Z');
+    const { home, portal } = await givenPayer(['2025-10'], { dueOn: '2026-02-20' });
+    const order = await placeOrder(portal, { accountId: home.account.id, channel: 'wechatpay', billIds: [(await portal.get<Money>(`/api/portal/accounts/${home.account.id}/money`)).body.openBills[0]?.billId] });
+    expect(order.body.amountFen).toBe(5_023);
+    await openPayPage(order.body);
+    // Paid at 23:58; the notification arrives after midnight, so the payment's business day is 03-03.
+    environment.clock.set('2026-03-02T15:58:00Z');
+    environment.simulator.setDeliveryInterceptor(() => 'drop');
+    environment.simulator.pay('wechatpay', order.body.outTradeNo);
+    environment.clock.set('2026-03-02T16:05:00Z');
+    // The daily run of 03-03 comes first: while the order waits for its payment, 03-02 is not charged.
+    await runDailyCollection(environment.context, utility.tenant.id);
+    expect((await portal.get<Money>(`/api/portal/accounts/${home.account.id}/money`)).body).toMatchObject({ balanceFen: 5_023, lateFeeFen: 23 });
+    environment.simulator.setDeliveryInterceptor(null);
+    expect((await environment.simulator.sendNotification('wechatpay', order.body.outTradeNo)).statusCode).toBeLessThan(300);
+    const paid = await waitForPaid(portal, order.body.id);
+    expect(paid.receipt).toMatchObject({ amountFen: 5_023, allocatedFen: 5_023, prepaidFen: 0, balanceAfterFen: 0 });
+    // 03-02, the day the customer ordered and paid, is not charged: nothing is owed, now or later.
+    expect((await portal.get<Money>(`/api/portal/accounts/${home.account.id}/money`)).body).toMatchObject({ balanceFen: 0, lateFeeFen: 0 });
+    environment.clock.advance(3 * 86_400_000);
+    expect((await portal.get<Money>(`/api/portal/accounts/${home.account.id}/money`)).body).toMatchObject({ balanceFen: 0, lateFeeFen: 0 });
+
+    // A notification lost for good, the payment found and credited three days later: the days between are not charged either.
+    const late = await givenPayer(['2025-10'], { dueOn: '2026-02-20' });
+    const lateOrder = await placeOrder(late.portal, { accountId: late.home.account.id, channel: 'wechatpay', billIds: [(await late.portal.get<Money>(`/api/portal/accounts/${late.home.account.id}/money`)).body.openBills[0]?.billId] });
+    const owed = lateOrder.body.amountFen;
+    await openPayPage(lateOrder.body);
+    environment.simulator.setDeliveryInterceptor(() => 'drop');
+    environment.simulator.pay('wechatpay', lateOrder.body.outTradeNo);
+    environment.clock.advance(3 * 86_400_000);
+    await runDailyCollection(environment.context, utility.tenant.id);
+    environment.simulator.setDeliveryInterceptor(null);
+    const found = await waitForPaid(late.portal, lateOrder.body.id);
+    expect(found.receipt).toMatchObject({ amountFen: owed, prepaidFen: 0, balanceAfterFen: 0 });
+    expect((await late.portal.get<Money>(`/api/portal/accounts/${late.home.account.id}/money`)).body).toMatchObject({ balanceFen: 0, lateFeeFen: 0 });
+
+    // An order left unpaid and closed: the days it waited are charged after all, on what was owed each day.
+    const idle = await givenPayer(['2025-10'], { dueOn: '2026-02-20' });
+    const before = (await idle.portal.get<Money>(`/api/portal/accounts/${idle.home.account.id}/money`)).body.lateFeeFen;
+    const idleOrder = await placeOrder(idle.portal, { accountId: idle.home.account.id, channel: 'wechatpay', billIds: [(await idle.portal.get<Money>(`/api/portal/accounts/${idle.home.account.id}/money`)).body.openBills[0]?.billId] });
+    await openPayPage(idleOrder.body);
+    environment.clock.advance(2 * 86_400_000);
+    expect((await idle.portal.get<Money>(`/api/portal/accounts/${idle.home.account.id}/money`)).body.lateFeeFen).toBe(before);
+    expect((await sweepOpenOrders(environment.context, gateways(), { id: utility.tenant.id, code: utility.tenant.code })).closed).toBeGreaterThanOrEqual(1);
+    // Two more days on 5,000 fen at 0.05 % a day: 5 fen.
+    expect((await idle.portal.get<Money>(`/api/portal/accounts/${idle.home.account.id}/money`)).body.lateFeeFen).toBe(before + 5);
   });
 
   it('tops up, and the prepaid balance settles what is owed at once', async () => {

@@ -11,7 +11,7 @@ import { openDatabase } from '../platform/db/open';
 import { isRole, ROLES } from '../platform/permissions';
 import { billRunCommand, startBillingWorker, workPendingBillingRuns } from '../modules/billing';
 import { LocalOutboxSmsGateway } from '../modules/notifications';
-import { configuredGateways, createSandboxCredentials, demoSandboxIdentifiers, simulatorGateways, sweepOpenOrders, sweepProcessingRefunds, type PaymentGateways, type SandboxCredentials } from '../modules/payments';
+import { configuredGateways, createSandboxCredentials, demoSandboxIdentifiers, playDemoChannelDay, simulatorGateways, sweepOpenOrders, sweepProcessingRefunds, type PaymentGateways, type SandboxCredentials } from '../modules/payments';
 import { importReadingsCommand, startReadingServices } from '../modules/reading';
 import { escalateOverdue } from '../modules/service';
 import { processOpen311Queue } from '../modules/open311';
@@ -104,7 +104,7 @@ const serve: Command = async (args, config) => {
   const sms = new LocalOutboxSmsGateway();
   const origin = { url: config.publicUrl ?? '' };
   const payments = paymentGatewaysOf(config, () => origin.url);
-  const { app } = await buildApp({
+  const { app, simulator } = await buildApp({
     config,
     db,
     clock: systemClock,
@@ -152,6 +152,11 @@ const serve: Command = async (args, config) => {
   const listening = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   if (!config.publicUrl) origin.url = listening;
   if (payments.credentials) console.log(`Payments: WeChat Pay and Alipay are played by the built-in simulator at ${origin.url}/sim (set SHUIWU_PAYMENT_CONFIG for real merchants).`);
+  // The demo's WeChat Pay day: payments the simulator's notifications credit, one whose notification is lost and
+  // a trade of another system, so reconciling today finds a real statement with differences to resolve.
+  if (values['seed-demo'] && simulator) {
+    void playDemoChannelDay(context, payments.gateways, simulator, DEMO_TENANT.code, { exclude: [DEMO_CUSTOMER.accountNo] }).catch((error: unknown) => app.log.error({ err: error }, 'demo payments of today failed'));
+  }
   printDemoLogins(`http://${config.host}:${port}`);
   return new Promise<number>(() => undefined);
 };

@@ -16,6 +16,10 @@
  * charged at all, whatever the outcome: accrual resumes the day after the dispute is closed, on what is
  * then still unpaid (docs/GLOSSARY.md, 违约金).
  *
+ * While a withholding debit is with the bank or an online order for the bills awaits its payment, accrual
+ * waits; money that comes in waives the days waited (waiveDaysAwaitingPayment), a failed debit or an order
+ * closed unpaid leaves them to be charged.
+ *
  * A payment first assesses the fees up to the day before its business day (assessBeforePayment), so it
  * settles them up to date. Late fees are owed on the ledger account 'late_fee_receivable'; payments settle
  * them after the principal of every bill.
@@ -236,17 +240,20 @@ export async function accrualStates(sql: Sql, tenantId: string, accountId: strin
   const states = new Map<string, AccrualState>(
     [...existing.values()].map((row) => [row.bill_id, { billId: row.bill_id, basis: BigInt(row.basis), accruedThrough: row.accrued_through, capBaseFen: row.cap_base_fen, postedFen: row.posted_fen, changed: false }]),
   );
-  const [account] = await sql.query<{ category: string; withheld_from: string | null }>(
-    `SELECT a.category, (SELECT min(b.created_on)::text FROM withholding_items i JOIN withholding_batches b ON b.id = i.batch_id WHERE i.account_id = a.id AND i.status = 'sent') AS withheld_from
-     FROM accounts a WHERE a.id = $1`,
+  const [account] = await sql.query<{ category: string; withheld_from: string | null; ordered_from: string | null }>(
+    `SELECT a.category, (SELECT min(b.created_on)::text FROM withholding_items i JOIN withholding_batches b ON b.id = i.batch_id WHERE i.account_id = a.id AND i.status = 'sent') AS withheld_from,
+       (SELECT (min(o.created_at) AT TIME ZONE t.time_zone)::date::text FROM payment_orders o WHERE o.account_id = a.id AND o.status = 'created' AND o.purpose = 'bills') AS ordered_from
+     FROM accounts a JOIN tenants t ON t.id = a.tenant_id WHERE a.id = $1`,
     [accountId],
   );
   if (!account || (account.category === 'residential' && !settings.lateFeeOnResidential)) return [...states.values()];
-  // While the bank has a debit of the account's arrears in hand (a withholding item awaiting its result), the
-  // days from the batch on wait: a debit that succeeds waives them (waiveWithholdingDays), one that fails or
-  // expires leaves them to be charged, from the ledger as it stood each day.
-  if (account.withheld_from !== null) {
-    const cap = addDays(account.withheld_from, -1);
+  // While the bank has a debit of the account's arrears in hand (a withholding item awaiting its result), or the
+  // customer an online order for the bills (placed, not yet paid or closed), the days from the batch or the
+  // order on wait: money that comes in waives them (waiveDaysAwaitingPayment), a debit that fails or an order
+  // closed unpaid leaves them to be charged, from the ledger as it stood each day.
+  for (const from of [account.withheld_from, account.ordered_from]) {
+    if (from === null) continue;
+    const cap = addDays(from, -1);
     if (cap < through) through = cap;
   }
   // Regular bills whose first chargeable day is on or before `through`, and the days each has to be charged.
@@ -324,17 +331,20 @@ export async function accrueLateFees(sql: Sql, tenantId: string, accountId: stri
 }
 
 /**
- * A withholding debit asked for on `batchDay` succeeded on `debitDay`: the days from the batch to the day
- * before the debit are not charged (the amount asked for carried the late fees up to the batch; the utility,
- * not the customer, waited for the bank). Accrues through the day before the batch first, then marks every
- * overdue bill accrued through the day before the debit with nothing added. Under the account's money lock.
+ * Money asked for on `askedOn` came in on `paidOn`: a withholding debit of a batch made that day, or an online
+ * order placed that day (paid at the channel within its validity, credited when the notification — after
+ * midnight, or days later when it was lost and the payment found — arrived). The days from askedOn to the day
+ * before paidOn are not charged: the amount asked for carried the late fees up to askedOn, and the utility,
+ * not the customer, waited (for the bank, for the channel). Accrues through the day before askedOn first,
+ * then marks every overdue bill accrued through the day before paidOn with nothing added. Under the
+ * account's money lock; nothing to do when both are the same day.
  */
-export async function waiveWithholdingDays(sql: Sql, tenantId: string, accountId: string, batchDay: string, debitDay: string, at: Date): Promise<void> {
-  const through = addDays(debitDay, -1);
-  if (through < batchDay) return;
+export async function waiveDaysAwaitingPayment(sql: Sql, tenantId: string, accountId: string, askedOn: string, paidOn: string, at: Date): Promise<void> {
+  const through = addDays(paidOn, -1);
+  if (through < askedOn) return;
   const settings = (await loadTenantSettings(sql)).collection;
   await lockAccountMoney(sql, tenantId, accountId, at);
-  await accrueLateFees(sql, tenantId, accountId, addDays(batchDay, -1), settings, at);
+  await accrueLateFees(sql, tenantId, accountId, addDays(askedOn, -1), settings, at);
   await sql.query(
     `INSERT INTO late_fee_accruals (tenant_id, bill_id, account_id, accrued_through, updated_at)
      SELECT $1, b.id, b.account_id, $3, $4 FROM bills b WHERE b.account_id = $2 AND b.kind = 'regular' AND b.due_on < $3::date - $5::int

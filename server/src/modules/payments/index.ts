@@ -5,6 +5,7 @@ export { sweepProcessingRefunds } from './refunds';
 export { deductPrepaid, lockAccountMoney, openBills, receivableFen, recordPayment, settleFromPrepaid, PAYMENT_METHODS, type PaymentMethod } from './settlement';
 export { configuredGateways, createSandboxCredentials, demoOfficialAccount, demoSandboxIdentifiers, notifyPath, simulatorGateways, SIMULATOR_PREFIX, type PaymentGateways } from './gateways';
 export { creditOrder, sweepOpenOrders } from './orders';
+export { playDemoChannelDay } from './demo-day';
 export { registerPaymentSimulator, type PaymentSimulator, type SandboxCredentials } from './channels';
 export { registerWithholdingRoutes } from './withholding-routes';
 export { registerGovAppRoutes } from './gov-app-routes';

@@ -10,7 +10,7 @@ import { recordAudit, systemActor, type Actor } from '../../platform/audit/audit
 import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
 import { DomainError, notFound } from '../../platform/errors';
-import { lateFeesDueFen } from '../collection';
+import { lateFeesDueFen, waiveDaysAwaitingPayment } from '../collection';
 import { isAccountBound } from '../customers';
 import type { AlipayNotificationResult, WechatPayNotificationResult } from './channels';
 import { todayOf } from './counter';
@@ -179,6 +179,12 @@ export async function creditOrder(sql: Sql, tenantId: string, input: { channel: 
   if (!order) return { outcome: 'unknown_order' };
   if (order.status === 'paid') return { outcome: 'duplicate', ...(order.payment_id ? { paymentId: order.payment_id } : {}) };
   if (order.amount_fen !== input.amountFen) return { outcome: 'amount_mismatch' };
+  if (order.purpose === 'bills') {
+    // The order's amount carried the late fees up to the day it was placed: the days until the payment's
+    // business day (a notification after midnight, or a lost one found days later) are not charged.
+    const [tenant] = await sql.query<{ ordered_on: string }>('SELECT ($2::timestamptz AT TIME ZONE time_zone)::date::text AS ordered_on FROM tenants WHERE id = $1', [tenantId, order.created_at]);
+    if (tenant && tenant.ordered_on < input.businessDate) await waiveDaysAwaitingPayment(sql, tenantId, order.account_id, tenant.ordered_on, input.businessDate, input.paidAt);
+  }
   const payment = await recordPayment(sql, tenantId, {
     accountId: order.account_id,
     method: input.channel,

@@ -12,7 +12,7 @@ import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
 import { nextCounterValue } from '../../platform/db/counters';
 import { DomainError, notFound } from '../../platform/errors';
-import { lateFeesDueFen, waiveWithholdingDays } from '../collection';
+import { lateFeesDueFen, waiveDaysAwaitingPayment } from '../collection';
 import { businessDate } from '../customers';
 import { findTenantById, loadTenantSettings } from '../tenancy';
 import { todayOf } from './counter';
@@ -569,7 +569,7 @@ export async function importBatchResult(context: PlatformContext, tenantId: stri
       if (result.status === 'success') {
         const settledOn = result.settledOn ?? row.created_on;
         // The amount asked for carried the late fees up to the batch: the days the bank took are not charged.
-        await waiveWithholdingDays(sql, tenantId, item.account_id, row.created_on, settledOn, now);
+        await waiveDaysAwaitingPayment(sql, tenantId, item.account_id, row.created_on, settledOn, now);
         const payment = await recordPayment(sql, tenantId, { accountId: item.account_id, method: 'bank_withholding', amountFen: result.amountFen, receivedAt: now, businessDate: settledOn, channelTradeNo: result.bankRef });
         await sql.query(
           "UPDATE withholding_items SET status = 'succeeded', payment_id = $3, bank_ref = $4, settled_on = $5, resulted_at = $6 WHERE batch_id = $1 AND sequence = $2 AND status = 'sent'",

@@ -215,6 +215,64 @@ export class PaymentSimulator {
     return { statusCode: response.statusCode ?? 0, body: response.body };
   }
 
+  /**
+   * Remembers an order paid in an earlier run of the simulator (which keeps orders in memory only), as paid
+   * at `paidAt` with no notification to send: so the statements of that day, and queries, still have it.
+   * An order the simulator already knows is left as it is.
+   */
+  restorePaidOrder(input: { channel: 'wechatpay' | 'alipay'; outTradeNo: string; totalFen: number; channelTradeNo: string; paidAt: Date; description: string }): void {
+    if (input.channel === 'wechatpay') {
+      if (this.wechatOrders.has(input.outTradeNo)) return;
+      const order: SimulatedWechatPayOrder = {
+        channel: 'wechatpay',
+        mchid: this.credentials.wechatpay.mchid,
+        appid: this.credentials.wechatpay.appid,
+        outTradeNo: input.outTradeNo,
+        prepayId: `wx${compactDate(input.paidAt).slice(4)}${randomBytes(13).toString('hex')}`,
+        tradeType: 'MWEB',
+        state: 'SUCCESS',
+        description: input.description,
+        totalFen: input.totalFen,
+        attach: null,
+        notifyUrl: '',
+        payerOpenid: `oSim${randomBytes(12).toString('base64url')}`,
+        transactionId: input.channelTradeNo,
+        eventId: null,
+        createdAt: input.paidAt,
+        timeExpire: null,
+        successAt: input.paidAt,
+        refunds: [],
+      };
+      this.wechatOrders.set(order.outTradeNo, order);
+      this.prepayIndex.set(order.prepayId, order.outTradeNo);
+      return;
+    }
+    if (this.alipayOrders.has(input.outTradeNo)) return;
+    const order: SimulatedAlipayOrder = {
+      channel: 'alipay',
+      appId: this.credentials.alipay.appId,
+      sellerId: this.credentials.alipay.sellerId,
+      outTradeNo: input.outTradeNo,
+      tradeNo: input.channelTradeNo,
+      subject: input.description,
+      totalFen: input.totalFen,
+      status: 'TRADE_SUCCESS',
+      notifyUrl: null,
+      returnUrl: null,
+      quitUrl: null,
+      passbackParams: null,
+      buyerId: `2088${digits(12)}`,
+      buyerLogonId: `159******${digits(2)}`,
+      notifyId: null,
+      createdAt: input.paidAt,
+      timeExpire: null,
+      paidAt: input.paidAt,
+      refunds: [],
+    };
+    this.alipayOrders.set(order.outTradeNo, order);
+    this.tradeNoIndex.set(order.tradeNo, order.outTradeNo);
+  }
+
   /** Cancels every scheduled attempt and refund; the simulator answers requests but sends nothing more. */
   stop(): void {
     this.isStopped = true;
