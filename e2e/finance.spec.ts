@@ -170,6 +170,44 @@ test('the finance clerk reconciles WeChat Pay for today and runs a bank withhold
       await shot(page, 'reconciliation', { fullPage: true });
     });
 
+    await test.step('the clerk credits the payment whose notification was lost and explains the trade of another system', async () => {
+      // The demo's WeChat Pay day (payments/demo-day.ts): an order paid at the channel whose notifications never
+      // came (SW…), and a POS trade on the same merchant number (POS…). Both are on the statement only.
+      const detail = page.getByTestId('recon-detail');
+      const rows = detail.getByTestId('recon-differences').locator('tbody tr.ant-table-row');
+      const open = rows.filter({ has: page.getByTestId('difference-resolve') });
+      // Rows are found again by their order number: once resolved they lose the resolve button.
+      const lostNo = /SW\d{22}/.exec((await open.filter({ hasText: /SW\d{22}/ }).first().textContent()) ?? '')?.[0] ?? 'none';
+      const posNo = /POS\d{22}/.exec((await open.filter({ hasText: /POS\d{22}/ }).first().textContent()) ?? '')?.[0] ?? 'none';
+      const lost = rows.filter({ hasText: lostNo });
+      const pos = rows.filter({ hasText: posNo });
+      await expect(lost.getByTestId('difference-type')).toHaveText('系统缺少（长款）');
+      await expect(pos.getByTestId('difference-type')).toHaveText('系统缺少（长款）');
+      const countBefore = (await detail.getByTestId('recon-difference-count').textContent()) ?? '';
+      const openBefore = Number(countBefore.split('/')[0]);
+
+      await lost.getByTestId('difference-resolve').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('radio', { name: /补记入账/ }).check();
+      // The note is required: the clerk says what was checked.
+      await dialog.getByTestId('resolve-submit').click();
+      await expect(dialog).toContainText('请填写处理说明');
+      await dialog.getByTestId('resolve-note').fill('已在商户平台查询，订单已支付，通知丢失，补记入账');
+      await shot(page, 'reconciliation-credit');
+      await dialog.getByTestId('resolve-submit').click();
+      await expect(dialog).toHaveCount(0);
+      await expect(lost.getByTestId('difference-status')).toHaveText('补记入账');
+
+      await pos.getByTestId('difference-resolve').click();
+      await page.getByRole('dialog').getByRole('radio', { name: /已核实说明/ }).check();
+      await page.getByRole('dialog').getByTestId('resolve-note').fill('营业厅 POS 机收款，不属于线上缴费');
+      await page.getByRole('dialog').getByTestId('resolve-submit').click();
+      await expect(page.getByRole('dialog')).toHaveCount(0);
+      await expect(pos.getByTestId('difference-status')).toHaveText('已核实说明');
+      await expect(detail.getByTestId('recon-difference-count')).toHaveText(new RegExp(`^${openBefore - 2} / `));
+      await shot(page, 'reconciliation-resolved', { fullPage: true });
+    });
+
     await test.step('the mandates are listed with their bank accounts masked', async () => {
       await page.getByRole('menuitem', { name: /银行代扣/ }).click();
       await expect(page).toHaveURL(/\/console\/finance\/withholding$/);
