@@ -13,6 +13,7 @@
  * shuiwu_bench_service is dropped and created). The last line of output is one JSON object.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +54,8 @@ if (values.role === 'server') {
   process.stdout.write(`listening ${typeof address === 'object' && address ? address.port : 0}\n`);
   // Gone with the load generator, however it ends.
   process.on('disconnect', () => process.exit(0));
+  // And on SIGTERM through process.exit, so a server run with --cpu-prof writes its profile.
+  process.on('SIGTERM', () => process.exit(0));
   await new Promise(() => undefined);
 }
 
@@ -187,13 +190,45 @@ function summary(phase: Phase) {
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? 0, errors: [...phase.errors.values()].reduce((a, b) => a + b, 0), throughput: phase.sent / phase.seconds };
 }
 
+/**
+ * CPU seconds used so far by the server process and by the PostgreSQL backends serving the bench database
+ * (from /proc: Linux only, same machine), so a phase's CPU per request can be told apart from the time it
+ * waited for a CPU on a machine shared with others. A backend that ended meanwhile is not counted.
+ */
+const monitor = new pg.Client({ connectionString: benchUrl.toString() });
+await monitor.connect();
+const TICKS_PER_SECOND = 100;
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+async function cpuSample(): Promise<{ server: number; backends: Map<number, number> }> {
+  const rows = (await monitor.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'")).rows;
+  return { server: server.pid ? cpuSecondsOf(server.pid) : 0, backends: new Map(rows.map((row) => [row.pid, cpuSecondsOf(row.pid)])) };
+}
+function cpuSpent(before: { server: number; backends: Map<number, number> }, after: { server: number; backends: Map<number, number> }) {
+  let database = 0;
+  for (const [pid, seconds] of after.backends) database += seconds - (before.backends.get(pid) ?? 0);
+  return { server: after.server - before.server, database };
+}
+
 const create = () => send('POST', '/api/service-requests', session, nextRequest());
 const health = () => send('GET', '/api/health', {});
 try {
   const loadBefore = os.loadavg()[0] ?? 0;
   await openLoop('warm-up (creation)', warmupSeconds, create, 201);
+  const cpuBefore = await cpuSample();
   const baseline = summary(await openLoop('baseline GET /api/health', durationSeconds, health, 200));
+  const cpuBetween = await cpuSample();
   const creationPhase = await openLoop('POST /api/service-requests', durationSeconds, create, 201);
+  const cpuAfter = await cpuSample();
+  const cpuMs = (spent: { server: number; database: number }, requests: number) => ({ server: (spent.server * 1000) / requests, database: (spent.database * 1000) / requests });
+  const baselineCpu = cpuMs(cpuSpent(cpuBefore, cpuBetween), Math.round(rate * durationSeconds));
+  const creationCpu = cpuMs(cpuSpent(cpuBetween, cpuAfter), creationPhase.sent);
   const creation = summary(creationPhase);
   const loadAfter = os.loadavg()[0] ?? 0;
   for (const [key, count] of creationPhase.errors) log(`error ×${count}: ${key}`);
@@ -201,12 +236,13 @@ try {
   const ms = (value: number) => value.toFixed(1);
   console.log(`\n### Service-request creation, ${rate.toLocaleString('en')} requests/s for ${durationSeconds} s, loopback HTTP`);
   console.log(`${new Date().toISOString().slice(0, 10)} · ${cpu.length} × ${cpu[0]?.model.trim()} · ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB · load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}\n`);
-  console.log('| what | sent/s | p50 ms | p95 ms | p99 ms | max ms | errors |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
-  console.log(`| POST /api/service-requests (hotline agent) | ${creation.throughput.toFixed(0)} | ${ms(creation.p50)} | ${ms(creation.p95)} | ${ms(creation.p99)} | ${ms(creation.max)} | ${creation.errors} |`);
-  console.log(`| baseline: GET /api/health | ${baseline.throughput.toFixed(0)} | ${ms(baseline.p50)} | ${ms(baseline.p95)} | ${ms(baseline.p99)} | ${ms(baseline.max)} | ${baseline.errors} |`);
-  console.log(JSON.stringify({ bench: 'service', rate, seconds: durationSeconds, p50_ms: Number(ms(creation.p50)), p99_ms: Number(ms(creation.p99)), errors: creation.errors, baseline_p99_ms: Number(ms(baseline.p99)), p99_ratio: Number((creation.p99 / Math.max(baseline.p99, 0.1)).toFixed(2)) }));
+  console.log('| what | sent/s | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU ms/request | PostgreSQL CPU ms/request |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(`| POST /api/service-requests (hotline agent) | ${creation.throughput.toFixed(0)} | ${ms(creation.p50)} | ${ms(creation.p95)} | ${ms(creation.p99)} | ${ms(creation.max)} | ${creation.errors} | ${creationCpu.server.toFixed(2)} | ${creationCpu.database.toFixed(2)} |`);
+  console.log(`| baseline: GET /api/health | ${baseline.throughput.toFixed(0)} | ${ms(baseline.p50)} | ${ms(baseline.p95)} | ${ms(baseline.p99)} | ${ms(baseline.max)} | ${baseline.errors} | ${baselineCpu.server.toFixed(2)} | ${baselineCpu.database.toFixed(2)} |`);
+  console.log(JSON.stringify({ bench: 'service', rate, seconds: durationSeconds, p50_ms: Number(ms(creation.p50)), p99_ms: Number(ms(creation.p99)), errors: creation.errors, baseline_p99_ms: Number(ms(baseline.p99)), p99_ratio: Number((creation.p99 / Math.max(baseline.p99, 0.1)).toFixed(2)), served_per_s: Number(creation.throughput.toFixed(0)), server_cpu_ms: Number(creationCpu.server.toFixed(2)), database_cpu_ms: Number(creationCpu.database.toFixed(2)) }));
 } finally {
+  await monitor.end();
   agent.destroy();
   server.kill('SIGTERM');
 }

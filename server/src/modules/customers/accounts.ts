@@ -1,4 +1,5 @@
 import { changedFields, recordAudit, type Actor } from '../../platform/audit/audit';
+import { businessDate } from '../../platform/clock';
 import type { PlatformContext } from '../../platform/context';
 import { nextCounterValue } from '../../platform/db/counters';
 import type { Sql } from '../../platform/db/database';
@@ -33,10 +34,8 @@ export async function newAccountNo(sql: Sql, tenantId: string): Promise<string> 
   return String(await nextCounterValue(sql, tenantId, 'account_no', 1_000_000_000));
 }
 
-/** Business date (YYYY-MM-DD) of an instant in a time zone. */
-export function businessDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
+/** Business date (YYYY-MM-DD) of an instant in a time zone (platform/clock.ts). */
+export { businessDate };
 
 export async function insertAccount(context: PlatformContext, sql: Sql, tenantId: string, input: NewAccount & { openedOn: string }): Promise<Account> {
   const rows = await sql.query<{ id: string }>(

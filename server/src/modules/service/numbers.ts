@@ -9,6 +9,7 @@
  * - with several server processes, numbers of one day interleave (process A 00001–00020, B 00021–00040),
  *   so a number's order is not strictly the order of creation.
  */
+import { businessDate } from '../../platform/clock';
 import type { PlatformContext } from '../../platform/context';
 import { nextCounterValue, takeCounterBlock } from '../../platform/db/counters';
 import type { Database, Sql } from '../../platform/db/database';
@@ -23,35 +24,58 @@ interface Block {
 
 /** Per database (tests run several), per utility and day: the blocks taken and not yet handed out. */
 const pools = new WeakMap<Database, Map<string, Block[]>>();
+/** Per database, per utility and day: the block being taken now, which every caller finding the pool empty waits for. */
+const takings = new WeakMap<Database, Map<string, Promise<void>>>();
 
 const counterName = (day: string) => `service_request_no_${day}`;
 export const formatRequestNo = (day: string, serial: number) => `GD${day}${String(serial).padStart(5, '0')}`;
 
-/** The next number of the utility's `day` (YYYYMMDD) for this process; called outside any transaction. */
+/** The business day (YYYYMMDD) of an instant in a zone that numbers a request. */
+export const requestDay = (at: Date, timeZone: string): string => businessDate(at, timeZone).replaceAll('-', '');
+
+function mapOf<V>(maps: WeakMap<Database, Map<string, V>>, db: Database): Map<string, V> {
+  let map = maps.get(db);
+  if (!map) {
+    map = new Map();
+    maps.set(db, map);
+  }
+  return map;
+}
+
+/**
+ * The next number of the utility's `day` (YYYYMMDD) for this process; called outside any transaction. One
+ * block is taken at a time: callers that find the pool empty while it is being taken wait for it and share
+ * it, in the order they came (under load twenty callers would otherwise queue twenty transactions on the
+ * counter's row lock, each with its own synced commit, for twenty blocks of which one was needed).
+ */
 export async function takeRequestNumber(context: PlatformContext, tenantId: string, day: string): Promise<string> {
-  let byKey = pools.get(context.db);
-  if (!byKey) {
-    byKey = new Map();
-    pools.set(context.db, byKey);
-  }
+  const byKey = mapOf(pools, context.db);
+  const taking = mapOf(takings, context.db);
   const key = `${tenantId}/${day}`;
-  let blocks = byKey.get(key);
-  if (!blocks || blocks.length === 0) {
-    // A new day: the previous days' leftovers of this utility are dropped (their gaps are documented).
-    for (const other of byKey.keys()) if (other.startsWith(`${tenantId}/`) && other !== key) byKey.delete(other);
-    const first = await context.db.withTenant(tenantId, (sql) => takeCounterBlock(sql, tenantId, counterName(day), 0, REQUEST_NUMBER_BLOCK));
-    // Callers that found the pool empty at the same time each add their block; all of them get used, the
-    // lowest first (their transactions may answer in another order than they took the counter).
-    blocks = byKey.get(key) ?? [];
-    blocks.push({ next: first, last: first + REQUEST_NUMBER_BLOCK - 1 });
-    blocks.sort((a, b) => a.next - b.next);
-    byKey.set(key, blocks);
+  for (;;) {
+    const blocks = byKey.get(key);
+    const block = blocks?.[0];
+    if (blocks && block) {
+      const serial = block.next;
+      block.next += 1;
+      if (block.next > block.last) blocks.shift();
+      return formatRequestNo(day, serial);
+    }
+    let pending = taking.get(key);
+    if (!pending) {
+      pending = (async () => {
+        // A new day: the previous days' leftovers of this utility are dropped (their gaps are documented).
+        for (const other of byKey.keys()) if (other.startsWith(`${tenantId}/`) && other !== key) byKey.delete(other);
+        const first = await context.db.withTenant(tenantId, (sql) => takeCounterBlock(sql, tenantId, counterName(day), 0, REQUEST_NUMBER_BLOCK));
+        const list = byKey.get(key) ?? [];
+        list.push({ next: first, last: first + REQUEST_NUMBER_BLOCK - 1 });
+        list.sort((a, b) => a.next - b.next);
+        byKey.set(key, list);
+      })().finally(() => taking.delete(key));
+      taking.set(key, pending);
+    }
+    await pending;
   }
-  const block = blocks[0] as Block;
-  const serial = block.next;
-  block.next += 1;
-  if (block.next > block.last) blocks.shift();
-  return formatRequestNo(day, serial);
 }
 
 /**

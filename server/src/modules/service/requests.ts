@@ -3,19 +3,19 @@
  * machine (states.ts), each step recorded and the time limit it meets marked met; escalated when a limit
  * passes unmet, once per level.
  */
-import { recordAudit, systemActor, type Actor } from '../../platform/audit/audit';
+import { recordAudit, recordAuditAtCommit, systemActor, type Actor } from '../../platform/audit/audit';
 import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
 import { DomainError, invalidField, notFound, staleVersion } from '../../platform/errors';
 import { forbidden } from '../../platform/http/guards';
 import { maskPhone } from '../../platform/masking';
 import type { Permission } from '../../platform/permissions';
-import { businessDate, isAccountBound } from '../customers';
+import { isAccountBound } from '../customers';
 import { loadTenantSettings } from '../tenancy';
 import { photosOf } from './attachments';
 import { addTime, calendarFromSettings, type TimeBasis, type WorkingCalendar } from './calendar';
 import { withActors, type KnownStaff } from './actors';
-import { takeRequestNumber, takeRequestNumberInTransaction } from './numbers';
+import { requestDay, takeRequestNumber, takeRequestNumberInTransaction } from './numbers';
 import { afterRequestCreated, afterStepTaken, eventsForCustomer, type DeskInput, type DeskOrigin } from './desk';
 import { materialsOf } from './materials';
 import type { NewServiceRequest, PortalNewServiceRequest, ReassignRequest, ServiceCategory, ServiceRequest, ServiceRequestDetail, StepRequest } from './schemas';
@@ -278,19 +278,19 @@ const INSERT_REQUEST = `WITH request AS (
 
 /**
  * Creates a request with its deadlines; the account (or premise) fills in the customer and address.
- * Six round trips on the plain path (begin and settings, what it reads, what it writes, the audit entry,
- * commit): the number comes from the process's block (numbers.ts), the calendar from the cache, and the
- * answer is built from what was written rather than read back. When the desk wrote more (a call linked,
+ * Three round trips on the plain path (what it reads, with the BEGIN and settings; what it writes; the audit
+ * entry, with the COMMIT: platform/db): the number comes from the process's block (numbers.ts), the
+ * calendar from the cache, and the answer is built from what was written rather than read back. When the desk wrote more (a call linked,
  * answers quoted, closed on the call, the duty leader told) the answer is read back.
  */
 export async function createRequest(context: PlatformContext, tenantId: string, input: NewServiceRequest | (PortalNewServiceRequest & { channel?: undefined }), origin: Origin, actor: Actor): Promise<ServiceRequestDetail> {
   const now = context.clock.now();
   // The number is taken before the transaction, so no creation holds the day counter's lock to its commit.
   const assumedTimeZone = await timeZoneOf(context, tenantId);
-  const assumedDay = businessDate(now, assumedTimeZone).replaceAll('-', '');
+  const assumedDay = requestDay(now, assumedTimeZone);
   const blockNumber = await takeRequestNumber(context, tenantId, assumedDay);
   // One transaction. The audit entry, whose chain head every audited write of the utility waits for, is its
-  // last statement: the head is held only to commit.
+  // last statement, sent with the COMMIT: the head is held through the commit alone.
   return context.db.withTenant(tenantId, async (sql) => {
     const givenPremiseId = 'premiseId' in input ? (input.premiseId ?? null) : null;
     const [facts] = await sql.query<CreationFacts>(CREATION_FACTS, [tenantId, input.categoryId, input.accountId ?? null, input.accountId ? null : givenPremiseId]);
@@ -315,7 +315,7 @@ export async function createRequest(context: PlatformContext, tenantId: string, 
     if (!address && input.latitude === undefined) {
       throw new DomainError('validation', 'validation_failed', '请给出地址、户号或位置', 'Give an address, an account or a location', [{ field: 'address', zh: '地址、户号或位置至少填一项', en: 'give an address, an account or a location' }]);
     }
-    const day = businessDate(now, calendar.timeZone).replaceAll('-', '');
+    const day = calendar.timeZone === assumedTimeZone ? assumedDay : requestDay(now, calendar.timeZone);
     const requestNo = day === assumedDay ? blockNumber : await takeRequestNumberInTransaction(sql, tenantId, day);
     const category = { id: facts.category_id, code: facts.category_code, name: facts.category_name, nameEn: facts.category_name_en, kind: facts.kind };
     const limits = TIME_LIMITS[trackOf(category.kind)] as readonly TimeLimit[];
@@ -325,7 +325,7 @@ export async function createRequest(context: PlatformContext, tenantId: string, 
       tenantId, requestNo, category.id, category.kind, origin.channel, customerId, input.accountId ?? null, premiseId, address, input.latitude ?? null, input.longitude ?? null,
       input.description, input.contactName ?? null, contactPhone, alertLevel, origin.portalUserId ?? null, origin.createdBy, now,
       dues.map(([limit]) => limit), dues.map(([, due]) => due), actor.name,
-    ]);
+    ], { prepared: true });
     const id = (created as { id: string }).id;
     const deskWrote = await afterRequestCreated(context, sql, tenantId, { id, requestNo, kind: category.kind, categoryId: category.id, categoryName: category.name, premiseId, address, alertLevel, customerId }, input as DeskInput, origin.desk ?? {}, actor, now);
     const detail: ServiceRequestDetail = deskWrote
@@ -347,7 +347,7 @@ export async function createRequest(context: PlatformContext, tenantId: string, 
           photos: [],
           materials: [],
         };
-    await recordAudit(sql, tenantId, actor, now, { action: 'service_request.create', objectType: 'service_request', objectId: id, ...(customerId ? { customerId } : {}), after: { requestNo, category: category.code, channel: origin.channel } });
+    await recordAuditAtCommit(sql, tenantId, actor, now, { action: 'service_request.create', objectType: 'service_request', objectId: id, ...(customerId ? { customerId } : {}), after: { requestNo, category: category.code, channel: origin.channel } });
     return detail;
   });
 }

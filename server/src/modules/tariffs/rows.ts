@@ -1,3 +1,4 @@
+import { businessDate } from '../../platform/clock';
 import type { Sql } from '../../platform/db/database';
 import type { TariffDefinition } from './definition';
 import type { TariffVersion } from './engine';
@@ -114,5 +115,5 @@ export const toEngineVersion = (row: Pick<TariffVersionRow, 'id' | 'water_catego
 export async function businessToday(sql: Sql, tenantId: string, now: Date): Promise<string> {
   const rows = await sql.query<{ time_zone: string }>('SELECT time_zone FROM tenants WHERE id = $1', [tenantId]);
   const timeZone = rows[0]?.time_zone ?? 'Asia/Shanghai';
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return businessDate(now, timeZone);
 }

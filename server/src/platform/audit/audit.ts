@@ -22,30 +22,44 @@ export interface AuditEntry {
   after?: Record<string, unknown> | null;
 }
 
+const INSERT_ENTRY = `INSERT INTO audit_log (tenant_id, occurred_at, actor_type, actor_id, actor_name, action, object_type, object_id,
+       subject_customer_id, before, after, ip)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`;
+
+const entryParams = (tenantId: string, actor: Actor, at: Date, entry: AuditEntry): unknown[] => [
+  tenantId,
+  at,
+  actor.type,
+  actor.id,
+  actor.name,
+  entry.action,
+  entry.objectType,
+  entry.objectId,
+  entry.customerId ?? null,
+  entry.before ? JSON.stringify(entry.before) : null,
+  entry.after ? JSON.stringify(entry.after) : null,
+  actor.ip,
+];
+
 /**
  * Appends one entry in the caller's transaction, so the entry exists exactly when the change does. The
  * database assigns the sequence number and the hash chain (see migration 0005).
  */
 export async function recordAudit(sql: Sql, tenantId: string, actor: Actor, at: Date, entry: AuditEntry): Promise<void> {
-  await sql.query(
-    `INSERT INTO audit_log (tenant_id, occurred_at, actor_type, actor_id, actor_name, action, object_type, object_id,
-       subject_customer_id, before, after, ip)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [
-      tenantId,
-      at,
-      actor.type,
-      actor.id,
-      actor.name,
-      entry.action,
-      entry.objectType,
-      entry.objectId,
-      entry.customerId ?? null,
-      entry.before ? JSON.stringify(entry.before) : null,
-      entry.after ? JSON.stringify(entry.after) : null,
-      actor.ip,
-    ],
-  );
+  await sql.query(INSERT_ENTRY, entryParams(tenantId, actor, at, entry));
+}
+
+/**
+ * Appends one entry as the transaction's last statement, sent with its COMMIT (Sql.atCommit): the same
+ * entry, chained the same way and existing exactly when the change does, but the utility's chain head,
+ * which every audited write of the utility waits for, is locked only through the commit itself. For a
+ * write that reads nothing of the audit log after it. Entries queued this way follow, in the order queued,
+ * every entry recordAudit appended in the same transaction.
+ */
+export function recordAuditAtCommit(sql: Sql, tenantId: string, actor: Actor, at: Date, entry: AuditEntry): Promise<void> {
+  if (!sql.atCommit) return recordAudit(sql, tenantId, actor, at, entry);
+  sql.atCommit(INSERT_ENTRY, entryParams(tenantId, actor, at, entry));
+  return Promise.resolve();
 }
 
 /** The fields that changed between two versions of a record, as the before/after pair to audit. */

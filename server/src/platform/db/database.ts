@@ -1,10 +1,24 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 
 /** A connection or transaction that runs parametrised SQL and returns plain rows. */
 export interface Sql {
-  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  /**
+   * Runs one statement. With `prepared`, the server keeps it prepared on each connection that ran it (named
+   * by its text), so it is planned once per connection rather than every time: for a statement that runs
+   * often with the same shape (not the first of a transaction, which goes with the BEGIN unprepared).
+   */
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: { prepared?: boolean }): Promise<Row[]>;
+  /**
+   * Queues a statement whose result nobody reads to run as the transaction's last, with its COMMIT. On the
+   * server it goes in the COMMIT's own message (the parameters as quoted literals, typed by their columns
+   * as parameters are), so a lock it takes (the audit chain head) is held through the commit alone, not
+   * through a further round trip to the application and back. An error in it rolls the transaction back
+   * like any other. `text` uses $1…$n and holds no quoted text or dollar quoting of its own.
+   */
+  atCommit?(text: string, params?: readonly unknown[]): void;
 }
 
 export const APP_ROLE = 'shuiwu_app';
@@ -59,12 +73,58 @@ function parseInt8(text: string): number {
 
 const identity = (text: string): string => text;
 
+/** node-pg's own conversion of a parameter to the text it sends (dates, arrays, JSON, booleans). */
+const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils.prepareValue;
+
+/**
+ * A parameter as the quoted literal of the text node-pg would have bound it as, for the simple query
+ * protocol: like a bound parameter it stays untyped until its column, operator or cast types it. Null
+ * when it cannot be one (binary data).
+ */
+function quoted(value: unknown): string | null {
+  const prepared = prepareValue(value);
+  if (prepared === null || prepared === undefined) return 'NULL';
+  return typeof prepared === 'string' ? pg.escapeLiteral(prepared) : null;
+}
+
+/**
+ * `text` with $1…$n replaced by the parameters as quoted literals, or null when that could change what
+ * it means: text with quoted strings or identifiers, dollar quoting or comments, in which a $n would not
+ * be a parameter, or a parameter that is not text once prepared.
+ */
+function inlined(text: string, params: readonly unknown[]): string | null {
+  if (/['"]|\$(?!\d)|--|\/\*/.test(text)) return null;
+  const literals = params.map(quoted);
+  if (literals.some((literal) => literal === null)) return null;
+  let isComplete = true;
+  const result = text.replace(/\$(\d+)/g, (_match, index: string) => {
+    const literal = literals[Number(index) - 1];
+    if (literal === undefined || literal === null) isComplete = false;
+    return literal ?? '';
+  });
+  return isComplete ? result : null;
+}
+
+const statementNames = new Map<string, string>();
+/** A prepared statement's name: its text's digest, the same on every connection. */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `s_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/** set_config('role', …, true) is SET LOCAL ROLE: the application role and the transaction's settings. */
+const appSettings = (tenantId: string | null, settings: Record<string, string>): [string, string][] => Object.entries({ role: APP_ROLE, 'app.tenant_id': tenantId ?? '', ...settings });
+
 /**
  * The application role and the transaction's settings, in one statement (one round trip, where a SET LOCAL
  * ROLE and a set_config per setting took one each): set_config('role', …, true) is SET LOCAL ROLE.
  */
 async function beginAppTransaction(sql: Sql, tenantId: string | null, settings: Record<string, string>): Promise<void> {
-  const entries = Object.entries({ role: APP_ROLE, 'app.tenant_id': tenantId ?? '', ...settings });
+  const entries = appSettings(tenantId, settings);
   const calls = entries.map((_entry, index) => `set_config($${index * 2 + 1}, $${index * 2 + 2}, true)`);
   await sql.query(`SELECT ${calls.join(', ')}`, entries.flat());
 }
@@ -72,8 +132,8 @@ async function beginAppTransaction(sql: Sql, tenantId: string | null, settings: 
 class ServerDatabase implements Database {
   readonly kind = 'server' as const;
   private readonly pool: pg.Pool;
-  /** The connection behind each transaction's Sql, for COPY. */
-  private readonly clients = new WeakMap<Sql, pg.PoolClient>();
+  /** The connection behind each transaction's Sql, for COPY, and how to begin its transaction first. */
+  private readonly clients = new WeakMap<Sql, { client: pg.PoolClient; ensureBegun: () => Promise<void> }>();
 
   constructor(url: string, maxConnections: number) {
     const types = {
@@ -92,21 +152,55 @@ class ServerDatabase implements Database {
     });
   }
 
-  private async transaction<T>(prepare: (sql: Sql) => Promise<void>, work: (sql: Sql) => Promise<T>): Promise<T> {
+  /**
+   * One transaction on one pooled connection, in as few round trips as its statements allow: under load a
+   * transaction spends its time waiting for them, and so does whatever lock it holds. The BEGIN and the
+   * settings (the application role's, or none for the owner) go with the first statement, and statements
+   * queued by atCommit with the COMMIT, each group as one message of the simple query protocol with the
+   * parameters as quoted literals. A first statement that cannot be sent that way (see inlined) is sent
+   * on its own after them; a transaction that ran nothing sends nothing.
+   */
+  private async transaction<T>(settings: [string, string][] | null, work: (sql: Sql) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    const sql: Sql = {
-      query: async <Row>(text: string, params?: readonly unknown[]) =>
-        (await client.query(text, params as unknown[])).rows as Row[],
+    const begin = settings ? `BEGIN; SELECT ${settings.map(([name, value]) => `set_config(${quoted(name)}, ${quoted(value)}, true)`).join(', ')}` : 'BEGIN';
+    let begun = false;
+    const last: string[] = [];
+    const ensureBegun = async () => {
+      if (begun) return;
+      begun = true;
+      await client.query(begin);
     };
-    this.clients.set(sql, client);
+    const sql: Sql = {
+      query: async <Row>(text: string, params: readonly unknown[] = [], options?: { prepared?: boolean }) => {
+        if (!begun) {
+          const together = inlined(text, params);
+          if (together !== null) {
+            begun = true;
+            const results = (await client.query(`${begin};\n${together}`)) as unknown as pg.QueryResult | pg.QueryResult[];
+            return (Array.isArray(results) ? (results[results.length - 1] as pg.QueryResult) : results).rows as Row[];
+          }
+          await ensureBegun();
+        }
+        if (options?.prepared) return (await client.query({ name: statementName(text), text, values: params as unknown[] })).rows as Row[];
+        return (await client.query(text, params as unknown[])).rows as Row[];
+      },
+      atCommit: (text: string, params: readonly unknown[] = []) => {
+        const statement = inlined(text, params);
+        if (statement === null) throw new Error('atCommit takes a statement without quoted text, dollar quoting or comments, and text parameters');
+        last.push(statement);
+      },
+    };
+    this.clients.set(sql, { client, ensureBegun });
     try {
-      await client.query('BEGIN');
-      await prepare(sql);
       const result = await work(sql);
-      await client.query('COMMIT');
+      if (begun) await client.query([...last, 'COMMIT'].join(';\n'));
+      else if (last.length > 0) {
+        begun = true;
+        await client.query([begin, ...last, 'COMMIT'].join(';\n'));
+      }
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (begun) await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();
@@ -114,15 +208,15 @@ class ServerDatabase implements Database {
   }
 
   withTenant<T>(tenantId: string, work: (sql: Sql) => Promise<T>): Promise<T> {
-    return this.transaction((sql) => beginAppTransaction(sql, tenantId, {}), work);
+    return this.transaction(appSettings(tenantId, {}), work);
   }
 
   withoutTenant<T>(work: (sql: Sql) => Promise<T>, settings: Record<string, string> = {}): Promise<T> {
-    return this.transaction((sql) => beginAppTransaction(sql, null, settings), work);
+    return this.transaction(appSettings(null, settings), work);
   }
 
   asOwner<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
-    return this.transaction(async () => undefined, work);
+    return this.transaction(null, work);
   }
 
   async execAsOwner(script: string): Promise<void> {
@@ -130,9 +224,10 @@ class ServerDatabase implements Database {
   }
 
   async copyIn(sql: Sql, statement: string, data: readonly string[]): Promise<void> {
-    const client = this.clients.get(sql);
-    if (!client) throw new Error('copyIn needs a Sql of one of this database\'s transactions');
-    const stream = client.query(copyFrom(statement));
+    const transaction = this.clients.get(sql);
+    if (!transaction) throw new Error('copyIn needs a Sql of one of this database\'s transactions');
+    await transaction.ensureBegun();
+    const stream = transaction.client.query(copyFrom(statement));
     await new Promise<void>((resolve, reject) => {
       stream.on('error', reject);
       stream.on('finish', resolve);
@@ -181,13 +276,20 @@ class EmbeddedDatabase implements Database {
   private transaction<T>(prepare: (sql: Sql) => Promise<void>, work: (sql: Sql) => Promise<T>): Promise<T> {
     // PGlite has one connection; its transaction() holds it exclusively, so transactions never interleave.
     return this.pglite.transaction(async (tx) => {
+      const last: [string, readonly unknown[]][] = [];
       const sql: Sql = {
         query: async <Row>(text: string, params?: readonly unknown[]) =>
           (await tx.query<Row>(text, params as unknown[])).rows,
+        atCommit: (text: string, params: readonly unknown[] = []) => {
+          last.push([text, params]);
+        },
       };
       this.transactions.set(sql, tx);
       await prepare(sql);
-      return work(sql);
+      const result = await work(sql);
+      // One connection and no round trips to save: the queued statements run last, as on the server.
+      for (const [text, params] of last) await tx.query(text, params as unknown[]);
+      return result;
     });
   }
 

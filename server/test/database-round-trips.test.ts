@@ -1,0 +1,71 @@
+// The server database's round trips (platform/db/database.ts): a transaction's first statement goes with
+// its BEGIN and settings, its parameters inlined as quoted literals, and statements queued with atCommit go
+// with the COMMIT. What the application sees must be exactly what bound parameters gave it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordAuditAtCommit, systemActor, verifyAuditChain } from '../src/platform/audit/audit';
+import { createTestEnvironment, type TestEnvironment, type Utility } from './harness';
+
+let environment: TestEnvironment;
+let utility: Utility;
+
+beforeAll(async () => {
+  environment = await createTestEnvironment();
+  utility = await environment.givenUtility('trips');
+});
+afterAll(() => environment.close());
+
+const PROBE = 'SELECT $1::text AS a, $2::int AS b, $3::boolean AS c, $4::timestamptz AS d, $5::text[] AS e, $6::jsonb AS f, $7::text AS g, $8::numeric AS h';
+const hostile = "x'); DROP TABLE counters; -- \\' \\\\ $1 $$ 水务 \u00e9";
+
+describe('a transaction in few round trips', () => {
+  it('answers a first statement with inlined parameters exactly as the same statement with bound ones', async () => {
+    const params = [hostile, 42, true, new Date('2026-03-02T02:00:00.123Z'), ['a', "b'c", 'd"e', null], { say: "it's", n: [1, 2] }, null, -1.5];
+    const [inlined, bound] = await environment.db.withTenant(utility.tenant.id, async (sql) => [await sql.query(PROBE, params), await sql.query(PROBE, params)]);
+    expect(inlined).toEqual(bound);
+    expect(inlined?.[0]).toMatchObject({ a: hostile, b: 42, c: true, e: ['a', "b'c", 'd"e', null], f: { say: "it's", n: [1, 2] }, g: null, h: '-1.5' });
+    expect((inlined?.[0] as { d: Date }).d.toISOString()).toBe('2026-03-02T02:00:00.123Z');
+    const [counters] = await environment.ownerQuery<{ exists: boolean }>("SELECT to_regclass('public.counters') IS NOT NULL AS exists");
+    expect(counters?.exists).toBe(true);
+  });
+
+  it('runs the first statement as the application role with the tenant set', async () => {
+    const [who] = await environment.db.withTenant(utility.tenant.id, (sql) => sql.query<{ role: string; tenant: string }>("SELECT current_user AS role, current_setting('app.tenant_id') AS tenant"));
+    expect(who).toEqual({ role: 'shuiwu_app', tenant: utility.tenant.id });
+    const [first] = await environment.db.withTenant(utility.tenant.id, (sql) => sql.query<{ role: string; tenant: string }>('SELECT current_user AS role, current_setting($1) AS tenant', ['app.tenant_id']));
+    expect(first).toEqual({ role: 'shuiwu_app', tenant: utility.tenant.id });
+  });
+
+  it('writes an entry queued for the commit after the transaction’s own statements, chained, and only if it commits', async () => {
+    const at = new Date('2026-03-02T02:00:00Z');
+    await environment.db.withTenant(utility.tenant.id, async (sql) => {
+      await recordAuditAtCommit(sql, utility.tenant.id, systemActor('round-trip test'), at, { action: 'test.queued', objectType: 'test', objectId: hostile, after: { note: "it's" } });
+      // Not there yet: it goes with the COMMIT.
+      expect(await sql.query("SELECT 1 FROM audit_log WHERE action = 'test.queued'")).toHaveLength(0);
+    });
+    const written = await environment.ownerQuery<{ object_id: string; after: unknown }>("SELECT object_id, after FROM audit_log WHERE tenant_id = $1 AND action = 'test.queued'", [utility.tenant.id]);
+    expect(written).toEqual([{ object_id: hostile, after: { note: "it's" } }]);
+    await expect(
+      environment.db.withTenant(utility.tenant.id, async (sql) => {
+        await recordAuditAtCommit(sql, utility.tenant.id, systemActor('round-trip test'), at, { action: 'test.rolled_back', objectType: 'test', objectId: '1' });
+        throw new Error('the work failed');
+      }),
+    ).rejects.toThrow('the work failed');
+    expect(await environment.ownerQuery("SELECT 1 FROM audit_log WHERE action = 'test.rolled_back'")).toHaveLength(0);
+    const chain = await environment.db.withTenant(utility.tenant.id, (sql) => verifyAuditChain(sql));
+    expect(chain.firstBrokenSeq).toBeNull();
+  });
+
+  it('rolls the whole transaction back when a statement queued for the commit fails', async () => {
+    await expect(
+      environment.db.withTenant(utility.tenant.id, async (sql) => {
+        await sql.query("INSERT INTO counters (tenant_id, name, value) VALUES ($1, 'round_trip_test', 1)", [utility.tenant.id]);
+        // actor_type must be staff, portal_user or system.
+        await recordAuditAtCommit(sql, utility.tenant.id, { type: 'nobody' as 'system', id: null, name: 'x', ip: null }, new Date(), { action: 'test.refused', objectType: 'test', objectId: '1' });
+      }),
+    ).rejects.toThrow(/actor_type/);
+    expect(await environment.ownerQuery("SELECT 1 FROM counters WHERE name = 'round_trip_test'")).toHaveLength(0);
+    // The connection is usable again afterwards.
+    const [row] = await environment.db.withTenant(utility.tenant.id, (sql) => sql.query<{ one: number }>('SELECT 1 AS one'));
+    expect(row).toEqual({ one: 1 });
+  });
+});
