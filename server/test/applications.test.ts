@@ -219,6 +219,7 @@ describe('a new connection end to end', () => {
       route: (await sql.query<{ route_id: string }>('SELECT route_id FROM route_accounts WHERE account_id = $1', [accountId]))[0],
       readings: await sql.query<{ register_litres: number; read_on: string; source: string }>('SELECT register_litres, read_on, source FROM readings WHERE account_id = $1', [accountId]),
       customer: (await sql.query<{ name: string; phone: string }>('SELECT c.name, c.phone FROM customers c JOIN accounts a ON a.customer_id = c.id WHERE a.id = $1', [accountId]))[0],
+      premise: (await sql.query<{ district: string; street: string; address: string; full_address: string }>('SELECT p.district, p.street, p.address, p.full_address FROM premises p JOIN accounts a ON a.premise_id = p.id WHERE a.id = $1', [accountId]))[0],
       sms: await sql.query<{ body: string }>("SELECT body FROM message_outbox WHERE recipient = $1 AND template = 'application_progress' AND body LIKE $2 ORDER BY created_at", [PHONE, `%${detail.applicationNo}%`]),
     }));
     expect(rows.account).toMatchObject({ status: 'active', category: 'residential' });
@@ -226,6 +227,8 @@ describe('a new connection end to end', () => {
     expect(rows.route?.route_id).toBe(routeId);
     expect(rows.readings).toEqual([{ register_litres: 1_500, read_on: '2026-03-05', source: 'handheld' }]);
     expect(rows.customer).toEqual({ name: '王小明', phone: PHONE });
+    // The premise keeps district, street and the rest apart: its whole address names each once.
+    expect(rows.premise).toEqual({ district: '江南区', street: '滨江路', address: '88号3栋', full_address: '江南区滨江路88号3栋' });
     // Submitted, then each of ten stages: eleven messages, the last with the account number.
     expect(rows.sms).toHaveLength(11);
     expect(rows.sms.at(-1)?.body).toContain(detail.account?.accountNo);

@@ -161,7 +161,11 @@ async function owedFen(effect: EffectContext, accountId: string, today: string):
 async function ensurePremise(effect: EffectContext, application: ApplicationFacts): Promise<string> {
   if (application.premiseId) return application.premiseId;
   if (!application.district || !application.street) throw invalidField('address', '报装地址缺少区或街道', 'the connection address lacks a district or street');
-  const premise = await insertPremise(effect.context, effect.sql, effect.tenantId, { district: application.district, street: application.street, address: application.address });
+  // The application keeps the whole address (district, street, then the rest); the premise keeps the three apart
+  // and joins them itself (premises.full_address), so only the rest goes into its address.
+  const prefix = `${application.district}${application.street}`;
+  const rest = application.address.startsWith(prefix) ? application.address.slice(prefix.length).trim() : application.address;
+  const premise = await insertPremise(effect.context, effect.sql, effect.tenantId, { district: application.district, street: application.street, address: rest || application.address });
   await effect.sql.query('UPDATE applications SET premise_id = $2 WHERE id = $1', [application.id, premise.id]);
   await recordAudit(effect.sql, effect.tenantId, effect.actor, effect.now, { action: 'premise.create', objectType: 'premise', objectId: premise.id, after: { fullAddress: premise.fullAddress, applicationNo: application.applicationNo } });
   application.premiseId = premise.id;
