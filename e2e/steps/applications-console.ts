@@ -5,10 +5,24 @@
 // (e2e/steps/applications-portal.ts) in one journey. e2e code imports no server code: the stage workers below
 // are the demo's (server/src/demo/applications.ts, DEMO_STAGE_WORKERS).
 import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import { DEMO_PASSWORD } from '../support.js';
 
 export const CONSOLE_DESKTOP: BrowserContextOptions = { viewport: { width: 1440, height: 900 }, locale: 'zh-CN' };
+
+export type Shot = (page: Page, name: string) => Promise<void>;
+const SCREENSHOT_DIR = fileURLToPath(new URL('../screenshots/', import.meta.url));
+
+/** Full-page screenshots of the console under e2e/screenshots/<prefix>-<name>.png, once the page has settled. */
+export function consoleShots(prefix: string): Shot {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return async (page, name) => {
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}${prefix}-${name}.png`, fullPage: true });
+  };
+}
 
 /** The demo staff member who works each stage (the demo keeps the segregation rules with these people). */
 export const STAGE_WORKERS: Record<string, string> = {
@@ -89,8 +103,17 @@ export async function consolePage(browser: Browser, username: string, options: B
 
 /** Opens an application by its number from the queue's "all applications" view. */
 export async function openApplication(page: Page, applicationNo: string): Promise<void> {
-  await page.goto(`/console/applications?view=all&q=${encodeURIComponent(applicationNo)}`);
-  await page.locator(`[data-application-no="${applicationNo}"]`).getByTestId('application-link').click();
+  const url = `/console/applications?view=all&q=${encodeURIComponent(applicationNo)}`;
+  const link = page.locator(`[data-application-no="${applicationNo}"]`).getByTestId('application-link');
+  await page.goto(url);
+  try {
+    await expect(link).toBeVisible({ timeout: 30_000 });
+  } catch (error) {
+    // What the page showed instead, for the failure's record.
+    await page.screenshot({ path: `${SCREENSHOT_DIR}failed-open-${applicationNo}.png`, fullPage: true });
+    throw new Error(`${applicationNo} not listed at ${page.url()} (see e2e/screenshots/failed-open-${applicationNo}.png)`, { cause: error });
+  }
+  await link.click();
   await expect(page.getByTestId('application-no')).toHaveText(applicationNo);
 }
 
@@ -135,9 +158,12 @@ export async function fillStageForm(page: Page, stageCode: string, applicationNo
   const form = page.getByTestId('stage-form');
   await expect(form).toHaveAttribute('data-stage', stageCode);
   const today = businessToday();
+  // Today, from the picker's own 今天 link: Enter in the field would also submit the form when the picker is
+  // not open yet (a loaded machine), finishing the stage before the rest of it is filled.
   const date = async (key: string) => {
-    await page.locator(`#outputs_${key}`).fill(today);
-    await page.locator(`#outputs_${key}`).press('Enter');
+    await page.locator(`#outputs_${key}`).click();
+    await page.locator('.ant-picker-dropdown:visible .ant-picker-now-btn').click();
+    await expect(page.locator(`#outputs_${key}`)).toHaveValue(today);
   };
   const upload = async (key: string, colour: [number, number, number]) => {
     const files = page.getByTestId(`stage-files-${key}`);
@@ -210,7 +236,7 @@ export async function currentStage(page: Page): Promise<string | null> {
  * Works the current stage of an application in the console as `username` (by default the demo's worker of that
  * stage): claims it, fills its form and finishes it. Returns the page, left on the application.
  */
-export async function workStage(browser: Browser, applicationNo: string, stageCode: string, options: { username?: string; screenshot?: (page: Page, name: string) => Promise<void> } = {}): Promise<Page> {
+export async function workStage(browser: Browser, applicationNo: string, stageCode: string, options: { username?: string; screenshot?: Shot } = {}): Promise<Page> {
   const page = await consolePage(browser, options.username ?? STAGE_WORKERS[stageCode] ?? 'counter');
   await openApplication(page, applicationNo);
   await page.getByTestId('application-claim').click();
@@ -223,7 +249,7 @@ export async function workStage(browser: Browser, applicationNo: string, stageCo
 }
 
 /** Works an application through every stage left, each by the staff member of that stage; returns the last page. */
-export async function workThroughEveryStage(browser: Browser, applicationNo: string, options: { stopBefore?: string; screenshot?: (page: Page, name: string) => Promise<void> } = {}): Promise<Page | null> {
+export async function workThroughEveryStage(browser: Browser, applicationNo: string, options: { stopBefore?: string; screenshot?: Shot } = {}): Promise<Page | null> {
   let last: Page | null = null;
   for (let guard = 0; guard < 20; guard += 1) {
     const viewer = last ?? (await consolePage(browser, 'manager'));
@@ -235,6 +261,23 @@ export async function workThroughEveryStage(browser: Browser, applicationNo: str
     last = await workStage(browser, applicationNo, stage, options.screenshot ? { screenshot: options.screenshot } : {});
   }
   throw new Error(`${applicationNo} did not finish within 20 stages`);
+}
+
+/**
+ * On an application's page: 退回补正 — the materials still wanted ticked (by their names; the ones missing are
+ * ticked already) and a reason; the application is then back with the applicant and shows the reason.
+ */
+export async function returnForMaterials(page: Page, reason: string, options: { materials?: string[]; screenshot?: Shot } = {}): Promise<void> {
+  const materials = options.materials ?? [];
+  await page.getByTestId('application-return').click();
+  const dialog = page.getByRole('dialog');
+  for (const material of materials) await dialog.getByRole('checkbox', { name: material }).check();
+  await dialog.getByTestId('reason-input').fill(reason);
+  if (options.screenshot) await options.screenshot(page, 'return-dialog');
+  await dialog.locator('#application-reason-confirm').click();
+  await expect(page.getByTestId('application-status')).toHaveText('退回补正');
+  await expect(page.getByTestId('application-reason')).toContainText(reason);
+  for (const material of materials) await expect(page.getByTestId('application-reason')).toContainText(material);
 }
 
 /** `username` tries to claim the current stage and is refused by a segregation rule, shown with the rule; returns the page. */

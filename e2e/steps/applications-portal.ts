@@ -1,14 +1,50 @@
 // The customer's side of online business applications (网上办 · 掌上办) as reusable steps: sign in to the portal,
 // apply for a new connection with a photo and a PDF, watch the progress, add documents when the application
-// comes back, and find the new account. And, for journeys that need the staff to move an application on, the
-// staff HTTP API stage by stage, each stage by a member whose role and department the segregation-of-duties
-// rules allow (server/test/applications.test.ts). Each step starts from a URL of its own, so steps combine in
-// any order with other journeys' steps. e2e code imports no server code.
-import { expect, request, type APIRequestContext, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, DEMO_TENANT } from '../support.js';
+// comes back, and find the new account. The staff's side is in the console (e2e/steps/applications-console.ts).
+// Each step starts from a URL of its own, so steps combine in any order with other journeys' steps. e2e code
+// imports no server code.
+import { expect, type APIRequestContext, type BrowserContextOptions, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** A 375 px-wide phone in WeChat, where most customers open the portal. */
+export const WECHAT_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
+  'Mobile/15E148 MicroMessenger/8.0.50(0x1800322d) NetType/WIFI Language/zh_CN';
+export const PORTAL_PHONE: BrowserContextOptions = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, userAgent: WECHAT_UA, locale: 'zh-CN' };
 
 export type Shot = (page: Page, name: string) => Promise<void>;
 const noShot: Shot = async () => {};
+
+const SCREENSHOT_DIR = fileURLToPath(new URL('../screenshots/', import.meta.url));
+
+/**
+ * Screenshots of the phone under e2e/screenshots/<prefix>-<name>.png, each after the page has settled and after
+ * proving that nothing on it is wider than the phone: neither the document nor the page body, which scrolls by
+ * itself (and so would hide a too-wide card from the document's width). The phone is made as tall as the page
+ * body's content for the picture, so that it shows the whole page, then set back.
+ */
+export function phoneShots(prefix: string): Shot {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return async (page, name) => {
+    await page.waitForTimeout(300);
+    const measured = await page.evaluate(() => {
+      const bodies = [...document.querySelectorAll<HTMLElement>('.portal-page-body')];
+      return {
+        width: Math.max(document.documentElement.scrollWidth, ...bodies.map((body) => body.scrollWidth + body.getBoundingClientRect().left)),
+        hidden: Math.max(0, ...bodies.map((body) => body.scrollHeight - body.clientHeight)),
+      };
+    });
+    expect(measured.width, `${name}: the page is wider than 375 px`).toBeLessThanOrEqual(375);
+    const viewport = page.viewportSize();
+    if (viewport && measured.hidden > 0) await page.setViewportSize({ width: viewport.width, height: Math.min(viewport.height + measured.hidden, 6_000) });
+    try {
+      await page.screenshot({ path: `${SCREENSHOT_DIR}${prefix}-${name}.png`, fullPage: true });
+    } finally {
+      if (viewport && measured.hidden > 0) await page.setViewportSize(viewport);
+    }
+  };
+}
 
 export interface UploadFile {
   name: string;
@@ -137,6 +173,7 @@ export async function applyForConnection(page: Page, application: ConnectionAppl
   await expect(submitted).toContainText(applicationNo);
   // Both documents arrived: the photo as a JPEG, the PDF as a PDF.
   await expect(page.locator('[data-testid="application-document"][data-type="image/jpeg"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="application-document"][data-type="image/jpeg"]')).toContainText(application.photo.name);
   await expect(page.locator('[data-testid="application-document"][data-type="application/pdf"]')).toHaveCount(1);
   await expect(page.getByTestId('application-missing')).toHaveCount(0);
   return applicationNo;
@@ -220,155 +257,4 @@ export async function expectNewAccount(page: Page, applicationNo: string, shot: 
     await expect(page.getByTestId('detail-account-no')).toHaveText(accountNo);
   }
   return accountNo;
-}
-
-// ---- the staff, through the HTTP API ----
-
-/** A signed-in staff member's API context; state changes carry the session's CSRF token. */
-export interface StaffApi {
-  username: string;
-  context: APIRequestContext;
-  get<T>(url: string, params?: Record<string, string | number>): Promise<T>;
-  post<T>(url: string, data: unknown, expectedStatus?: number): Promise<T>;
-  patch<T>(url: string, data: unknown): Promise<T>;
-  dispose(): Promise<void>;
-}
-
-export async function staffApi(baseURL: string, username: string, password = DEMO_PASSWORD): Promise<StaffApi> {
-  const context = await request.newContext({ baseURL });
-  const login = await context.post('/api/staff/login', { data: { tenant: DEMO_TENANT, username, password } });
-  expect(login.status(), `staff login of ${username}`).toBe(200);
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const check = async <T>(what: string, response: Awaited<ReturnType<APIRequestContext['get']>>, status: number): Promise<T> => {
-    expect(response.status(), `${what} by ${username}: ${await response.text()}`).toBe(status);
-    return (await response.json()) as T;
-  };
-  return {
-    username,
-    context,
-    get: async (url, params) => check(`GET ${url}`, await context.get(url, params ? { params } : undefined), 200),
-    post: async (url, data, expectedStatus = 200) => check(`POST ${url}`, await context.post(url, { data: data as object, headers: { 'x-csrf-token': csrfToken } }), expectedStatus),
-    patch: async (url, data) => check(`PATCH ${url}`, await context.patch(url, { data: data as object, headers: { 'x-csrf-token': csrfToken } }), 200),
-    dispose: () => context.dispose(),
-  };
-}
-
-export interface ConnectionTeam {
-  counter: StaffApi;
-  surveyor: StaffApi;
-  designer: StaffApi;
-  estimator: StaffApi;
-  builder: StaffApi;
-  inspector: StaffApi;
-  reader: StaffApi;
-  dispose(): Promise<void>;
-}
-
-/**
- * The people a new connection needs, as the segregation-of-duties rules want them: survey, budget,
- * construction and inspection by four different connection staff, design and inspection in different
- * departments. Created by the demo administrator (unique names per call); the demo counter clerk and meter
- * reader do the counter and reading stages.
- */
-export async function givenConnectionTeam(baseURL: string): Promise<ConnectionTeam> {
-  const admin = await staffApi(baseURL, 'admin');
-  const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1_000)}`;
-  const password = `Team-${suffix}-2026`;
-  const member = async (job: string, displayName: string, department: string): Promise<StaffApi> => {
-    const username = `${job}-${suffix}`;
-    const created = await admin.post<{ id: string }>('/api/staff', { username, displayName, password, roles: ['connection_staff'] }, 201);
-    await admin.patch(`/api/staff/${created.id}/department`, { department });
-    return staffApi(baseURL, username, password);
-  };
-  try {
-    const team = {
-      counter: await staffApi(baseURL, 'counter'),
-      surveyor: await member('survey', '踏勘员', 'connection'),
-      designer: await member('design', '设计员', 'design'),
-      estimator: await member('budget', '预算员', 'connection'),
-      builder: await member('build', '施工员', 'engineering'),
-      inspector: await member('inspect', '验收员', 'quality'),
-      reader: await staffApi(baseURL, 'reader'),
-    };
-    return { ...team, dispose: async () => void (await Promise.all(Object.values(team).map((api) => api.dispose()))) };
-  } finally {
-    await admin.dispose();
-  }
-}
-
-interface StaffDetail {
-  id: string;
-  applicationNo: string;
-  status: string;
-  version: number;
-  currentStage: { code: string } | null;
-  account: { accountNo: string } | null;
-}
-
-/** The staff's view of an application, found by its number. */
-export async function findApplication(staff: StaffApi, applicationNo: string): Promise<StaffDetail> {
-  const { applications } = await staff.get<{ applications: { id: string; applicationNo: string }[] }>('/api/applications', { limit: 200 });
-  const found = applications.find((item) => item.applicationNo === applicationNo);
-  expect(found, `application ${applicationNo} in the staff list`).toBeTruthy();
-  return staff.get<StaffDetail>(`/api/applications/${found?.id}`);
-}
-
-/** A date in the utility's time zone, days from today. */
-const businessDate = (days = 0) => new Date(Date.now() + days * 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
-/** A 1×1 PNG, for a stage's own photo (a survey's site photo, a design drawing). */
-const STAGE_PHOTO = { dataBase64: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGNgYGAAAAAEAAH2FzhVAAAAAElFTkSuQmCC', fileName: 'site.png' };
-
-/** Returns the application to the customer at its current stage, with a reason (by the counter clerk at acceptance). */
-export async function returnForCorrection(team: ConnectionTeam, applicationNo: string, reason: string): Promise<void> {
-  const detail = await findApplication(team.counter, applicationNo);
-  await team.counter.post(`/api/applications/${detail.id}/return`, { version: detail.version, reason });
-}
-
-/**
- * Does the application's current stage of a new connection through the staff API, by the member the rules
- * allow, with the outputs it needs. Answers the stage done.
- */
-export async function advanceConnectionStage(team: ConnectionTeam, applicationNo: string): Promise<string> {
-  const detail = await findApplication(team.counter, applicationNo);
-  const stage = detail.currentStage?.code;
-  expect(stage, `${applicationNo} has a current stage`).toBeTruthy();
-  // Built and installed yesterday, so that the first reading today comes after the meter's initial register.
-  const yesterday = businessDate(-1);
-  const today = businessDate();
-  const work: Record<string, () => Promise<[StaffApi, Record<string, unknown>]>> = {
-    accept: async () => [team.counter, {}],
-    survey: async () => [team.surveyor, { notes: '供水管在路东侧，距离 12 米' }],
-    design: async () => [team.designer, { pipeDn: 25 }],
-    budget: async () => [team.estimator, { lines: [{ item: '管材 DN25 12 米', amountFen: 96_000 }, { item: '人工', amountFen: 50_000 }] }],
-    contract: async () => [team.counter, { contractNo: `HT-${applicationNo}`, paidFen: 146_000 }],
-    construction: async () => [team.builder, { completedOn: yesterday }],
-    inspection: async () => [team.inspector, { result: 'passed' }],
-    meter_installation: async () => [team.surveyor, { serialNo: `E2E${applicationNo.slice(-9)}`, model: 'LXS-20E', sizeDn: 20, initialReadingLitres: 0, installedOn: yesterday }],
-    account_opening: async () => {
-      const { routes } = await team.reader.get<{ routes: { id: string; isActive?: boolean }[] }>('/api/routes');
-      const route = routes.find((item) => item.isActive !== false);
-      expect(route, 'an active reading route').toBeTruthy();
-      return [team.counter, { category: 'residential', householdSize: 3, routeId: route?.id }];
-    },
-    first_reading: async () => [team.reader, { readOn: today, registerLitres: 1_500 }],
-  };
-  const step = work[stage as string];
-  expect(step, `a way to do the stage ${stage}`).toBeTruthy();
-  const [member, outputs] = await (step as () => Promise<[StaffApi, Record<string, unknown>]>)();
-  if (stage === 'survey' || stage === 'design') await member.post(`/api/applications/${detail.id}/documents`, { stage, file: STAGE_PHOTO }, 201);
-  await member.post(`/api/applications/${detail.id}/advance`, { version: detail.version, stage, outputs });
-  return stage as string;
-}
-
-/** Does every remaining stage; answers the new account number. */
-export async function completeConnection(team: ConnectionTeam, applicationNo: string): Promise<string> {
-  for (let guard = 0; guard < 12; guard += 1) {
-    const detail = await findApplication(team.counter, applicationNo);
-    if (detail.status === 'completed') {
-      expect(detail.account?.accountNo).toMatch(/^\d+$/);
-      return detail.account?.accountNo ?? '';
-    }
-    await advanceConnectionStage(team, applicationNo);
-  }
-  throw new Error(`${applicationNo} did not complete`);
 }

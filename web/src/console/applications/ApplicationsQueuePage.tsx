@@ -64,18 +64,18 @@ export function ApplicationsQueuePage() {
     {
       key: 'no',
       title: t('applications.queue.columns.no'),
-      width: 160,
+      width: 145,
       render: (_, row) => (
         <Link to={`/applications/${row.id}`} className="sw-code" data-testid="application-link">
           {row.applicationNo}
         </Link>
       ),
     },
-    { key: 'type', title: t('applications.queue.columns.type'), width: 120, render: (_, row) => name(row.type) },
+    { key: 'type', title: t('applications.queue.columns.type'), width: 110, render: (_, row) => name(row.type) },
     {
       key: 'applicant',
       title: t('applications.queue.columns.applicant'),
-      width: 150,
+      width: 130,
       render: (_, row) => (
         <Flex vertical>
           <span>{row.applicantName}</span>
@@ -85,12 +85,12 @@ export function ApplicationsQueuePage() {
         </Flex>
       ),
     },
-    { key: 'address', title: t('applications.queue.columns.address'), width: 260, ellipsis: true, render: (_, row) => row.address },
-    { key: 'stage', title: t('applications.queue.columns.stage'), width: 170, render: (_, row) => <StageCell stage={row.currentStage} /> },
+    { key: 'address', title: t('applications.queue.columns.address'), ellipsis: true, render: (_, row) => row.address },
+    { key: 'stage', title: t('applications.queue.columns.stage'), width: 150, render: (_, row) => <StageCell stage={row.currentStage} /> },
     {
       key: 'holder',
       title: t('applications.queue.columns.holder'),
-      width: 150,
+      width: 120,
       render: (_, row) =>
         row.currentStage ? (
           row.currentStage.holder ? (
@@ -102,9 +102,9 @@ export function ApplicationsQueuePage() {
           '—'
         ),
     },
-    { key: 'deadline', title: t('applications.queue.columns.deadline'), width: 150, render: (_, row) => <Deadline at={row.currentStage?.dueAt ?? null} isOverdue={row.currentStage?.isOverdue ?? false} /> },
-    { key: 'submitted', title: t('applications.queue.columns.submitted'), width: 160, render: (_, row) => formatDateTime(row.submittedAt).slice(0, 16) },
-    { key: 'status', title: t('applications.queue.columns.status'), width: 100, render: (_, row) => <StatusTag status={row.status} /> },
+    { key: 'deadline', title: t('applications.queue.columns.deadline'), width: 140, render: (_, row) => <Deadline at={row.currentStage?.dueAt ?? null} isOverdue={row.currentStage?.isOverdue ?? false} /> },
+    { key: 'submitted', title: t('applications.queue.columns.submitted'), width: 130, render: (_, row) => formatDateTime(row.submittedAt).slice(0, 16) },
+    { key: 'status', title: t('applications.queue.columns.status'), width: 90, render: (_, row) => <StatusTag status={row.status} /> },
   ];
 
   return (
@@ -192,7 +192,8 @@ export function ApplicationsQueuePage() {
             columns={columns}
             dataSource={list.data ?? []}
             pagination={{ pageSize: 20, hideOnSinglePage: true, showTotal: (total) => t('applications.queue.count', { count: total }) }}
-            scroll={{ x: 1420 }}
+            // Fits the content of a 1440 px screen; the address takes what is left and is cut short with an ellipsis.
+            scroll={{ x: 1100 }}
             onRow={(row) => ({ 'data-application-no': row.applicationNo, 'data-testid': 'application-row' }) as HTMLAttributes<HTMLElement>}
             locale={{ emptyText: <Empty description={view === 'mine' ? t('applications.queue.emptyMine') : t('applications.queue.empty')} /> }}
             data-testid="application-table"

@@ -47,6 +47,7 @@ export function ApplicationEntries(): ReactElement {
         </Link>
         <Link className="portal-card apl-home-entry apl-home-entry-small" to="/processes" data-testid="application-entry-processes">
           <div className="apl-home-entry-title">{text.processTitle}</div>
+          <div className="apl-home-entry-text">{text.processDescription}</div>
         </Link>
       </div>
     </nav>
@@ -171,7 +172,10 @@ async function pickFiles(files: FileList | null, room: number, text: Application
         picked.push({ key, kind: 'pdf', upload: { contentType: 'application/pdf', dataBase64: await readBase64(file), fileName: name }, name, bytes: file.size, previewUrl: null, status: 'ready', progress: 0 });
       } else {
         const prepared = await preparePhoto(file);
-        picked.push({ key, kind: 'photo', upload: prepared.upload, name: file.name, bytes: prepared.bytes, previewUrl: prepared.previewUrl, status: 'ready', progress: 0 });
+        // The name the customer knows it by, with the extension of what is sent (a photo made smaller is a JPEG).
+        const safe = file.name.replace(/[/\\:*?"<>|]/g, '_');
+        const fileName = (prepared.upload.contentType === 'image/jpeg' ? `${safe.replace(/\.[^.]*$/, '').slice(-95) || 'photo'}.jpg` : safe.slice(-100)) || undefined;
+        picked.push({ key, kind: 'photo', upload: fileName ? { ...prepared.upload, fileName } : prepared.upload, name: file.name, bytes: prepared.bytes, previewUrl: prepared.previewUrl, status: 'ready', progress: 0 });
       }
     } catch (error) {
       Toast.show({ content: error instanceof PhotoTooLarge ? text.tooLarge : text.notAFile });
