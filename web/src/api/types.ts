@@ -2039,3 +2039,22 @@ export interface Appointment {
   canChange: boolean;
   version: number;
 }
+
+// ---- applications (网上办 · 掌上办): what the portal, the console queue and the process settings share ----
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+export type ApplicationStatus = 'in_progress' | 'returned' | 'completed' | 'rejected';
+/** What an application's file may be: a photo or a PDF document. */
+export type ApplicationFileType = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/heic' | 'application/pdf';
+/** A stage of an application type's process: the post (role) that works it and its limit in working days. */
+export interface ProcessStageBase {
+  position: number;
+  code: string;
+  name: string;
+  nameEn: string;
+  role: string;
+  roleName: Bilingual;
+  timeLimitDays: number;
+}

@@ -2,18 +2,14 @@
  * Shapes of the applications API (网上办) as the console reads them; they mirror the server's zod schemas in
  * server/src/modules/applications/schemas.ts (the OpenAPI document is the authority).
  */
+import type { ApplicationFileType, ApplicationStatus, Bilingual, ProcessStageBase } from '../../api/types';
 
-export type ApplicationStatus = 'in_progress' | 'returned' | 'completed' | 'rejected';
+export type { ApplicationStatus, Bilingual };
+
 export type ApplicationAction = 'claim' | 'advance' | 'return' | 'reject' | 'resubmit';
-/** What an application's file may be: a photo or a PDF document. */
-export type DocumentContentType = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/heic' | 'application/pdf';
+export type DocumentContentType = ApplicationFileType;
 export type OutputKind = 'text' | 'date' | 'fen' | 'litres' | 'integer' | 'choice' | 'lines' | 'attachments' | 'uuid';
 export type Department = 'customer_service' | 'connection' | 'design' | 'engineering' | 'quality' | 'meter' | 'reading' | 'finance';
-
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
 
 export interface OutputSpec {
   key: string;
@@ -26,14 +22,7 @@ export interface OutputSpec {
   max?: number;
 }
 
-export interface ApplicationStage {
-  position: number;
-  code: string;
-  name: string;
-  nameEn: string;
-  role: string;
-  roleName: Bilingual;
-  timeLimitDays: number;
+export interface ApplicationStage extends ProcessStageBase {
   outputs: OutputSpec[];
   /** False: the utility left this stage out; applications pass over it. */
   isEnabled?: boolean;

@@ -1,19 +1,10 @@
 /** The process settings API's types (server: applications/process-settings-schemas.ts). */
-export type FileKind = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/heic' | 'application/pdf';
-export type RuleKind = 'different_people' | 'different_departments';
-interface Bilingual {
-  zh: string;
-  en: string;
-}
+import type { ApplicationFileType, Bilingual, ProcessStageBase } from '../../api/types';
 
-export interface ProcessStage {
-  position: number;
-  code: string;
-  name: string;
-  nameEn: string;
-  role: string;
-  roleName: Bilingual;
-  timeLimitDays: number;
+export type FileKind = ApplicationFileType;
+export type RuleKind = 'different_people' | 'different_departments';
+
+export interface ProcessStage extends ProcessStageBase {
   isSkippable: boolean;
   isEnabled: boolean;
   openApplications: number;

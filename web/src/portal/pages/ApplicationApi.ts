@@ -4,26 +4,14 @@
  * portal reads them), and the React Query keys they are cached under.
  */
 import { api } from '../../api/client';
-import type { FileUpload } from '../../api/types';
+import type { ApplicationFileType, ApplicationStatus, Bilingual, FileUpload, ProcessStageBase } from '../../api/types';
 
-export type ApplicationStatus = 'in_progress' | 'returned' | 'completed' | 'rejected';
-export type DocumentType = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/heic' | 'application/pdf';
+export type { ApplicationStatus, Bilingual };
+
+export type DocumentType = ApplicationFileType;
 export type AccountClass = 'residential' | 'non_residential' | 'special';
 
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
-
-export interface ProcessStage {
-  position: number;
-  code: string;
-  name: string;
-  nameEn: string;
-  role: string;
-  roleName: Bilingual;
-  timeLimitDays: number;
-}
+export type ProcessStage = ProcessStageBase;
 
 export interface ProcessMaterial {
   code: string;
