@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { insertMany } from '../src/platform/db/bulk';
+import { insertBillLines } from '../src/modules/bills';
 import { nextCounterValue } from '../src/platform/db/counters';
 import type { Sql } from '../src/platform/db/database';
 import { postJournals, type LedgerAccount, type Leg } from '../src/modules/ledger';
@@ -82,21 +82,11 @@ export async function insertRegularBill(sql: Sql, tenantId: string, accountId: s
      VALUES ($1, $2, $3, 'regular', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
     [tenantId, id, billNo, accountId, options.period, start, end, options.consumptionLitres, options.isEstimated ?? false, totalFen, issuedOn, dueOn, createdAt],
   );
-  await insertMany(
+  await insertBillLines(
     sql,
-    'bill_lines',
-    [
-      { name: 'tenant_id', type: 'uuid' },
-      { name: 'bill_id', type: 'uuid' },
-      { name: 'line_no', type: 'int4' },
-      { name: 'line_type', type: 'text' },
-      { name: 'tier', type: 'int4' },
-      { name: 'quantity_litres', type: 'int8' },
-      { name: 'unit_price_fen_per_m3', type: 'int8' },
-      { name: 'amount_fen', type: 'int8' },
-      { name: 'description', type: 'text' },
-    ],
-    lines.map((line, index) => [tenantId, id, index + 1, line.lineType, line.tier ?? null, line.quantityLitres ?? null, line.unitPriceFenPerM3 ?? null, line.amountFen, line.description]),
+    tenantId,
+    id,
+    lines.map((line) => ({ lineType: line.lineType, tier: line.tier ?? null, quantityLitres: line.quantityLitres ?? null, unitPriceFenPerM3: line.unitPriceFenPerM3 ?? null, amountFen: line.amountFen, tariffVersionId: null, description: line.description })),
   );
   const net = new Map<LedgerAccount, number>();
   for (const line of lines) net.set(LEDGER_OF[line.lineType], (net.get(LEDGER_OF[line.lineType]) ?? 0) + line.amountFen);
