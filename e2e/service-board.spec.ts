@@ -6,7 +6,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { openCrewJob } from './support.js';
+import { apiLogin, getJson, openCrewJob } from './support.js';
 
 const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const PASSWORD = 'Shuiwu@2026';
@@ -33,8 +33,20 @@ async function staffPage(browser: Browser, username: string, options: Parameters
 
 test.beforeAll(() => mkdirSync(SCREENSHOT_DIR, { recursive: true }));
 
-test('the dispatcher dispatches open work from the board, and the crew member reveals the resident’s number', async ({ browser }) => {
+test('the dispatcher dispatches open work from the board, and the crew member reveals the resident’s number', async ({ browser, playwright, baseURL }) => {
   test.setTimeout(120_000);
+  // A resident's leak report taken by the hotline with a contact number, so the crew has a number to reveal
+  // (the seeded history and other journeys also leave reports with none, e.g. from Open311 apps).
+  const hotline = await playwright.request.newContext({ baseURL });
+  const session = await apiLogin(hotline, 'hotline');
+  const { categories } = await getJson<{ categories: { id: string; code: string }[] }>(hotline, '/api/service-categories');
+  const created = await hotline.post('/api/service-requests', {
+    headers: { 'x-csrf-token': session.csrfToken },
+    data: { categoryId: categories.find((category) => category.code === 'leak')?.id, channel: 'hotline', address: '江汉区中山大道 300 号', description: '楼下水表井冒水（看板旅程）', contactName: '陈女士', contactPhone: '13922223333', confirmNotDuplicate: true },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const reported = ((await created.json()) as { requestNo: string }).requestNo;
+  await hotline.dispose();
   const dispatcher = await staffPage(browser, 'dispatcher');
   await dispatcher.getByRole('menuitem', { name: '调度看板' }).click();
   await expect(dispatcher.getByTestId('service-board')).toBeVisible();
@@ -53,8 +65,8 @@ test('the dispatcher dispatches open work from the board, and the crew member re
   await dispatcher.getByTestId('board-level').click();
   await dispatcher.locator('.ant-select-dropdown').getByText('全部级别', { exact: true }).click();
 
-  // Dispatch the first card that can be dispatched, to 钱鹏.
-  const card = dispatcher.getByTestId('board-card').filter({ has: dispatcher.getByTestId('board-assign') }).first();
+  // Dispatch that report, to 钱鹏.
+  const card = dispatcher.locator(`[data-testid="board-card"][data-request-no="${reported}"]`);
   const requestNo = (await card.getAttribute('data-request-no')) ?? '';
   expect(requestNo).toMatch(/^GD\d{13}$/);
   await card.getByTestId('board-assign').click();

@@ -1,5 +1,5 @@
 /** 调度看板: open work by area (district), each area's requests most urgent first, with live countdowns; dispatch from the card. */
-import { EnvironmentOutlined, UserOutlined } from '@ant-design/icons';
+import { EnvironmentOutlined, PhoneOutlined, UserOutlined } from '@ant-design/icons';
 import { App, Badge, Button, Card, Empty, Flex, Form, Modal, Segmented, Select, Skeleton, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -139,6 +139,11 @@ function BoardCard({ request, now, actions }: { request: ServiceRequest; now: nu
       </Flex>
       <div className="sv-board-no sw-code">{request.requestNo}</div>
       <div className="sv-board-address">{request.address ?? (request.latitude !== null ? `${request.latitude.toFixed(5)}, ${request.longitude?.toFixed(5)}` : '—')}</div>
+      {request.contactPhoneMasked || request.contactName ? (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="board-contact">
+          <PhoneOutlined /> {[request.contactName, request.contactPhoneMasked].filter(Boolean).join(' ')}
+        </Typography.Text>
+      ) : null}
       <Flex justify="space-between" align="center" gap={6} wrap style={{ marginTop: 6 }}>
         {request.nextDeadline ? <Countdown deadline={request.nextDeadline} now={now} /> : <Typography.Text type="secondary">{t('service.board.noDeadline')}</Typography.Text>}
         {request.assignee ? (
