@@ -8,8 +8,8 @@
 // Screenshots: e2e/screenshots/applications-journey-{phone,console}-*.png.
 import { expect, request, test, type APIRequestContext, type Page } from '@playwright/test';
 import { consolePage, consoleShots, expectAccountInCustomer360, expectSegregationRefusal, openApplication, returnForMaterials, workStage, workThroughEveryStage } from './steps/applications-console.js';
-import { applyForConnection, cameraPhoto, expectNewAccount, expectPortalProgress, freshPhone, phoneShots, PORTAL_PHONE, printedPdf, resubmitWithDocument, signInToPortal } from './steps/applications-portal.js';
-import { apiLogin } from './support.js';
+import { applyForConnection, expectNewAccount, expectPortalProgress, freshPhone, phoneShots, PORTAL_PHONE, printedPdf, resubmitWithDocument, signInToPortal } from './steps/applications-portal.js';
+import { apiLogin, cameraPhoto } from './support.js';
 
 const phoneShot = phoneShots('applications-journey-phone');
 const consoleShot = consoleShots('applications-journey-console');

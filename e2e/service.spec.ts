@@ -5,7 +5,7 @@
 import { expect, request, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { openCrewJob } from './support.js';
+import { cameraPhoto, openCrewJob } from './support.js';
 
 const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
@@ -310,26 +310,6 @@ test('a leak reported on the portal goes through hotline, dispatch and the crew,
 
   expect(pageErrors, 'uncaught errors on the pages').toEqual([]);
 });
-
-/** A phone-camera-like JPEG (1600×1200, a gradient with a mark), drawn by the browser itself. */
-async function cameraPhoto(page: Page, label: string): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
-  const dataUrl = await page.evaluate((text) => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 1600;
-    canvas.height = 1200;
-    const g = canvas.getContext('2d') as CanvasRenderingContext2D;
-    const gradient = g.createLinearGradient(0, 0, 1600, 1200);
-    gradient.addColorStop(0, '#3d6b8f');
-    gradient.addColorStop(1, '#a7c4d8');
-    g.fillStyle = gradient;
-    g.fillRect(0, 0, 1600, 1200);
-    g.fillStyle = '#fff';
-    g.font = 'bold 120px sans-serif';
-    g.fillText(text, 120, 640);
-    return canvas.toDataURL('image/jpeg', 0.92);
-  }, label);
-  return { name: `IMG_${label}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(dataUrl.split(',')[1] ?? '', 'base64') };
-}
 
 test('photos and location from the 375 px portal, site photos and materials from the crew phone, all shown in the console', async ({ browser }) => {
   test.setTimeout(180_000);

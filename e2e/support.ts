@@ -1,6 +1,6 @@
 // What several journeys share: the demo utility's sign-in and JSON reads through Playwright's API
 // contexts (kept apart from the browser's cookies). e2e code imports no server code.
-import { expect, type APIRequestContext, type Locator } from '@playwright/test';
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 
 export const DEMO_TENANT = 'jiangcheng';
 export const DEMO_PASSWORD = 'Shuiwu@2026';
@@ -32,4 +32,31 @@ export async function openCrewJob(job: Locator): Promise<void> {
   const toggle = job.getByTestId('crew-toggle');
   if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
   await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+}
+
+/** A file to put in a file input: name, type and bytes. */
+export interface UploadFile {
+  name: string;
+  mimeType: string;
+  buffer: Buffer;
+}
+
+/** A phone-camera-like JPEG (1600×1200, a gradient with a label), drawn by the browser itself. */
+export async function cameraPhoto(page: Page, label: string): Promise<UploadFile> {
+  const dataUrl = await page.evaluate((text) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 1600;
+    canvas.height = 1200;
+    const g = canvas.getContext('2d') as CanvasRenderingContext2D;
+    const gradient = g.createLinearGradient(0, 0, 1600, 1200);
+    gradient.addColorStop(0, '#2f5d7c');
+    gradient.addColorStop(1, '#c8dbe8');
+    g.fillStyle = gradient;
+    g.fillRect(0, 0, 1600, 1200);
+    g.fillStyle = '#fff';
+    g.font = 'bold 110px sans-serif';
+    g.fillText(text, 100, 620);
+    return canvas.toDataURL('image/jpeg', 0.9);
+  }, label);
+  return { name: `IMG_${label}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(dataUrl.split(',')[1] ?? '', 'base64') };
 }

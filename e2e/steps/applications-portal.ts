@@ -6,6 +6,7 @@
 import { expect, type APIRequestContext, type BrowserContextOptions, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { UploadFile } from '../support.js';
 
 /** A 375 px-wide phone in WeChat, where most customers open the portal. */
 export const WECHAT_UA =
@@ -46,11 +47,7 @@ export function phoneShots(prefix: string): Shot {
   };
 }
 
-export interface UploadFile {
-  name: string;
-  mimeType: string;
-  buffer: Buffer;
-}
+export type { UploadFile };
 
 // ---- the customer ----
 
@@ -88,26 +85,6 @@ export async function signInToPortal(page: Page, outboxReader: APIRequestContext
   await page.getByRole('checkbox').check();
   await page.locator('.portal-login-card button[type="submit"]').click();
   await expect(page.getByTestId('home-page')).toBeVisible();
-}
-
-/** A phone-camera-like JPEG (1600×1200, a gradient with a label), drawn by the browser itself. */
-export async function cameraPhoto(page: Page, label: string): Promise<UploadFile> {
-  const dataUrl = await page.evaluate((text) => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 1600;
-    canvas.height = 1200;
-    const g = canvas.getContext('2d') as CanvasRenderingContext2D;
-    const gradient = g.createLinearGradient(0, 0, 1600, 1200);
-    gradient.addColorStop(0, '#2f5d7c');
-    gradient.addColorStop(1, '#c8dbe8');
-    g.fillStyle = gradient;
-    g.fillRect(0, 0, 1600, 1200);
-    g.fillStyle = '#fff';
-    g.font = 'bold 110px sans-serif';
-    g.fillText(text, 100, 620);
-    return canvas.toDataURL('image/jpeg', 0.9);
-  }, label);
-  return { name: `IMG_${label}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(dataUrl.split(',')[1] ?? '', 'base64') };
 }
 
 /** A real PDF as a phone or PC prints one: Chromium's own "print to PDF" of a short document. */
