@@ -11,6 +11,7 @@ import type { FileUpload } from '../../api/types';
 import { MAX_UPLOAD_BYTES, PhotoTooLarge, preparePhoto } from '../../shared/photos';
 import { uploadDocument, type ApplicationStatus, type Bilingual, type ProcessStage, type StageProgress } from './ApplicationApi';
 import { applicationText, type ApplicationText } from './ApplicationMessages';
+import { UploadOverlay } from '../components/UploadOverlay';
 import { fill } from './PayMessages';
 import { formatDateTime } from './PayParts';
 import './Application.css';
@@ -200,19 +201,7 @@ export function FileTile({ file, onRemove }: { file: PickedFile; onRemove?: () =
           <span className="apl-file-name">{file.name}</span>
         </span>
       )}
-      {file.status === 'uploading' && (
-        <span className="apl-file-overlay" role="status">
-          {fill(text.uploading, { percent: Math.round(file.progress * 100) })}
-          <span className="apl-file-bar" style={{ width: `${Math.round(file.progress * 100)}%` }} />
-        </span>
-      )}
-      {file.status === 'done' && <span className="apl-file-overlay apl-file-ok">✓ {text.uploaded}</span>}
-      {file.status === 'failed' && <span className="apl-file-overlay apl-file-bad">{text.uploadFailed}</span>}
-      {onRemove && file.status !== 'uploading' && file.status !== 'done' && (
-        <button type="button" className="apl-file-remove" aria-label={text.remove} onClick={onRemove}>
-          ×
-        </button>
-      )}
+      <UploadOverlay status={file.status} progress={file.progress} prefix="apl-file" text={{ uploading: text.uploading, uploaded: text.uploaded, uploadFailed: text.uploadFailed, remove: text.remove }} onRemove={onRemove} />
     </div>
   );
 }

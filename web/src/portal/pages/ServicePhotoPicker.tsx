@@ -6,6 +6,7 @@ import { ActionSheet, Toast } from 'antd-mobile';
 import { useRef, useState, type ReactElement } from 'react';
 import { PhotoTooLarge, preparePhoto, type PreparedPhoto } from '../../shared/photos';
 import { fill } from './PayMessages';
+import { UploadOverlay } from '../components/UploadOverlay';
 import { useServiceMediaText, type ServiceMediaText } from './ServiceMediaMessages';
 
 export interface PickedPhoto {
@@ -71,23 +72,10 @@ export function usePhotoInputs(onFiles: (files: FileList | null) => void, multip
 
 export function PhotoTile({ photo, onRemove }: { photo: PickedPhoto; onRemove?: () => void }): ReactElement {
   const { text } = useServiceMediaText();
-  const busy = photo.status === 'uploading';
   return (
     <div className={`sv-photo sv-photo-${photo.status}`} data-testid="service-photo-tile" data-status={photo.status}>
       {photo.prepared.previewUrl ? <img src={photo.prepared.previewUrl} alt="" /> : <span className="sv-photo-heic">{text.heic}</span>}
-      {busy && (
-        <span className="sv-photo-overlay" role="status">
-          {fill(text.uploading, { percent: Math.round(photo.progress * 100) })}
-          <span className="sv-photo-bar" style={{ width: `${Math.round(photo.progress * 100)}%` }} />
-        </span>
-      )}
-      {photo.status === 'done' && <span className="sv-photo-overlay sv-photo-ok">✓ {text.uploaded}</span>}
-      {photo.status === 'failed' && <span className="sv-photo-overlay sv-photo-bad">{text.uploadFailed}</span>}
-      {onRemove && photo.status !== 'uploading' && photo.status !== 'done' && (
-        <button type="button" className="sv-photo-remove" aria-label={text.removePhoto} onClick={onRemove}>
-          ×
-        </button>
-      )}
+      <UploadOverlay status={photo.status} progress={photo.progress} prefix="sv-photo" text={{ uploading: text.uploading, uploaded: text.uploaded, uploadFailed: text.uploadFailed, remove: text.removePhoto }} onRemove={onRemove} />
     </div>
   );
 }
