@@ -6,7 +6,7 @@
  * the same run and at the same rate on the same server: GET /api/health (one database round trip), the
  * floor of what any endpoint costs on this machine.
  *
- *   npm run bench -- service [--rate 1000] [--seconds 20] [--warmup 3] [--accounts 20000]
+ *   [SHUIWU_DB_POOL_SIZE=N] npm run bench -- service [--rate 1000] [--seconds 20] [--warmup 3] [--accounts 20000]
  *
  * The server runs in a child process (as `shuiwu serve` would; the load generator must not share its event
  * loop) against PostgreSQL at DATABASE_URL or TEST_DATABASE_URL (a superuser: the database
@@ -45,8 +45,9 @@ const SECRET = 'cd'.repeat(32);
 
 // ---- the server process: the composition root, listening on a free loopback port ----
 if (values.role === 'server') {
-  const config = loadConfig({ DATABASE_URL: values.url as string, SHUIWU_SECRET_KEY: SECRET, SHUIWU_LOG_LEVEL: 'silent' });
-  const db = await openServerDatabase(values.url as string, 20);
+  // The pool as configured (SHUIWU_DB_POOL_SIZE, default 10), as `shuiwu serve` would open it.
+  const config = loadConfig({ DATABASE_URL: values.url as string, SHUIWU_SECRET_KEY: SECRET, SHUIWU_LOG_LEVEL: 'silent', SHUIWU_DB_POOL_SIZE: process.env.SHUIWU_DB_POOL_SIZE });
+  const db = await openServerDatabase(values.url as string, config.databasePoolSize);
   // Rate limits per client stay as configured in production for everything but this one client's volume.
   const { app } = await buildApp({ config, db, clock: systemClock, sms: new LocalOutboxSmsGateway(), payments: simulatorGateways(createSandboxCredentials({ merchantName: 'bench' }), { publicBaseUrl: () => 'http://127.0.0.1' }), logLevel: 'silent', rateLimitPerMinute: 10_000_000, loginRateLimitPerMinute: 100 });
   await app.listen({ port: 0, host: '127.0.0.1' });

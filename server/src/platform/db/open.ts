@@ -5,7 +5,7 @@ import { openEmbeddedDatabase, openServerDatabase, type Database } from './datab
 
 /** The PostgreSQL server named by DATABASE_URL, else the embedded database in the data folder. */
 export async function openDatabase(config: Config): Promise<Database> {
-  if (config.databaseUrl) return openServerDatabase(config.databaseUrl);
+  if (config.databaseUrl) return openServerDatabase(config.databaseUrl, config.databasePoolSize);
   const directory = path.join(config.dataDir, 'pgdata');
   mkdirSync(directory, { recursive: true });
   return openEmbeddedDatabase(directory);
