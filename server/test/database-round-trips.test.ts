@@ -35,6 +35,18 @@ describe('a transaction in few round trips', () => {
     expect(first).toEqual({ role: 'shuiwu_app', tenant: utility.tenant.id });
   });
 
+  it('keeps a first statement marked prepared prepared on its connection, under the same role and tenant', async () => {
+    // No quoted text of its own, so it could go inlined with the BEGIN.
+    const text = 'SELECT current_user AS role, current_setting($2) AS tenant, $1::text AS echo, (SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE $3)::int AS prepared';
+    const runs = [];
+    for (let index = 0; index < 2; index += 1) {
+      runs.push((await environment.db.withTenant(utility.tenant.id, (sql) => sql.query<{ role: string; tenant: string; echo: string; prepared: number }>(text, [hostile, 'app.tenant_id', '%AS echo%'], { prepared: true })))[0]);
+    }
+    for (const run of runs) expect(run).toMatchObject({ role: 'shuiwu_app', tenant: utility.tenant.id, echo: hostile });
+    // Prepared (named) on the connection that ran it: the statement sees itself among the connection's prepared statements.
+    expect(runs.every((run) => (run?.prepared ?? 0) >= 1)).toBe(true);
+  });
+
   it('writes an entry queued for the commit after the transaction’s own statements, chained, and only if it commits', async () => {
     const at = new Date('2026-03-02T02:00:00Z');
     await environment.db.withTenant(utility.tenant.id, async (sql) => {

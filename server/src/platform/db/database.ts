@@ -8,7 +8,9 @@ export interface Sql {
   /**
    * Runs one statement. With `prepared`, the server keeps it prepared on each connection that ran it (named
    * by its text), so it is planned once per connection rather than every time: for a statement that runs
-   * often with the same shape (not the first of a transaction, which goes with the BEGIN unprepared).
+   * often with the same shape. A transaction's first statement otherwise goes with the BEGIN, unprepared;
+   * marked prepared, it waits for the BEGIN's own round trip instead, which pays where planning costs more
+   * than a round trip (a join of several tables: 0.5 ms to plan, 0.1 ms to run).
    */
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: { prepared?: boolean }): Promise<Row[]>;
   /**
@@ -173,7 +175,7 @@ class ServerDatabase implements Database {
     const sql: Sql = {
       query: async <Row>(text: string, params: readonly unknown[] = [], options?: { prepared?: boolean }) => {
         if (!begun) {
-          const together = inlined(text, params);
+          const together = options?.prepared ? null : inlined(text, params);
           if (together !== null) {
             begun = true;
             const results = (await client.query(`${begin};\n${together}`)) as unknown as pg.QueryResult | pg.QueryResult[];
