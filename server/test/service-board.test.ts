@@ -21,6 +21,7 @@ interface Request {
   alertLevel: number;
   nextDeadline: Deadline | null;
   deadlines: Deadline[];
+  hasContactPhone: boolean;
 }
 interface Detail extends Request {
   events: { step: string; actor: string; actorKind: string; actorName: string | null; actorRoles: string[] }[];
@@ -163,6 +164,36 @@ describe("the crew member's phone reveal", () => {
     request = await step(dispatcher, request, { step: 'close' });
     expect((await reveal()).body.code).toBe('request_finished');
     expect((await crew.post('/api/service-requests/00000000-0000-4000-8000-000000000000/reveal-phone')).status).toBe(404);
+  });
+
+  it('tells the crew whether there is a number to reveal: the contact phone, else the customer\'s, else none', async () => {
+    const withPhone = await givenCustomerWithAccount(environment, utility, { name: '有号户' });
+    const withoutPhone = await givenCustomerWithAccount(environment, utility, { name: '无号户', phone: null });
+    const open = async (body: Record<string, unknown>) => {
+      const created = await hotline.post<Detail>('/api/service-requests', { categoryId: categoryId('leak'), channel: 'hotline', description: '漏水', confirmNotDuplicate: true, ...body });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const accepted = await step(dispatcher, created.body, { step: 'accept' });
+      await step(dispatcher, accepted, { step: 'dispatch', assigneeStaffId: utility.staff.repair_crew.id });
+      return created.body;
+    };
+    const contact = await open({ address: '江汉区解放大道 10 号', contactPhone: '13612340000' });
+    const customer = await open({ accountId: withPhone.account.id });
+    const none = await open({ accountId: withoutPhone.account.id });
+    const bare = await open({ address: '江汉区解放大道 12 号' });
+    // What the creation answered, what the crew's list, the detail and the board read.
+    expect([contact, customer, none, bare].map((request) => request.hasContactPhone)).toEqual([true, true, false, false]);
+    const mine = (await crew.get<{ requests: Request[] }>('/api/service-requests?assignedToMe=true&open=true')).body.requests;
+    const flagOf = (list: Request[], id: string) => list.find((request) => request.id === id)?.hasContactPhone;
+    expect([contact, customer, none, bare].map((request) => flagOf(mine, request.id))).toEqual([true, true, false, false]);
+    const details = await Promise.all([contact, customer, none, bare].map(async (request) => (await crew.get<Detail>(`/api/service-requests/${request.id}`)).body.hasContactPhone));
+    expect(details).toEqual([true, true, false, false]);
+    const board = (await dispatcher.get<Board>('/api/service-board')).body.areas.flatMap((area) => area.requests);
+    expect([contact, customer, none, bare].map((request) => flagOf(board, request.id))).toEqual([true, true, false, false]);
+    // The flag and the reveal agree.
+    const reveal = (request: Request) => crew.post<{ number: string } & ErrorBody>(`/api/service-requests/${request.id}/reveal-phone`);
+    expect((await reveal(customer)).body.number).toMatch(/^139\d{8}$/);
+    expect((await reveal(none)).body.code).toBe('no_phone');
+    expect((await reveal(bare)).body.code).toBe('no_phone');
   });
 });
 

@@ -1484,6 +1484,8 @@ export interface ServiceRequest {
   description: string;
   contactName: string | null;
   contactPhoneMasked: string | null;
+  /** There is a number to call (the request's contact phone, else the customer's): the assigned crew member may reveal it. */
+  hasContactPhone: boolean;
   alertLevel: number;
   assignee: { id: string; name: string } | null;
   createdAt: string;

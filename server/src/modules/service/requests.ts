@@ -141,6 +141,8 @@ export interface RequestRow {
   description: string;
   contact_name: string | null;
   contact_phone: string | null;
+  /** A number to call: the request's contact phone, else the customer's. */
+  has_contact_phone: boolean;
   alert_level: number;
   assignee_staff_id: string | null;
   assignee_name: string | null;
@@ -152,9 +154,11 @@ export interface RequestRow {
 }
 
 export const REQUEST_SELECT = `SELECT r.id, r.request_no, r.category_id, c.code AS category_code, c.name AS category_name, c.name_en AS category_name_en, r.kind, r.channel, r.state,
-    r.customer_id, r.account_id, r.premise_id, r.address, r.latitude, r.longitude, r.description, r.contact_name, r.contact_phone, r.alert_level,
+    r.customer_id, r.account_id, r.premise_id, r.address, r.latitude, r.longitude, r.description, r.contact_name, r.contact_phone,
+    (r.contact_phone IS NOT NULL OR cu.phone IS NOT NULL) AS has_contact_phone, r.alert_level,
     r.assignee_staff_id, s.display_name AS assignee_name, r.portal_user_id, r.created_at, r.closed_at, r.version, r.first_contact_resolution
-  FROM service_requests r JOIN service_categories c ON c.id = r.category_id LEFT JOIN staff s ON s.id = r.assignee_staff_id`;
+  FROM service_requests r JOIN service_categories c ON c.id = r.category_id LEFT JOIN staff s ON s.id = r.assignee_staff_id
+  LEFT JOIN customers cu ON cu.id = r.customer_id`;
 
 interface DeadlineRow {
   request_id: string;
@@ -201,6 +205,7 @@ export function toRequest(row: RequestRow, deadlines: DeadlineRow[], now: Date):
     description: row.description,
     contactName: row.contact_name,
     contactPhoneMasked: maskPhone(row.contact_phone),
+    hasContactPhone: row.has_contact_phone,
     alertLevel: row.alert_level,
     assignee: row.assignee_staff_id ? { id: row.assignee_staff_id, name: row.assignee_name ?? '' } : null,
     createdAt: row.created_at.toISOString(),
@@ -240,6 +245,7 @@ interface CreationFacts {
   account_address: string | null;
   is_important: boolean | null;
   is_special_care: boolean | null;
+  customer_has_phone: boolean;
   premise_found: boolean;
   premise_address: string | null;
 }
@@ -250,7 +256,7 @@ interface CreationFacts {
  */
 const CREATION_FACTS = `SELECT t.time_zone, (SELECT ts.version FROM tenant_settings ts) AS settings_version,
     c.id AS category_id, c.code AS category_code, c.name AS category_name, c.name_en AS category_name_en, c.kind, c.time_basis, c.limits, c.alert_level,
-    a.id IS NOT NULL AS account_found, a.customer_id, a.premise_id AS account_premise_id, ap.full_address AS account_address, cu.is_important, cu.is_special_care,
+    a.id IS NOT NULL AS account_found, a.customer_id, a.premise_id AS account_premise_id, ap.full_address AS account_address, cu.is_important, cu.is_special_care, cu.phone IS NOT NULL AS customer_has_phone,
     p.id IS NOT NULL AS premise_found, p.full_address AS premise_address
   FROM tenants t
   LEFT JOIN service_categories c ON c.id = $2::uuid AND c.is_active
@@ -337,7 +343,8 @@ export async function createRequest(context: PlatformContext, tenantId: string, 
               id, request_no: requestNo, category_id: category.id, category_code: category.code, category_name: category.name, category_name_en: category.nameEn, kind: category.kind,
               channel: origin.channel, state: 'submitted', customer_id: customerId, account_id: input.accountId ?? null, premise_id: premiseId, address,
               latitude: input.latitude === undefined ? null : String(input.latitude), longitude: input.longitude === undefined ? null : String(input.longitude),
-              description: input.description, contact_name: input.contactName ?? null, contact_phone: contactPhone, alert_level: alertLevel, assignee_staff_id: null, assignee_name: null,
+              description: input.description, contact_name: input.contactName ?? null, contact_phone: contactPhone,
+              has_contact_phone: contactPhone !== null || (customerId !== null && facts.customer_has_phone), alert_level: alertLevel, assignee_staff_id: null, assignee_name: null,
               portal_user_id: origin.portalUserId ?? null, created_at: now, closed_at: null, version: 1, first_contact_resolution: false,
             },
             dues.map(([limit, due]) => ({ request_id: id, time_limit: limit, due_at: due, met_at: null, escalation_level: 0 })),

@@ -86,6 +86,7 @@ export const serviceRequestSchema = z
     description: z.string(),
     contactName: z.string().nullable(),
     contactPhoneMasked: z.string().nullable(),
+    hasContactPhone: z.boolean().meta({ description: "There is a number to call (the request's contact phone, else the customer's): the assigned crew member may reveal it" }),
     alertLevel: z.int(),
     assignee: z.object({ id: z.uuid(), name: z.string() }).nullable(),
     createdAt: z.iso.datetime(),

@@ -91,10 +91,16 @@ function CrewSteps({ id }: { id: string }) {
   const detail = useServiceRequest(id);
   if (detail.isPending) return <PageLoading />;
   if (detail.isError) return <QueryError compact error={detail.error} onRetry={() => void detail.refetch()} />;
-  const hasPhone = detail.data.contactPhoneMasked !== null || detail.data.customerId !== null;
   return (
     <div style={{ marginTop: 12 }}>
-      {hasPhone ? <RevealPhone id={id} /> : null}
+      {/* The reveal only where there is a number to show (the request's contact phone, else the customer's). */}
+      {detail.data.hasContactPhone ? (
+        <RevealPhone id={id} />
+      ) : (
+        <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }} data-testid="crew-no-phone">
+          <PhoneOutlined /> {t('service.reveal.none')}
+        </Typography.Paragraph>
+      )}
       {detail.data.state === 'restored' ? (
         <Typography.Text type="success">{t('service.crew.finished')}</Typography.Text>
       ) : (

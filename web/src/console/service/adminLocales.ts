@@ -35,6 +35,7 @@ export const adminZh = {
     button: '查看完整号码',
     call: '拨打 {{number}}',
     audited: '查看完整号码会记入审计日志',
+    none: '无联系电话',
   },
   settings: {
     title: '工单设置',
@@ -114,6 +115,7 @@ export const adminEn: typeof adminZh = {
     button: 'Show full number',
     call: 'Call {{number}}',
     audited: 'Showing the full number is recorded in the audit log',
+    none: 'No contact number',
   },
   settings: {
     title: 'Request settings',
