@@ -16,6 +16,7 @@ import { errorMessage, isStatus } from '../utils/errors';
 import { formatDateTime } from '../utils/format';
 import { useAddDocument, useApplication, useApplicationTypes, useClaim, useReject, useResubmit, useReturn, useRouteChoices } from './hooks';
 import { Deadline, DocumentList, FileTooLarge, NotADocument, OutputValue, OverdueTag, prepareDocument, StatusTag, useBilingual } from './parts';
+import { actorParts, eventStageCode } from './actors';
 import { StageForm } from './StageForm';
 import type { ApplicationDetail, ApplicationEvent, SegregationRule, StageProgress } from './types';
 
@@ -180,9 +181,22 @@ function StageOutputs({ application, stage, event }: { application: ApplicationD
   );
 }
 
+/** A staff member by name and post (the stage's role), not by login; the applicant on the portal by the masked phone. */
+function useActorLabel() {
+  const { t } = useTranslation();
+  const { pick } = useBilingual();
+  return (actor: string, stage: StageProgress | undefined): string => {
+    const parts = actorParts(actor);
+    if (parts.kind === 'applicant') return t('applications.detail.applicantActor', { phone: parts.phone });
+    const who = parts.kind === 'staff' ? parts.name : parts.text;
+    return parts.kind === 'staff' && stage ? t('applications.detail.actorWithPost', { name: who, post: pick(stage.roleName) }) : who;
+  };
+}
+
 function StageTimeline({ application }: { application: ApplicationDetail }) {
   const { t } = useTranslation();
   const { name, pick } = useBilingual();
+  const actorLabel = useActorLabel();
   const doneEvents = new Map(application.events.filter((event) => event.kind === 'stage_done').map((event) => [event.stageCode, event]));
   const isOpen = application.status === 'in_progress' || application.status === 'returned';
   return (
@@ -217,7 +231,7 @@ function StageTimeline({ application }: { application: ApplicationDetail }) {
                     {stage.doneAt && <span>{`${t('applications.detail.doneAt')} ${formatDateTime(stage.doneAt).slice(0, 16)}`}</span>}
                     {stage.doneBy && (
                       <span data-testid="stage-done-by">
-                        {t('applications.detail.doneBy')} {stage.doneBy}
+                        {t('applications.detail.doneBy')} {actorLabel(stage.doneBy, stage)}
                       </span>
                     )}
                   </Flex>
@@ -237,8 +251,10 @@ function StageTimeline({ application }: { application: ApplicationDetail }) {
 function EventLog({ events, stages }: { events: ApplicationEvent[]; stages: StageProgress[] }) {
   const { t } = useTranslation();
   const { name } = useBilingual();
+  const actorLabel = useActorLabel();
+  const stageOf = (code: string | null) => stages.find((candidate) => candidate.code === code);
   const stageName = (code: string) => {
-    const stage = stages.find((candidate) => candidate.code === code);
+    const stage = stageOf(code);
     return stage ? name(stage) : code;
   };
   return (
@@ -246,7 +262,7 @@ function EventLog({ events, stages }: { events: ApplicationEvent[]; stages: Stag
       {events.map((event, index) => (
         <Typography.Text key={index} style={{ fontSize: 13 }}>
           <Typography.Text type="secondary">{formatDateTime(event.at).slice(0, 16)}</Typography.Text> {t(`applications.detail.eventKinds.${event.kind}`, { defaultValue: event.kind })}
-          {event.stageCode ? ` · ${stageName(event.stageCode)}` : ''} · {event.actor}
+          {event.stageCode ? ` · ${stageName(event.stageCode)}` : ''} · <span data-testid="application-event-actor">{actorLabel(event.actor, stageOf(eventStageCode(events, index)))}</span>
           {event.note && event.kind !== 'stage_done' ? `：${event.note}` : ''}
         </Typography.Text>
       ))}
