@@ -115,14 +115,14 @@ export interface TestEnvironment {
 }
 
 /** A fresh database copied from the migrated template, the real app on it, and helpers to act as people. */
-export async function createTestEnvironment(options: Partial<Pick<AppOptions, 'rateLimitPerMinute' | 'loginRateLimitPerMinute' | 'sms'>> = {}): Promise<TestEnvironment> {
+export async function createTestEnvironment(options: Partial<Pick<AppOptions, 'rateLimitPerMinute' | 'loginRateLimitPerMinute' | 'sms'>> & { databaseQueueLimit?: number } = {}): Promise<TestEnvironment> {
   const name = `shuiwu_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateDatabase()}`);
   await admin.end();
   const url = databaseUrl(name);
-  const config = loadConfig({ DATABASE_URL: url, SHUIWU_SECRET_KEY: TEST_SECRET_KEY, SHUIWU_LOG_LEVEL: 'silent' });
+  const config = loadConfig({ DATABASE_URL: url, SHUIWU_SECRET_KEY: TEST_SECRET_KEY, SHUIWU_LOG_LEVEL: 'silent', SHUIWU_DB_QUEUE_LIMIT: options.databaseQueueLimit?.toString() });
   const db = await openServerDatabase(url, 4);
   const clock = new ManualClock('2026-03-02T02:00:00Z');
   // The payment simulator is mounted in the app; the clients and the simulator's notifications reach it

@@ -16,7 +16,8 @@ export type ErrorKind =
   | 'conflict'
   | 'unprocessable'
   | 'rate_limited'
-  | 'locked';
+  | 'locked'
+  | 'unavailable';
 
 export class DomainError extends Error {
   constructor(

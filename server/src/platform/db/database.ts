@@ -56,6 +56,8 @@ export interface Database {
    * Called after bulk writes (billing chunks, imports, seeding) and once a minute by serve.
    */
   analyzeStale(options?: { all?: boolean }): Promise<string[]>;
+  /** Transactions waiting for a free connection right now (the server's pool; PGlite runs one at a time: 0). */
+  waitingForConnection(): number;
   close(): Promise<void>;
 }
 
@@ -225,6 +227,10 @@ class ServerDatabase implements Database {
     await this.pool.query(script);
   }
 
+  waitingForConnection(): number {
+    return this.pool.waitingCount;
+  }
+
   async copyIn(sql: Sql, statement: string, data: readonly string[]): Promise<void> {
     const transaction = this.clients.get(sql);
     if (!transaction) throw new Error('copyIn needs a Sql of one of this database\'s transactions');
@@ -309,6 +315,10 @@ class EmbeddedDatabase implements Database {
 
   async execAsOwner(script: string): Promise<void> {
     await this.pglite.exec(script);
+  }
+
+  waitingForConnection(): number {
+    return 0;
   }
 
   async copyIn(sql: Sql, statement: string, data: readonly string[]): Promise<void> {

@@ -22,6 +22,7 @@ const STATUS: Record<ErrorKind, number> = {
   unprocessable: 422,
   locked: 423,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 interface ValidationIssue {

@@ -11,6 +11,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { PlatformContext } from '../context';
+import { DomainError } from '../errors';
 import { handleError } from './errors';
 import { CSRF_HEADER, PORTAL_COOKIE, STAFF_COOKIE } from './guards';
 
@@ -45,6 +46,15 @@ export async function createHttpServer(context: PlatformContext, options: HttpOp
       fields: [],
     }),
   );
+
+  // Past the database's capacity a queue of waiting requests only grows, each waiting longer than the last.
+  // While more transactions than the limit wait for a connection, the API answers at once with 503 and
+  // Retry-After instead (pages, the docs and the health check still answer: they need no connection).
+  app.addHook('onRequest', async (request) => {
+    if (!/^\/(api|open311)\//.test(request.url) || request.url.startsWith('/api/health') || request.url.startsWith('/api/docs')) return;
+    if (context.db.waitingForConnection() <= context.config.databaseQueueLimit) return;
+    throw new DomainError('unavailable', 'overloaded', '系统繁忙，请稍后重试', 'The system is busy; please try again in a moment', [], 1);
+  });
 
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
