@@ -212,6 +212,95 @@ describe('paying bills online', () => {
     expect((await idle.portal.get<Money>(`/api/portal/accounts/${idle.home.account.id}/money`)).body.lateFeeFen).toBe(before + 5);
   });
 
+  it.for([
+    ['still owed', false],
+    ['paid through the government app meanwhile', true],
+  ] as const)('an order closed unpaid whose payment a clerk credits from reconciliation days later: the late fees posted for the days it waited are reversed (%s)', async ([, paidMeanwhile], { onTestFinished }) => {
+    onTestFinished(() => {
+      environment.clock.set('2026-03-02T02:00:00Z');
+      environment.simulator.setDeliveryInterceptor(null);
+    });
+    environment.clock.set('2026-03-02T02:00:00Z');
+    // Due 2026-02-20; ordered on 03-02 (10:00 Beijing): 9 days charged (02-21 … 03-01), 23 fen.
+    const { home, portal } = await givenPayer(['2025-10'], { dueOn: '2026-02-20' });
+    const money = () => portal.get<Money>(`/api/portal/accounts/${home.account.id}/money`);
+    const order = await placeOrder(portal, { accountId: home.account.id, channel: 'wechatpay', billIds: [(await money()).body.openBills[0]?.billId] });
+    expect(order.body.amountFen).toBe(5_023);
+    await openPayPage(order.body);
+    // The channel takes the money on 03-02, but every notification is lost, and our side had closed the order
+    // (the sweep's query answered unpaid a moment before the customer paid).
+    environment.simulator.setDeliveryInterceptor(() => 'drop');
+    await environment.ownerQuery("UPDATE payment_orders SET status = 'closed' WHERE out_trade_no = $1", [order.body.outTradeNo]);
+    environment.simulator.pay('wechatpay', order.body.outTradeNo);
+    // The daily run of 03-05 posts the days the order waited (03-02 … 03-04): 12 days in all, 30 fen.
+    environment.clock.set('2026-03-05T02:00:00Z');
+    await runDailyCollection(environment.context, utility.tenant.id);
+    expect((await money()).body).toMatchObject({ balanceFen: 5_030, lateFeeFen: 30 });
+    if (paidMeanwhile) {
+      await environment.db.withTenant(utility.tenant.id, (sql) =>
+        recordPayment(sql, utility.tenant.id, { accountId: home.account.id, method: 'gov_app', amountFen: 5_030, receivedAt: environment.clock.now(), businessDate: '2026-03-05' }),
+      );
+      expect((await money()).body).toMatchObject({ balanceFen: 0, lateFeeFen: 0 });
+    }
+
+    // Reconciling 03-02, the clerk finds the payment missing in the ledger and credits it (on 03-05).
+    const finance = await environment.loginStaff(utility, 'finance_clerk');
+    const run = await finance.post<{ id: string; differences: { id: string; outTradeNo: string; canCredit: boolean }[] }>('/api/reconciliations', { channel: 'wechatpay', date: '2026-03-02' });
+    expect(run.status).toBe(201);
+    const difference = run.body.differences.find((item) => item.outTradeNo === order.body.outTradeNo);
+    expect(difference).toMatchObject({ canCredit: true });
+    const resolved = await finance.post(`/api/reconciliations/${run.body.id}/differences/${difference?.id}/resolve`, { resolution: 'credited', note: '通知丢失，渠道已确认支付' });
+    expect(resolved.status).toBe(200);
+    environment.simulator.setDeliveryInterceptor(null);
+    // The account owes what it would have owed had the notification come on 03-02: nothing (and what was paid the
+    // other way, the 7 fen of late fees with it, is held for it).
+    const held = paidMeanwhile ? 5_030 : 0;
+    expect((await money()).body).toMatchObject({ balanceFen: 0 - held, lateFeeFen: 0, prepaidFen: held });
+    // The 7 fen posted for 03-02 … 03-04 are reversed by a journal of their own (to prepaid when they were paid); the
+    // late fee entries are untouched.
+    const fees = await environment.ownerQuery<{ debit: number; credit: number; prepaid: number; revenue: number }>(
+      `SELECT sum(debit_fen) FILTER (WHERE ledger_account = 'late_fee_receivable')::int8 AS debit, sum(credit_fen) FILTER (WHERE ledger_account = 'late_fee_receivable')::int8 AS credit,
+              coalesce(sum(credit_fen) FILTER (WHERE ledger_account = 'prepaid'), 0)::int8 AS prepaid, sum(credit_fen - debit_fen) FILTER (WHERE ledger_account = 'late_fee_revenue')::int8 AS revenue
+       FROM ledger_entries WHERE journal_id IN (SELECT journal_id FROM ledger_entries WHERE account_id = $1 AND entry_type = 'late_fee')`,
+      [home.account.id],
+    );
+    expect(fees[0]).toEqual({ debit: 30, credit: paidMeanwhile ? 0 : 7, prepaid: paidMeanwhile ? 7 : 0, revenue: 23 });
+    const [accrual] = await environment.ownerQuery<{ posted_fen: number; accrued_through: string }>('SELECT posted_fen, accrued_through::text FROM late_fee_accruals WHERE account_id = $1', [home.account.id]);
+    expect(accrual).toEqual({ posted_fen: 23, accrued_through: '2026-03-04' });
+    // Later assessments do not charge the waived days again.
+    environment.clock.advance(3 * 86_400_000);
+    await runDailyCollection(environment.context, utility.tenant.id);
+    expect((await money()).body).toMatchObject({ balanceFen: 0 - held, lateFeeFen: 0 });
+  });
+
+  it('two orders across midnight, the first closed unpaid and the second paid: no late fee is left for the day the first one waited', async ({ onTestFinished }) => {
+    onTestFinished(() => environment.clock.set('2026-03-02T02:00:00Z'));
+    // Due 2026-02-20. Order A at 23:40 Beijing on 03-02 (9 days charged, 23 fen), never paid.
+    environment.clock.set('2026-03-02T15:40:00Z');
+    const { home, portal } = await givenPayer(['2025-10'], { dueOn: '2026-02-20' });
+    const money = () => portal.get<Money>(`/api/portal/accounts/${home.account.id}/money`);
+    const billIds = [(await money()).body.openBills[0]?.billId];
+    const first = await placeOrder(portal, { accountId: home.account.id, channel: 'wechatpay', billIds });
+    expect(first.body.amountFen).toBe(5_023);
+    await openPayPage(first.body);
+    // Order B at 00:15 on 03-03, while A still waits: 03-02 is not charged yet, so B asks for 5,023 too; paid at once.
+    environment.clock.set('2026-03-02T16:15:00Z');
+    const second = await placeOrder(portal, { accountId: home.account.id, channel: 'alipay', billIds });
+    expect(second.body.amountFen).toBe(5_023);
+    await openPayPage(second.body);
+    environment.simulator.pay('alipay', second.body.outTradeNo);
+    expect((await waitForPaid(portal, second.body.id)).receipt).toMatchObject({ amountFen: 5_023, prepaidFen: 0, balanceAfterFen: 0 });
+    // The sweep closes A (expired, unpaid at the channel); B paid everything asked for, so nothing is owed, now or later.
+    environment.clock.set('2026-03-02T16:30:00Z');
+    await sweepOpenOrders(environment.context, gateways(), { id: utility.tenant.id, code: utility.tenant.code });
+    const [closed] = await environment.ownerQuery<{ status: string }>('SELECT status FROM payment_orders WHERE out_trade_no = $1', [first.body.outTradeNo]);
+    expect(closed?.status).toBe('closed');
+    expect((await money()).body).toMatchObject({ balanceFen: 0, lateFeeFen: 0 });
+    environment.clock.advance(2 * 86_400_000);
+    await runDailyCollection(environment.context, utility.tenant.id);
+    expect((await money()).body).toMatchObject({ balanceFen: 0, lateFeeFen: 0 });
+  });
+
   it('tops up, and the prepaid balance settles what is owed at once', async () => {
     const { home, portal } = await givenPayer(['2025-12']);
     const order = await placeOrder(portal, { accountId: home.account.id, channel: 'alipay', topupFen: 20_000 });

@@ -154,5 +154,21 @@ describe("the demo's day of online payments", () => {
     expect(demoOwed?.fen).toBe(owedBefore.find((row) => row.account_id === demoCustomer.account.id)?.fen);
     const [audit] = await environment.ownerQuery<{ count: number }>("SELECT count(*)::int AS count FROM audit_log WHERE tenant_id = $1 AND action = 'demo.channel_day'", [tenantId]);
     expect(audit?.count).toBe(1);
+
+    // Each start of `serve --seed-demo` plays the day: a restart the same day adds no payments (its simulator is
+    // given back the day's credited ones), the first start of the next day plays that day.
+    const ordersOf = async () => (await environment.ownerQuery<{ count: number }>('SELECT count(*)::int AS count FROM payment_orders WHERE tenant_id = $1', [tenantId]))[0]?.count;
+    const ordersBefore = await ordersOf();
+    const sameDay = new PaymentSimulator({ credentials: environment.simulator.credentials });
+    expect(await playDemoChannelDay(environment.context, gateways, sameDay, utility.tenant.code, { exclude: [demoCustomer.account.accountNo] })).toBeNull();
+    expect(sameDay.orders().filter((order) => order.channel === 'wechatpay')).toHaveLength(4);
+    expect(await ordersOf()).toBe(ordersBefore);
+    environment.clock.advance(86_400_000);
+    const nextDay = await playDemoChannelDay(environment.context, gateways, environment.simulator, utility.tenant.code, { exclude: [demoCustomer.account.accountNo] });
+    // One household is left that owes only on bills not yet due.
+    expect(nextDay?.paid).toHaveLength(1);
+    expect(await playDemoChannelDay(environment.context, gateways, environment.simulator, utility.tenant.code, { exclude: [demoCustomer.account.accountNo] })).toBeNull();
+    const [audits] = await environment.ownerQuery<{ count: number }>("SELECT count(*)::int AS count FROM audit_log WHERE tenant_id = $1 AND action = 'demo.channel_day'", [tenantId]);
+    expect(audits?.count).toBe(2);
   });
 });

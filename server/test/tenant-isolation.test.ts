@@ -170,6 +170,9 @@ async function seedPayments(utility: Utility, household: CustomerWithAccount): P
     await sql.query("UPDATE payment_orders SET status = 'paid', payment_id = $2, paid_at = $3 WHERE id = $1", [order?.id, payment.id, now]);
     await sql.query("INSERT INTO channel_notifications (tenant_id, channel, received_at, verdict, out_trade_no) VALUES ($1, 'wechatpay', $2, 'credited', 'SEED01')", [tenantId, now]);
     await sql.query("INSERT INTO idempotency_keys (tenant_id, principal, key, request_hash, response_status, response_body, created_at) VALUES ($1, 'seed', 'seed-key-1', 'x', 201, '{}', $2)", [tenantId, now]);
+    // Days waived while the account awaited its money (migration 0044), and the demo's channel day played (0045).
+    await sql.query("INSERT INTO late_fee_waivers (tenant_id, account_id, from_day, to_day, created_at) VALUES ($1, $2, '2026-03-01', '2026-03-01', $3)", [tenantId, household.account.id, now]);
+    await sql.query("INSERT INTO demo_channel_days (tenant_id, business_date, played_at) VALUES ($1, '2026-03-02', $2)", [tenantId, now]);
     // A portal user's WeChat identity (openid for JSAPI and messages) and an authorisation under way.
     const [user] = await sql.query<{ id: string }>("INSERT INTO portal_users (tenant_id, phone) VALUES ($1, '13900009999') RETURNING id", [tenantId]);
     if (!user) throw new Error('no portal user was made');

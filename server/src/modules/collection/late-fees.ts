@@ -18,7 +18,11 @@
  *
  * While a withholding debit is with the bank or an online order for the bills awaits its payment, accrual
  * waits; money that comes in waives the days waited (waiveDaysAwaitingPayment), a failed debit or an order
- * closed unpaid leaves them to be charged.
+ * closed unpaid leaves them to be charged. An order's days start after the last day whose late fees its amount
+ * carried (payment_orders.late_fees_through: earlier than the day before the order while another order of the
+ * account was waiting); waived days are kept (late_fee_waivers) and never charged, and days already charged
+ * when their money is credited after all (an order closed unpaid, its lost payment found) are taken back, the
+ * fee posted for them reversed by a journal of its own.
  *
  * A payment first assesses the fees up to the day before its business day (assessBeforePayment), so it
  * settles them up to date. Late fees are owed on the ledger account 'late_fee_receivable'; payments settle
@@ -225,50 +229,47 @@ export function chargeDays(input: { from: string; to: string; changes: readonly 
   return { basis, capBaseFen };
 }
 
-/**
- * Brings every overdue bill of the account up to `through`: each day not yet charged is charged on the
- * principal the bill had unpaid at the end of that day (from the ledger as it stood then, so a payment,
- * a credit or debit note, a refund or a reversal changes the amount from its own business day on, and the
- * days before it keep the old amount, whenever the accrual runs), except the days the bill was disputed.
- * Reads only; `lock` takes the accrual rows FOR UPDATE for a caller that writes them.
- */
-export async function accrualStates(sql: Sql, tenantId: string, accountId: string, upTo: string, settings: CollectionSettings, lock: boolean): Promise<AccrualState[]> {
-  let through = upTo;
-  const existing = new Map(
-    (await sql.query<AccrualRow>(`SELECT bill_id, basis::text AS basis, accrued_through, cap_base_fen, posted_fen FROM late_fee_accruals WHERE account_id = $1${lock ? ' FOR UPDATE' : ''}`, [accountId])).map((row) => [row.bill_id, row]),
-  );
-  const states = new Map<string, AccrualState>(
-    [...existing.values()].map((row) => [row.bill_id, { billId: row.bill_id, basis: BigInt(row.basis), accruedThrough: row.accrued_through, capBaseFen: row.cap_base_fen, postedFen: row.posted_fen, changed: false }]),
-  );
+/** The account's category and the first days of a withholding item and of a bills order still awaiting their money. */
+async function awaitingOf(sql: Sql, accountId: string): Promise<{ category: string; withheld_from: string | null; ordered_from: string | null } | undefined> {
   const [account] = await sql.query<{ category: string; withheld_from: string | null; ordered_from: string | null }>(
     `SELECT a.category, (SELECT min(b.created_on)::text FROM withholding_items i JOIN withholding_batches b ON b.id = i.batch_id WHERE i.account_id = a.id AND i.status = 'sent') AS withheld_from,
        (SELECT (min(o.created_at) AT TIME ZONE t.time_zone)::date::text FROM payment_orders o WHERE o.account_id = a.id AND o.status = 'created' AND o.purpose = 'bills') AS ordered_from
      FROM accounts a JOIN tenants t ON t.id = a.tenant_id WHERE a.id = $1`,
     [accountId],
   );
-  if (!account || (account.category === 'residential' && !settings.lateFeeOnResidential)) return [...states.values()];
-  // While the bank has a debit of the account's arrears in hand (a withholding item awaiting its result), or the
-  // customer an online order for the bills (placed, not yet paid or closed), the days from the batch or the
-  // order on wait: money that comes in waives them (waiveDaysAwaitingPayment), a debit that fails or an order
-  // closed unpaid leaves them to be charged, from the ledger as it stood each day.
-  for (const from of [account.withheld_from, account.ordered_from]) {
+  return account;
+}
+
+/** `upTo`, held back to the day before the first day money was asked for and is still awaited. */
+function heldThrough(upTo: string, awaiting: { withheld_from: string | null; ordered_from: string | null }): string {
+  let through = upTo;
+  for (const from of [awaiting.withheld_from, awaiting.ordered_from]) {
     if (from === null) continue;
     const cap = addDays(from, -1);
     if (cap < through) through = cap;
   }
-  // Regular bills whose first chargeable day is on or before `through`, and the days each has to be charged.
-  const due = await sql.query<{ id: string; due_on: string }>(
-    "SELECT id, due_on FROM bills WHERE account_id = $1 AND kind = 'regular' AND due_on < $2::date - $3::int ORDER BY period",
-    [accountId, through, settings.lateFeeGraceDays],
-  );
-  const windows: { billId: string; from: string }[] = [];
-  for (const bill of due) {
-    const first = firstChargeableDay(bill.due_on, settings.lateFeeGraceDays);
-    const accruedThrough = states.get(bill.id)?.accruedThrough ?? null;
-    if (chargeableDays(first, accruedThrough, through) === 0) continue;
-    windows.push({ billId: bill.id, from: accruedThrough && accruedThrough >= first ? addDays(accruedThrough, 1) : first });
-  }
-  if (windows.length === 0) return [...states.values()];
+  return through;
+}
+
+/**
+ * The last day an accrual up to `upTo` reaches: `upTo`, or the day before a withholding item or an online order
+ * for the bills still awaiting its money was made. An order placed now carries the late fees through this day
+ * (its late_fees_through), and the days after it are what crediting the order waives.
+ */
+export async function lateFeesHeldThrough(sql: Sql, accountId: string, upTo: string): Promise<string> {
+  const awaiting = await awaitingOf(sql, accountId);
+  return awaiting ? heldThrough(upTo, awaiting) : upTo;
+}
+
+/** What charging the days of an account's bills needs: the principal of each bill each day, and the days not charged. */
+interface ChargingContext {
+  changes: string[];
+  principalOn: (billId: string) => (date: string) => number;
+  /** The days the bill is not charged: its disputes, and the account's days waived while it awaited its money. */
+  exemptOf: (billId: string) => DateRange[];
+}
+
+async function chargingContextOf(sql: Sql, tenantId: string, accountId: string, through: string): Promise<ChargingContext> {
   const bills = await sql.query<BillOfAccount>('SELECT id, kind, adjusts_bill_id, period, created_at FROM bills WHERE account_id = $1', [accountId]);
   const moves = await sql.query<LedgerMove>(
     "SELECT bill_id, entry_type, business_date::text AS business_date, (debit_fen - credit_fen)::int8 AS change FROM ledger_entries WHERE account_id = $1 AND ledger_account = 'receivable' AND business_date <= $2",
@@ -277,6 +278,7 @@ export async function accrualStates(sql: Sql, tenantId: string, accountId: strin
   const [tenant] = await sql.query<{ time_zone: string }>('SELECT time_zone FROM tenants WHERE id = $1', [tenantId]);
   const zone = tenant?.time_zone ?? 'Asia/Shanghai';
   const disputes = await sql.query<{ bill_id: string; opened_at: Date; closed_at: Date | null }>('SELECT bill_id, opened_at, closed_at FROM bill_disputes WHERE account_id = $1', [accountId]);
+  const waived = (await sql.query<{ from_day: string; to_day: string }>('SELECT from_day::text, to_day::text FROM late_fee_waivers WHERE account_id = $1', [accountId])).map((row) => ({ from: row.from_day, to: row.to_day }));
   const disputedOf = new Map<string, DateRange[]>();
   for (const dispute of disputes) {
     const list = disputedOf.get(dispute.bill_id) ?? [];
@@ -294,8 +296,47 @@ export async function accrualStates(sql: Sql, tenantId: string, accountId: strin
     }
     return unpaid.get(billId) ?? 0;
   };
+  return { changes, principalOn, exemptOf: (billId) => [...(disputedOf.get(billId) ?? []), ...waived] };
+}
+
+/**
+ * Brings every overdue bill of the account up to `through`: each day not yet charged is charged on the
+ * principal the bill had unpaid at the end of that day (from the ledger as it stood then, so a payment,
+ * a credit or debit note, a refund or a reversal changes the amount from its own business day on, and the
+ * days before it keep the old amount, whenever the accrual runs), except the days the bill was disputed and
+ * the days waived while the account awaited its money (late_fee_waivers).
+ * Reads only; `lock` takes the accrual rows FOR UPDATE for a caller that writes them.
+ */
+export async function accrualStates(sql: Sql, tenantId: string, accountId: string, upTo: string, settings: CollectionSettings, lock: boolean): Promise<AccrualState[]> {
+  const existing = new Map(
+    (await sql.query<AccrualRow>(`SELECT bill_id, basis::text AS basis, accrued_through, cap_base_fen, posted_fen FROM late_fee_accruals WHERE account_id = $1${lock ? ' FOR UPDATE' : ''}`, [accountId])).map((row) => [row.bill_id, row]),
+  );
+  const states = new Map<string, AccrualState>(
+    [...existing.values()].map((row) => [row.bill_id, { billId: row.bill_id, basis: BigInt(row.basis), accruedThrough: row.accrued_through, capBaseFen: row.cap_base_fen, postedFen: row.posted_fen, changed: false }]),
+  );
+  const account = await awaitingOf(sql, accountId);
+  if (!account || (account.category === 'residential' && !settings.lateFeeOnResidential)) return [...states.values()];
+  // While the bank has a debit of the account's arrears in hand (a withholding item awaiting its result), or the
+  // customer an online order for the bills (placed, not yet paid or closed), the days from the batch or the
+  // order on wait: money that comes in waives them (waiveDaysAwaitingPayment), a debit that fails or an order
+  // closed unpaid leaves them to be charged, from the ledger as it stood each day.
+  const through = heldThrough(upTo, account);
+  // Regular bills whose first chargeable day is on or before `through`, and the days each has to be charged.
+  const due = await sql.query<{ id: string; due_on: string }>(
+    "SELECT id, due_on FROM bills WHERE account_id = $1 AND kind = 'regular' AND due_on < $2::date - $3::int ORDER BY period",
+    [accountId, through, settings.lateFeeGraceDays],
+  );
+  const windows: { billId: string; from: string }[] = [];
+  for (const bill of due) {
+    const first = firstChargeableDay(bill.due_on, settings.lateFeeGraceDays);
+    const accruedThrough = states.get(bill.id)?.accruedThrough ?? null;
+    if (chargeableDays(first, accruedThrough, through) === 0) continue;
+    windows.push({ billId: bill.id, from: accruedThrough && accruedThrough >= first ? addDays(accruedThrough, 1) : first });
+  }
+  if (windows.length === 0) return [...states.values()];
+  const charging = await chargingContextOf(sql, tenantId, accountId, through);
   for (const window of windows) {
-    const charged = chargeDays({ from: window.from, to: through, changes, principalOn: principalOn(window.billId), disputed: disputedOf.get(window.billId) ?? [], dailyRate: settings.lateFeeDailyRate });
+    const charged = chargeDays({ from: window.from, to: through, changes: charging.changes, principalOn: charging.principalOn(window.billId), disputed: charging.exemptOf(window.billId), dailyRate: settings.lateFeeDailyRate });
     let state = states.get(window.billId);
     if (!state) {
       if (charged.basis === 0n) continue;
@@ -331,13 +372,19 @@ export async function accrueLateFees(sql: Sql, tenantId: string, accountId: stri
 }
 
 /**
- * Money asked for on `askedOn` came in on `paidOn`: a withholding debit of a batch made that day, or an online
- * order placed that day (paid at the channel within its validity, credited when the notification — after
- * midnight, or days later when it was lost and the payment found — arrived). The days from askedOn to the day
- * before paidOn are not charged: the amount asked for carried the late fees up to askedOn, and the utility,
- * not the customer, waited (for the bank, for the channel). Accrues through the day before askedOn first,
- * then marks every overdue bill accrued through the day before paidOn with nothing added. Under the
- * account's money lock; nothing to do when both are the same day.
+ * Money asked for came in on `paidOn`: a withholding debit of a batch made on `askedOn`, or an online order
+ * whose amount carried the late fees up to the day before `askedOn` (paid at the channel within its validity,
+ * credited when the notification — after midnight, or days later when it was lost and the payment found —
+ * arrived). The days from askedOn to the day before paidOn are not charged: the amount asked for carried the
+ * late fees up to askedOn, and the utility, not the customer, waited (for the bank, for the channel). Accrues
+ * through the day before askedOn first, then marks every overdue bill accrued through the day before paidOn
+ * with nothing added, and keeps the window (late_fee_waivers) so its days are never charged later.
+ *
+ * Days of the window already charged — an order closed unpaid, the days it waited then assessed, and its
+ * payment credited later from reconciliation — are taken back: their basis comes off the bill's accrual, and
+ * what was posted above the fee the bill now carries is reversed by a late-fee journal of its own (debit
+ * late_fee_revenue; credit late_fee_receivable as far as late fees are still owed, the rest, already paid, to
+ * prepaid), dated paidOn. Under the account's money lock; nothing to do when both are the same day.
  */
 export async function waiveDaysAwaitingPayment(sql: Sql, tenantId: string, accountId: string, askedOn: string, paidOn: string, at: Date): Promise<void> {
   const through = addDays(paidOn, -1);
@@ -345,12 +392,63 @@ export async function waiveDaysAwaitingPayment(sql: Sql, tenantId: string, accou
   const settings = (await loadTenantSettings(sql)).collection;
   await lockAccountMoney(sql, tenantId, accountId, at);
   await accrueLateFees(sql, tenantId, accountId, addDays(askedOn, -1), settings, at);
+  await takeBackChargedDays(sql, tenantId, accountId, { from: askedOn, to: through, on: paidOn }, settings, at);
+  await sql.query('INSERT INTO late_fee_waivers (tenant_id, account_id, from_day, to_day, created_at) VALUES ($1, $2, $3, $4, $5)', [tenantId, accountId, askedOn, through, at]);
   await sql.query(
     `INSERT INTO late_fee_accruals (tenant_id, bill_id, account_id, accrued_through, updated_at)
      SELECT $1, b.id, b.account_id, $3, $4 FROM bills b WHERE b.account_id = $2 AND b.kind = 'regular' AND b.due_on < $3::date - $5::int
      ON CONFLICT (tenant_id, bill_id) DO UPDATE SET accrued_through = greatest(late_fee_accruals.accrued_through, EXCLUDED.accrued_through), updated_at = EXCLUDED.updated_at`,
     [tenantId, accountId, through, at, settings.lateFeeGraceDays],
   );
+}
+
+/**
+ * Takes back the days `from`…`to` that the account's bills were already charged (not those under dispute or
+ * waived before: they never were), and reverses the late fees posted for them (waiveDaysAwaitingPayment).
+ */
+async function takeBackChargedDays(sql: Sql, tenantId: string, accountId: string, window: { from: string; to: string; on: string }, settings: CollectionSettings, at: Date): Promise<void> {
+  const rows = await sql.query<AccrualRow & { bill_no: string; due_on: string }>(
+    `SELECT l.bill_id, l.basis::text AS basis, l.accrued_through::text AS accrued_through, l.cap_base_fen, l.posted_fen, b.bill_no, b.due_on::text AS due_on
+     FROM late_fee_accruals l JOIN bills b ON b.id = l.bill_id WHERE l.account_id = $1 AND l.accrued_through >= $2 ORDER BY b.period FOR UPDATE OF l`,
+    [accountId, window.from],
+  );
+  if (rows.length === 0) return;
+  const lastCharged = rows.reduce((last, row) => (row.accrued_through > last ? row.accrued_through : last), window.from);
+  const charging = await chargingContextOf(sql, tenantId, accountId, lastCharged < window.to ? lastCharged : window.to);
+  let feesOwed = await lateFeesOwedFen(sql, accountId);
+  let toPrepaid = 0;
+  const journals: Journal[] = [];
+  for (const row of rows) {
+    const first = firstChargeableDay(row.due_on, settings.lateFeeGraceDays);
+    const from = window.from > first ? window.from : first;
+    const to = row.accrued_through < window.to ? row.accrued_through : window.to;
+    const charged = chargeDays({ from, to, changes: charging.changes, principalOn: charging.principalOn(row.bill_id), disputed: charging.exemptOf(row.bill_id), dailyRate: settings.lateFeeDailyRate });
+    if (charged.basis === 0n) continue;
+    const before = BigInt(row.basis);
+    const basis = before > charged.basis ? before - charged.basis : 0n;
+    const excess = row.posted_fen - feeTarget(basis, row.cap_base_fen, settings.lateFeeCapPercent);
+    const reversed = excess > 0 ? excess : 0;
+    await sql.query('UPDATE late_fee_accruals SET basis = $2::numeric, posted_fen = posted_fen - $3, updated_at = $4 WHERE bill_id = $1', [row.bill_id, basis.toString(), reversed, at]);
+    if (reversed === 0) continue;
+    const fromOwed = Math.min(reversed, feesOwed);
+    feesOwed -= fromOwed;
+    toPrepaid += reversed - fromOwed;
+    journals.push({
+      accountId,
+      entryType: 'late_fee',
+      billId: row.bill_id,
+      businessDate: window.on,
+      postedAt: at,
+      description: `冲回滞纳金 ${row.bill_no}（${from} 至 ${to} 等待缴费到账，免计）`,
+      legs: [
+        { ledgerAccount: 'late_fee_revenue', debitFen: reversed, creditFen: 0 },
+        ...(fromOwed > 0 ? [{ ledgerAccount: 'late_fee_receivable' as const, debitFen: 0, creditFen: fromOwed }] : []),
+        ...(reversed > fromOwed ? [{ ledgerAccount: 'prepaid' as const, debitFen: 0, creditFen: reversed - fromOwed }] : []),
+      ],
+    });
+  }
+  if (journals.length > 0) await postJournals(sql, tenantId, journals);
+  if (toPrepaid > 0) await sql.query('UPDATE prepaid_balances SET balance_fen = balance_fen + $2, updated_at = $3 WHERE account_id = $1', [accountId, toPrepaid, at]);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The demo's day of online payments (演示: 今日线上缴费), so that a finance clerk who reconciles WeChat Pay for
- * today finds a real statement with something to resolve. Played once when `serve --seed-demo` starts with
- * the built-in payment simulator (which keeps its orders in memory, so each start plays a new day's worth):
+ * today finds a real statement with something to resolve. Played when `serve --seed-demo` starts with
+ * the built-in payment simulator, once per utility and business day (demo_channel_days: a restart the same day
+ * plays nothing more, the next day's start plays that day's):
  *
  * - a few accounts pay all their open bills through WeChat Pay orders placed with the simulator, paid there, and credited by the simulator's signed
  *   notifications through the ordinary notification endpoint: these match;
@@ -41,7 +42,10 @@ export interface DemoChannelDay {
 
 const outTradeNo = (prefix: string, now: Date): string => `${prefix}${now.toISOString().replace(/[-:T]/g, '').slice(0, 14)}${String(randomInt(100_000_000)).padStart(8, '0')}`;
 
-/** Plays the day (see the file's comment) for the utility with `tenantCode`; null when there is no such utility or no WeChat Pay. */
+/**
+ * Plays the day (see the file's comment) for the utility with `tenantCode`; null when there is no such utility,
+ * no WeChat Pay, or today was already played (by an earlier start: its payments are given back to the simulator).
+ */
 export async function playDemoChannelDay(
   context: PlatformContext,
   gateways: PaymentGateways,
@@ -56,6 +60,27 @@ export async function playDemoChannelDay(
   const now = context.clock.now();
   const payers = options.payers ?? 3;
   await restoreChannelDay(context, simulator, tenant.id, today);
+  // Once a day: the start that claims the day plays it (a failed play gives the claim back).
+  const claimed = await context.db.withTenant(tenant.id, (sql) =>
+    sql.query('INSERT INTO demo_channel_days (tenant_id, business_date, played_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING business_date', [tenant.id, today, now]),
+  );
+  if (claimed.length === 0) return null;
+  try {
+    return await playClaimedDay(context, simulator, wechat, { id: tenant.id, today, now, payers }, options.exclude ?? []);
+  } catch (error) {
+    await context.db.withTenant(tenant.id, (sql) => sql.query('DELETE FROM demo_channel_days WHERE tenant_id = $1 AND business_date = $2', [tenant.id, today]));
+    throw error;
+  }
+}
+
+async function playClaimedDay(
+  context: PlatformContext,
+  simulator: PaymentSimulator,
+  wechat: NonNullable<ReturnType<PaymentGateways['forTenant']>['wechatpay']>,
+  tenant: { id: string; today: string; now: Date; payers: number },
+  exclude: readonly string[],
+): Promise<DemoChannelDay> {
+  const { today, now, payers } = tenant;
   const orders = await context.db.withTenant(tenant.id, async (sql) => {
     const candidates = await sql.query<{ id: string; account_no: string }>(
       `SELECT a.id, a.account_no FROM accounts a
@@ -71,7 +96,7 @@ export async function playDemoChannelDay(
          AND NOT EXISTS (SELECT 1 FROM withholding_items i WHERE i.account_id = a.id AND i.status = 'sent')
          AND NOT EXISTS (SELECT 1 FROM payment_orders o WHERE o.account_id = a.id AND o.status = 'created')
        ORDER BY a.account_no DESC LIMIT $2`,
-      [options.exclude ?? [], payers + 1, today],
+      [exclude, payers + 1, today],
     );
     const placed: { id: string; outTradeNo: string; accountId: string; accountNo: string; amountFen: number }[] = [];
     for (const account of candidates) {

@@ -10,7 +10,7 @@ import { recordAudit, systemActor, type Actor } from '../../platform/audit/audit
 import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
 import { DomainError, notFound } from '../../platform/errors';
-import { lateFeesDueFen, waiveDaysAwaitingPayment } from '../collection';
+import { addDays, lateFeesDueFen, lateFeesHeldThrough, waiveDaysAwaitingPayment } from '../collection';
 import { isAccountBound } from '../customers';
 import type { AlipayNotificationResult, WechatPayNotificationResult } from './channels';
 import { todayOf } from './counter';
@@ -40,8 +40,10 @@ interface OrderRow {
   paid_at: Date | null;
   payment_id: string | null;
   portal_user_id: string | null;
+  /** The last day whose late fees the amount carried (bills orders; null for orders placed before migration 0044). */
+  late_fees_through: string | null;
 }
-const ORDER_COLUMNS = 'id, out_trade_no, channel, account_id, purpose, amount_fen, status, pay_url, created_at, expires_at, paid_at, payment_id, portal_user_id';
+const ORDER_COLUMNS = 'id, out_trade_no, channel, account_id, purpose, amount_fen, status, pay_url, created_at, expires_at, paid_at, payment_id, portal_user_id, late_fees_through::text';
 
 const ORDER = { zh: '支付订单', en: 'Payment order' };
 
@@ -116,7 +118,12 @@ export async function createPaymentOrder(context: PlatformContext, gateways: Pay
     await lockAccountMoney(sql, who.tenantId, input.accountId, now);
     let amountFen: number;
     let billIds: string[] = [];
+    // The late fees an order for the bills carries (and those lateFeesDueFen counts) reach the day before today,
+    // or the day before another order or a withholding item of the account still awaiting its money was made:
+    // crediting this order waives the days after it (waiveDaysAwaitingPayment).
+    let lateFeesThrough: string | null = null;
     if (input.billIds) {
+      lateFeesThrough = await lateFeesHeldThrough(sql, input.accountId, addDays(today, -1));
       const open = await openBills(sql, input.accountId, today);
       const oldest = open.slice(0, input.billIds.length);
       const sameBills = oldest.length === input.billIds.length && oldest.every((bill, index) => bill.billId === input.billIds?.[index]) && (input.billIds.length > 0 || open.length === 0);
@@ -137,9 +144,9 @@ export async function createPaymentOrder(context: PlatformContext, gateways: Pay
       amountFen = input.topupFen as number;
     }
     const rows = await sql.query<OrderRow>(
-      `INSERT INTO payment_orders (tenant_id, out_trade_no, channel, account_id, purpose, bill_ids, amount_fen, portal_user_id, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${ORDER_COLUMNS}`,
-      [who.tenantId, newOutTradeNo(now), input.channel, input.accountId, input.billIds ? 'bills' : 'topup', billIds, amountFen, who.portalUserId, now, new Date(now.getTime() + ORDER_VALIDITY_MINUTES * 60_000)],
+      `INSERT INTO payment_orders (tenant_id, out_trade_no, channel, account_id, purpose, bill_ids, amount_fen, portal_user_id, created_at, expires_at, late_fees_through)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${ORDER_COLUMNS}`,
+      [who.tenantId, newOutTradeNo(now), input.channel, input.accountId, input.billIds ? 'bills' : 'topup', billIds, amountFen, who.portalUserId, now, new Date(now.getTime() + ORDER_VALIDITY_MINUTES * 60_000), lateFeesThrough],
     );
     const row = rows[0] as OrderRow;
     await recordAudit(sql, who.tenantId, who.actor, now, { action: 'payment_order.create', objectType: 'payment_order', objectId: row.id, after: { outTradeNo: row.out_trade_no, channel: row.channel, amountFen, purpose: row.purpose } });
@@ -180,10 +187,13 @@ export async function creditOrder(sql: Sql, tenantId: string, input: { channel: 
   if (order.status === 'paid') return { outcome: 'duplicate', ...(order.payment_id ? { paymentId: order.payment_id } : {}) };
   if (order.amount_fen !== input.amountFen) return { outcome: 'amount_mismatch' };
   if (order.purpose === 'bills') {
-    // The order's amount carried the late fees up to the day it was placed: the days until the payment's
-    // business day (a notification after midnight, or a lost one found days later) are not charged.
+    // The order's amount carried the late fees through late_fees_through (the day before it was placed, or
+    // earlier while another order or a debit of the account was awaiting its money): the days after it until the
+    // payment's business day (a notification after midnight, or a lost one found days later, even of an order
+    // closed meanwhile whose days were charged) are not charged.
     const [tenant] = await sql.query<{ ordered_on: string }>('SELECT ($2::timestamptz AT TIME ZONE time_zone)::date::text AS ordered_on FROM tenants WHERE id = $1', [tenantId, order.created_at]);
-    if (tenant && tenant.ordered_on < input.businessDate) await waiveDaysAwaitingPayment(sql, tenantId, order.account_id, tenant.ordered_on, input.businessDate, input.paidAt);
+    const askedOn = order.late_fees_through ? addDays(order.late_fees_through, 1) : tenant?.ordered_on;
+    if (askedOn && askedOn < input.businessDate) await waiveDaysAwaitingPayment(sql, tenantId, order.account_id, askedOn, input.businessDate, input.paidAt);
   }
   const payment = await recordPayment(sql, tenantId, {
     accountId: order.account_id,
