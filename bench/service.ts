@@ -6,7 +6,7 @@
  * the same run and at the same rate on the same server: GET /api/health (one database round trip), the
  * floor of what any endpoint costs on this machine.
  *
- *   [SHUIWU_DB_POOL_SIZE=N] npm run bench -- service [--rate 1000] [--seconds 20] [--warmup 3] [--accounts 20000]
+ *   [SHUIWU_DB_POOL_SIZE=N] [BENCH_SOCKETS=256] npm run bench -- service [--rate 1000] [--seconds 20] [--warmup 3] [--accounts 20000]
  *
  * The server runs in a child process (as `shuiwu serve` would; the load generator must not share its event
  * loop) against PostgreSQL at DATABASE_URL or TEST_DATABASE_URL (a superuser: the database
@@ -103,7 +103,7 @@ const port = await new Promise<number>((resolve, reject) => {
   });
   server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
 });
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const agent = new http.Agent({ keepAlive: true, maxSockets: Number(process.env.BENCH_SOCKETS ?? 256) });
 
 function send(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
