@@ -189,7 +189,10 @@ function useActorLabel() {
     const parts = actorParts(actor);
     if (parts.kind === 'applicant') return t('applications.detail.applicantActor', { phone: parts.phone });
     const who = parts.kind === 'staff' ? parts.name : parts.text;
-    return parts.kind === 'staff' && stage ? t('applications.detail.actorWithPost', { name: who, post: pick(stage.roleName) }) : who;
+    if (parts.kind !== 'staff' || !stage) return who;
+    // Some staff names already carry their post (王丽（综合窗口）): not twice.
+    const post = pick(stage.roleName);
+    return who.includes(post) ? who : t('applications.detail.actorWithPost', { name: who, post });
   };
 }
 
