@@ -25,8 +25,8 @@ test('the API docs page loads in Chromium', async ({ page }) => {
   expect(res, 'navigation to /api/docs got no response').not.toBeNull();
   expect(res?.ok(), `/api/docs answered ${res?.status()}`).toBe(true);
 
-  // Swagger UI renders the spec's title once it has fetched and normalised the OpenAPI document (nearly 300
-  // operations, ~1 MB: several seconds, 10-20 s on a busy two-core machine), so the first render gets 30 s.
+  // Swagger UI renders the spec's title once it has fetched and resolved the OpenAPI document (nearly 300
+  // operations, ~1 MB: a few seconds, over 10 s on a busy two-core machine), so the first render gets 30 s.
   // The tags start collapsed (server.ts): no operation is drawn until one is opened.
   await expect(page.locator('.swagger-ui .info .title')).toBeVisible({ timeout: 30_000 });
   const tags = page.locator('.swagger-ui .opblock-tag');

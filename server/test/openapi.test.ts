@@ -19,7 +19,12 @@ afterAll(() => environment.close());
 
 describe('the API description', () => {
   it('is an OpenAPI 3 document with a browsable page', async () => {
-    expect(document.openapi).toMatch(/^3\./);
+    // 3.0, which Swagger UI resolves in half the time of 3.1; so no schema may use 3.1's JSON Schema forms.
+    expect(document.openapi).toMatch(/^3\.0\./);
+    const text = JSON.stringify(document);
+    expect(text).not.toMatch(/"type":\[/);
+    expect(text).not.toMatch(/"const":/);
+    expect(text).not.toMatch(/"exclusiveM(in|ax)imum":-?\d/);
     const page = await environment.app.inject({ method: 'GET', url: '/api/docs/' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('swagger');
