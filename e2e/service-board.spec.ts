@@ -100,6 +100,32 @@ test('the dispatcher dispatches open work from the board, and the crew member re
   await expect(call).toContainText(/拨打 1\d{10}/);
   await expect(call).toHaveAttribute('href', /^tel:1\d{10}$/);
   await screenshot(crew, 'crew-phone', 375);
+
+  // A report with no number on record (no contact phone, no customer): the card says so and offers no reveal.
+  const hotlineAgain = await playwright.request.newContext({ baseURL });
+  const againSession = await apiLogin(hotlineAgain, 'hotline');
+  const bare = await hotlineAgain.post('/api/service-requests', {
+    headers: { 'x-csrf-token': againSession.csrfToken },
+    data: { categoryId: categories.find((category) => category.code === 'leak')?.id, channel: 'hotline', address: '江汉区中山大道 302 号', description: '路边消火栓漏水，报告人未留电话（看板旅程）', confirmNotDuplicate: true },
+  });
+  expect(bare.status(), await bare.text()).toBe(201);
+  const bareNo = ((await bare.json()) as { requestNo: string }).requestNo;
+  await hotlineAgain.dispose();
+  await dispatcher.getByRole('menuitem', { name: '调度看板' }).click();
+  const bareCard = dispatcher.locator(`[data-testid="board-card"][data-request-no="${bareNo}"]`);
+  await bareCard.getByTestId('board-assign').click();
+  const bareDialog = dispatcher.getByRole('dialog');
+  await bareDialog.getByTestId('board-crew').click();
+  await dispatcher.locator('.ant-select-dropdown').getByText('钱鹏（维修）').click();
+  await bareDialog.getByRole('button', { name: /派\s*单$/ }).click();
+  await expect(bareDialog).toHaveCount(0);
+  await crew.reload();
+  const bareJob = crew.getByTestId('crew-request').filter({ hasText: bareNo });
+  await expect(bareJob).toHaveCount(1);
+  await openCrewJob(bareJob);
+  await expect(bareJob.getByTestId('crew-no-phone')).toContainText('无联系电话');
+  await expect(bareJob.getByTestId('crew-reveal-phone')).toHaveCount(0);
+  await screenshot(crew, 'crew-no-phone', 375);
   expect(pageErrors).toEqual([]);
 });
 
