@@ -6,7 +6,8 @@ import { createTenant } from '../src/modules/tenancy';
 import { systemActor } from '../src/platform/audit/audit';
 import { ManualClock } from '../src/platform/clock';
 import { loadConfig } from '../src/platform/config';
-import { openEmbeddedDatabase, type Database } from '../src/platform/db/database';
+import { BULK_ROLE, copyRows, type BulkColumn } from '../src/platform/db/bulk';
+import { APP_ROLE, openEmbeddedDatabase, type Database } from '../src/platform/db/database';
 import { migrate } from '../src/platform/db/migrate';
 import { generateTown } from './billing-town';
 import { createTestEnvironment, TEST_SECRET_KEY, type TestEnvironment } from './harness';
@@ -135,6 +136,57 @@ function describeChecks(engine: string, open: () => Promise<Fixture>) {
       // Ordinary changes still go through.
       expect(await asApp("UPDATE accounts SET household_size = household_size WHERE id = $1", [f.bill.accountId])).toBe('ok');
     });
+
+    // ADR 0007: on PostgreSQL bulk rows are COPied straight into the table as the bulk writer, on PGlite through a
+    // temporary table; either way only the transaction's tenant's rows get in.
+    const LINE_COLUMNS: BulkColumn[] = ['tenant_id:uuid', 'bill_id:uuid', 'line_no:int4', 'line_type:text', 'amount_fen:int8', 'description:text'].map((spec) => {
+      const [name, type] = spec.split(':') as [string, string];
+      return { name, type };
+    });
+    const lines = (tenantId: string, from: number) => Array.from({ length: 60 }, (_, n) => [tenantId, f.bill.id, from + n, 'adjustment', 0, '批量 bulk']);
+    const linesFrom = (from: number) => f.db.withTenant(f.tenantId, async (sql) => (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM bill_lines WHERE line_no >= $1', [from]))[0]?.n);
+
+    it('appends many rows of the tenant, and refuses the whole statement for one row of another tenant', async () => {
+      const after = await f.db.withTenant(f.tenantId, async (sql) => {
+        await copyRows(f.db, sql, 'bill_lines', LINE_COLUMNS, lines(f.tenantId, 1000));
+        // Back to the application role for what follows in the transaction.
+        return (await sql.query<{ role: string }>('SELECT current_user AS role'))[0]?.role;
+      });
+      expect(after).toBe(APP_ROLE);
+      expect(await linesFrom(1000)).toBe(60);
+      const mixed = lines(f.tenantId, 2000);
+      (mixed[30] as unknown[])[0] = f.otherTenantId;
+      expect(await outcome(f.db.withTenant(f.tenantId, (sql) => copyRows(f.db, sql, 'bill_lines', LINE_COLUMNS, mixed)))).toBe('42501');
+      expect(await linesFrom(2000)).toBe(0);
+      // The owner's own seeds and repairs (no tenant set) still go through a temporary table.
+      await f.db.asOwner((sql) => copyRows(f.db, sql, 'bill_lines', LINE_COLUMNS, lines(f.tenantId, 3000)));
+      expect(await linesFrom(3000)).toBe(60);
+    });
+
+    if (engine === 'PostgreSQL') {
+      it('copies as the bulk writer, which may only append to the bulk tables of the transaction\'s tenant', async () => {
+        // No scratch table is made (one per column list, so a new list would have made one): the rows went straight in.
+        const scratchTables = async () => (await f.db.asOwner((sql) => sql.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'copy_rows_bill_lines_%' AND relpersistence = 't'")))[0]?.n;
+        const before = await scratchTables();
+        await f.db.withTenant(f.tenantId, (sql) => copyRows(f.db, sql, 'bill_lines', [...LINE_COLUMNS, { name: 'tier', type: 'int4' }], lines(f.tenantId, 5000).map((row) => [...row, 1])));
+        expect(await linesFrom(5000)).toBe(60);
+        expect(await scratchTables()).toBe(before);
+        const [role] = await f.db.asOwner((sql) => sql.query<{ rolsuper: boolean; rolbypassrls: boolean; owns: number }>(
+          "SELECT rolsuper, rolbypassrls, (SELECT count(*)::int FROM pg_class c WHERE c.relowner = r.oid) AS owns FROM pg_roles r WHERE rolname = $1", [BULK_ROLE]));
+        expect(role).toEqual({ rolsuper: false, rolbypassrls: true, owns: 0 });
+        const grants = await f.db.asOwner((sql) => sql.query<{ grant: string }>(
+          `SELECT table_name || ' ' || privilege_type AS grant FROM information_schema.role_table_grants WHERE grantee = $1 ORDER BY 1`, [BULK_ROLE]));
+        expect(grants.map((row) => row.grant)).toEqual([
+          'accounts SELECT', 'bill_lines INSERT', 'billing_runs SELECT', 'bills INSERT', 'bills SELECT', 'ledger_entries INSERT', 'meters SELECT', 'readings INSERT', 'tariff_versions SELECT',
+        ]);
+        // Taken on by hand, the tenant rule holds for plain INSERTs too, and with no tenant nothing gets in.
+        const line = (tenant: string) => `SET LOCAL ROLE ${BULK_ROLE}; INSERT INTO bill_lines (tenant_id, bill_id, line_no, line_type, amount_fen, description) VALUES ('${tenant}', '${f.bill.id}', 4000, 'adjustment', 0, 'x')`;
+        expect(await outcome(f.db.withTenant(f.tenantId, (sql) => sql.query(line(f.otherTenantId))))).toBe('42501');
+        expect(await outcome(f.db.withoutTenant((sql) => sql.query(line(f.tenantId))))).toBe('42501');
+        expect(await outcome(f.db.withTenant(f.tenantId, (sql) => sql.query(`SET LOCAL ROLE ${BULK_ROLE}; UPDATE bill_lines SET description = 'x'`)))).toBe('42501');
+        expect(await outcome(f.db.withTenant(f.tenantId, (sql) => sql.query(line(f.tenantId))))).toBe('ok');
+      });
+    }
   });
 }
 

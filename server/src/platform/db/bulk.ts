@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Database, Sql } from './database';
+import { APP_ROLE, type Database, type Sql } from './database';
 
 export interface BulkColumn {
   name: string;
@@ -61,11 +61,39 @@ export function copyText(columns: readonly BulkColumn[], rows: readonly (readonl
 /** One scratch table per target table and column list, and per connection (temporary tables are). */
 const scratchName = (table: string, names: string): string => `copy_rows_${table}_${createHash('sha256').update(names).digest('hex').slice(0, 12)}`;
 
+/** The bulk writer (migration 0048, ADR 0007): may only append to the bulk tables, checked for the tenant. */
+export const BULK_ROLE = 'shuiwu_bulk';
+const BULK_TABLES = new Set(['bills', 'bill_lines', 'ledger_entries', 'readings']);
+
+// Whether the bulk writer exists, may append to the table and may be taken on by this session: once per
+// database and table (absent where the migrating user was no superuser; then through temporary tables).
+const bulkWritable = new WeakMap<Database, Map<string, Promise<boolean>>>();
+function canWriteAsBulk(db: Database, sql: Sql, table: string): Promise<boolean> {
+  if (db.kind !== 'server' || !BULK_TABLES.has(table)) return Promise.resolve(false);
+  let tables = bulkWritable.get(db);
+  if (!tables) bulkWritable.set(db, (tables = new Map()));
+  let known = tables.get(table);
+  if (!known) {
+    known = sql
+      .query<{ writable: boolean }>(
+        `SELECT coalesce(CASE WHEN EXISTS (SELECT FROM pg_roles WHERE rolname = $1 AND rolbypassrls AND NOT rolsuper)
+           THEN has_table_privilege($1, $2, 'INSERT') AND pg_has_role(session_user, $1, 'MEMBER') END, false) AS writable`,
+        [BULK_ROLE, table],
+      )
+      .then((rows) => rows[0]?.writable === true);
+    tables.set(table, known);
+  }
+  return known;
+}
+
 /**
- * Appends many rows to a table in the caller's transaction, the fastest legal way: COPY into a
- * session-private temporary table, then one statement that empties it into the table, so row-level
- * security checks every row (WITH CHECK) and every constraint and trigger applies as for any insert. COPY
- * straight into a table with row-level security is refused for the application role.
+ * Appends many rows to a table in the caller's transaction, the fastest legal way. COPY straight into a table
+ * with row-level security is refused for the application role, so:
+ * - into a bulk table (bills, lines, ledger entries, readings) of a tenant's transaction, COPY as the bulk
+ *   writer for that one statement: the table's statement trigger refuses any row of another tenant, as the
+ *   policy would, and every constraint and trigger applies as for any insert;
+ * - otherwise COPY into a session-private temporary table, then one statement that empties it into the table,
+ *   so row-level security checks every row (WITH CHECK).
  *
  * The temporary table is kept by the connection (created the first time, ON COMMIT DELETE ROWS), not created
  * and dropped each time: that cost two catalog writes and their dead rows per call, three calls in every
@@ -78,6 +106,18 @@ export async function copyRows(db: Database, sql: Sql, table: string, columns: r
     return;
   }
   const names = columns.map((column) => column.name).join(', ');
+  if (await canWriteAsBulk(db, sql, table)) {
+    // Only from the application role with a tenant set, and back to it after the one statement.
+    const [taken] = await sql.query<{ taken: boolean }>(
+      `SELECT CASE WHEN current_user = $1 AND current_tenant_id() IS NOT NULL THEN set_config('role', $2, true) = $2 ELSE false END AS taken`,
+      [APP_ROLE, BULK_ROLE],
+    );
+    if (taken?.taken) {
+      await db.copyIn(sql, `COPY ${table} (${names}) FROM STDIN`, copyText(columns, rows));
+      await sql.query("SELECT set_config('role', $1, true)", [APP_ROLE]);
+      return;
+    }
+  }
   const scratch = scratchName(table, names);
   await sql.query(`CREATE TEMPORARY TABLE IF NOT EXISTS ${scratch} ON COMMIT DELETE ROWS AS SELECT ${names} FROM ${table} WITH NO DATA`);
   await db.copyIn(sql, `COPY ${scratch} (${names}) FROM STDIN`, copyText(columns, rows));
