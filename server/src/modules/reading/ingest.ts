@@ -61,7 +61,7 @@ export interface IngestOptions {
   mode: 'all_or_nothing' | 'per_item';
   /** Today in the utility's time zone: readings may not be dated later. */
   today: string;
-  /** The database of `sql`: large batches then go in by COPY through a temporary table (copyRows). */
+  /** The database of `sql`: large batches then go in by COPY (copyRows). */
   db?: Database;
   /** Check everything and report, but write nothing (a file whose other rows already failed). */
   validateOnly?: boolean;
@@ -310,8 +310,8 @@ export const READING_INSERT_COLUMNS = [
 const COPY_COLUMNS: BulkColumn[] = [{ name: 'tenant_id', type: 'uuid' }, ...READING_INSERT_COLUMNS.map(([name, type]) => ({ name, type: name === 'anomalies' ? 'text[]' : type }))];
 
 /**
- * Inserts readings set-based. With the database at hand (large batches): COPY into a temporary table, then
- * one INSERT … SELECT, so row-level security and every constraint apply (platform copyRows). Otherwise one
+ * Inserts readings set-based. With the database at hand (large batches): COPY, straight into the table as the
+ * bulk writer checked for the tenant, or through a temporary table (platform copyRows, ADR 0007). Otherwise one
  * INSERT … SELECT FROM unnest(typed arrays) per chunk. Anomalies are given as an array literal ("{a,b}").
  */
 export async function insertReadings(sql: Sql, tenantId: string, rows: readonly unknown[][], db?: Database, chunkSize = 20_000): Promise<void> {
