@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runDailyCollection } from '../src/modules/collection';
 import { collectForDay } from '../src/modules/collection/daily';
-import { assessLateFees } from '../src/modules/collection/late-fees';
+import { assessLateFees, waiveDaysAwaitingPayment } from '../src/modules/collection/late-fees';
 import { recordPayment } from '../src/modules/payments';
 import { loadTenantSettings } from '../src/modules/tenancy';
 import { insertRegularBill, type TestBill } from './bill-factory';
@@ -175,6 +175,56 @@ describe('late-fee accrual follows the principal day by day', () => {
     environment.clock.advance(3 * DAY);
     expect(await run(utility)).toBe(0);
     expect((await ledgerOf(utility, home)).fees).toBe(0);
+  });
+});
+
+describe('days waived while the account awaited its money (待付免收)', () => {
+  it('taking back days already charged lowers the cap base when the principal peaked only in them: cap base and fee as if those days had never been charged', async () => {
+    const utility = await environment.givenUtility('wcap');
+    // 1 % a day, capped at 10 % of the largest unpaid principal.
+    await patchSettings(utility, { lateFeeDailyRate: 100, lateFeeCapPercent: 10 });
+    // Two accounts alike: the days of one are charged and then waived, those of the other waived before any run.
+    const charged = await givenCustomerWithAccount(environment, utility, { name: '先计后免', category: 'non_residential' });
+    const spared = await givenCustomerWithAccount(environment, utility, { name: '未计即免', category: 'non_residential' });
+    const homes = [charged, spared];
+    const bills = await Promise.all(homes.map((home) => bill(utility, home, '2025-12', day(-10)))); // 5,000 fen each
+    const asked = day();
+    const assess = (home: CustomerWithAccount) =>
+      environment.db.withTenant(utility.tenant.id, async (sql) => assessLateFees(sql, utility.tenant.id, home.account.id, day(), (await loadTenantSettings(sql)).collection, environment.clock.now()));
+    const accrual = async (home: CustomerWithAccount) =>
+      (await environment.ownerQuery<{ basis: string; cap_base_fen: number; posted_fen: number; accrued_through: string }>('SELECT basis::text, cap_base_fen, posted_fen, accrued_through::text FROM late_fee_accruals WHERE account_id = $1', [home.account.id]))[0];
+    // 9 days × 5,000 × 1 % = 450 fen each (cap 500).
+    for (const home of homes) expect(await assess(home)).toBe(450);
+    // The money is asked for today. Tomorrow a debit note of 5,000 (10,000 owed), the day after a credit note of 5,000.
+    const clerk = () => environment.loginStaff(utility, 'billing_clerk');
+    environment.clock.advance(DAY);
+    for (const owed of bills) expect((await (await clerk()).post(`/api/bills/${owed.id}/adjustments`, { kind: 'debit_note', reason: 'other', note: '补收', amountFen: 5_000 })).status).toBe(201);
+    environment.clock.advance(DAY);
+    for (const owed of bills) expect((await (await clerk()).post(`/api/bills/${owed.id}/adjustments`, { kind: 'credit_note', reason: 'wrong_reading', note: '读数有误', amountFen: 5_000 })).status).toBe(201);
+    environment.clock.advance(2 * DAY);
+    // Four days on: a run charges the first account's waiting days, at 5,000, 10,000, 5,000, 5,000 (250 fen more),
+    // its cap base now 10,000 (cap 1,000).
+    expect(await assess(charged)).toBe(250);
+    expect(await accrual(charged)).toMatchObject({ basis: '7000000', cap_base_fen: 10_000, posted_fen: 700 });
+    // The money comes in: the four days are waived for both. The first account's are taken back — their basis, and the
+    // 10,000 that only they had: its cap base is the 5,000 of the days that stay charged, as for the other account.
+    for (const home of homes) await environment.db.withTenant(utility.tenant.id, (sql) => waiveDaysAwaitingPayment(sql, utility.tenant.id, home.account.id, asked, day(), environment.clock.now()));
+    const after = { basis: '4500000', cap_base_fen: 5_000, posted_fen: 450, accrued_through: day(-1) };
+    expect(await accrual(charged)).toEqual(after);
+    expect(await accrual(spared)).toEqual(after);
+    const reversal = await environment.ownerQuery<{ description: string; fen: number }>(
+      "SELECT description, debit_fen::int8 AS fen FROM ledger_entries WHERE account_id = $1 AND entry_type = 'late_fee' AND ledger_account = 'late_fee_revenue' AND debit_fen > 0",
+      [charged.account.id],
+    );
+    expect(reversal).toEqual([{ description: expect.stringContaining('冲回滞纳金'), fen: 250 }]);
+    // Six more days on 5,000 (300 fen) reach the cap of 10 % of 5,000: 500 for both (with the cap base of the waived
+    // days the first account would owe 750).
+    environment.clock.advance(6 * DAY);
+    for (const home of homes) await assess(home);
+    for (const home of homes) {
+      expect(await accrual(home)).toMatchObject({ basis: '7500000', cap_base_fen: 5_000, posted_fen: 500 });
+      expect(await ledgerOf(utility, home)).toEqual({ principal: 5_000, fees: 500, revenue: 500 });
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runDailyCollection } from '../src/modules/collection';
-import { expireWithholdingBatches } from '../src/modules/payments';
+import { expireWithholdingBatches, recordPayment } from '../src/modules/payments';
 import { decodeGenericBatch, renderGenericWithholdingResult, type WithholdingResult } from '../src/modules/payments/files';
 import { insertRegularBill } from './bill-factory';
 import type { ErrorBody } from './endpoints';
@@ -91,14 +91,14 @@ const counts = async () =>
     )
   )[0];
 
-function resultFile(batch: Batch, outcomes: Record<number, 'success' | { code: string; reason: string }>, trailerOverride?: { totalFen?: number }): string {
+function resultFile(batch: Batch, outcomes: Record<number, 'success' | { code: string; reason: string }>, trailerOverride?: { totalFen?: number }, settledOn = '2026-03-03'): string {
   const results: WithholdingResult[] = batch.items.map((item) => {
     const outcome = outcomes[item.sequence] ?? 'success';
     return outcome === 'success'
-      ? { sequence: item.sequence, accountNo: item.accountNo, status: 'success', amountFen: item.amountFen, failureCode: null, failureReason: null, bankRef: `REF${batch.batchNo}${item.sequence}`, settledOn: '2026-03-03' }
+      ? { sequence: item.sequence, accountNo: item.accountNo, status: 'success', amountFen: item.amountFen, failureCode: null, failureReason: null, bankRef: `REF${batch.batchNo}${item.sequence}`, settledOn }
       : { sequence: item.sequence, accountNo: item.accountNo, status: 'failed', amountFen: item.amountFen, failureCode: outcome.code, failureReason: outcome.reason, bankRef: null, settledOn: null };
   });
-  return renderGenericWithholdingResult({ utilityCode: batch.utilityCode, batchNo: batch.batchNo, resultDate: '2026-03-03', encoding: 'GBK', results, ...(trailerOverride ? { trailerOverride } : {}) }).bytes.toString('base64');
+  return renderGenericWithholdingResult({ utilityCode: batch.utilityCode, batchNo: batch.batchNo, resultDate: settledOn, encoding: 'GBK', results, ...(trailerOverride ? { trailerOverride } : {}) }).bytes.toString('base64');
 }
 
 describe('withholding mandates', () => {
@@ -303,6 +303,54 @@ describe('withholding batches', () => {
     environment.clock.set('2026-03-02T02:00:00Z');
   });
 
+  it('a debit asked for while an online order of the account waited carries the late fees through the day before that order: the days from then are waived, those before charged', async ({ onTestFinished }) => {
+    onTestFinished(() => environment.clock.set('2026-03-02T02:00:00Z'));
+    const bank = newBank();
+    const home = await givenCustomerWithAccount(environment, utility, { name: '跨夜代扣' });
+    await givenBills(home, ['2025-12'], '2026-02-20'); // 5,000 fen, charged from 02-21
+    await sign(home, bank, '6222021234567890123');
+    // 23:50 Beijing on 03-03: the customer places an online order for the bill (its fees through 03-02), never paid.
+    environment.clock.set('2026-03-03T15:50:00Z');
+    const [order] = await environment.db.withTenant(utility.tenant.id, (sql) =>
+      sql.query<{ id: string }>(
+        `INSERT INTO payment_orders (tenant_id, out_trade_no, channel, account_id, purpose, amount_fen, created_at, expires_at, late_fees_through)
+         VALUES ($1, 'WHNIGHT0001', 'wechatpay', $2, 'bills', 5025, $3, $3::timestamptz + interval '30 minutes', '2026-03-02') RETURNING id`,
+        [utility.tenant.id, home.account.id, environment.clock.now()],
+      ),
+    );
+    // 00:05 on 03-04, the order still open: the batch of 03-04 asks for the fees through 03-02 only — 10 days on
+    // 5,000 fen (250,000 → 25) — since 03-03 waits on the order.
+    environment.clock.set('2026-03-03T16:05:00Z');
+    const clerk = await environment.loginStaff(utility, 'finance_clerk');
+    const batch = (await clerk.post<Batch>('/api/withholding/batches', { bankCode: bank })).body;
+    expect(batch).toMatchObject({ createdOn: '2026-03-04', items: [{ accountId: home.account.id, amountFen: 5_025 }] });
+    const [item] = await environment.ownerQuery<{ late_fees_through: string }>('SELECT late_fees_through::text FROM withholding_items WHERE batch_id = $1', [batch.id]);
+    expect(item?.late_fees_through).toBe('2026-03-02');
+    // The order is closed unpaid; the bank debits the 5,025 on the batch day, the file is imported at 10:00.
+    await environment.ownerQuery("UPDATE payment_orders SET status = 'closed' WHERE id = $1", [order?.id]);
+    environment.clock.set('2026-03-04T02:00:00Z');
+    const imported = await (await environment.loginStaff(utility, 'finance_clerk')).post<ResultImport>(`/api/withholding/batches/${batch.id}/result`, { file: resultFile(batch, {}, undefined, '2026-03-04') });
+    expect(imported.body.batch, JSON.stringify(imported.body)).toMatchObject({ status: 'completed', successFen: 5_025 });
+    // 03-03 (the day the money was asked for from the batch's point of view, waiting on the order and then the bank)
+    // is waived: nothing is owed. Waived from the batch day instead, 03-03 would be charged: 275,000 → 28, 3 fen owed.
+    const money = async () => (await (await environment.loginStaff(utility, 'finance_clerk')).get<{ balanceFen: number; lateFeeFen: number }>(`/api/accounts/${home.account.id}/money`)).body;
+    expect(await money()).toMatchObject({ balanceFen: 0, lateFeeFen: 0 });
+    const waivers = await environment.ownerQuery<{ from_day: string; to_day: string }>('SELECT from_day::text, to_day::text FROM late_fee_waivers WHERE account_id = $1', [home.account.id]);
+    expect(waivers).toEqual([{ from_day: '2026-03-03', to_day: '2026-03-03' }]);
+    // The days before (02-21 … 03-02) are charged and paid: 25 fen of revenue, on a basis of exactly those 10 days.
+    const [accrual] = await environment.ownerQuery<{ basis: string; accrued_through: string; posted_fen: number }>('SELECT basis::text, accrued_through::text, posted_fen FROM late_fee_accruals WHERE account_id = $1', [home.account.id]);
+    expect(accrual).toEqual({ basis: '250000', accrued_through: '2026-03-03', posted_fen: 25 });
+    const [revenue] = await environment.ownerQuery<{ fen: number }>(
+      "SELECT sum(credit_fen - debit_fen)::int8 AS fen FROM ledger_entries WHERE ledger_account = 'late_fee_revenue' AND journal_id IN (SELECT journal_id FROM ledger_entries WHERE account_id = $1)",
+      [home.account.id],
+    );
+    expect(revenue?.fen).toBe(25);
+    // Later runs charge nothing more.
+    environment.clock.advance(3 * 86_400_000);
+    await runDailyCollection(environment.context, utility.tenant.id);
+    expect(await money()).toMatchObject({ balanceFen: 0, lateFeeFen: 0 });
+  });
+
   it('expires a batch whose result file did not come within the configured days: its bills are released and a late result file is refused', async ({ onTestFinished }) => {
     onTestFinished(async () => {
       environment.clock.set('2026-03-02T02:00:00Z');
@@ -356,5 +404,111 @@ describe('withholding batches', () => {
     const empty = await finance.post<ErrorBody>('/api/withholding/batches', { bankCode: 'NOBANK' });
     expect(empty.status).toBe(409);
     expect(empty.body.code).toBe('nothing_to_withhold');
+  });
+});
+
+describe('late-fee windows waived before migration 0044 recorded (backfill_late_fee_waivers, migration 0047)', () => {
+  it('records each window the code before 0044 waived exactly, skips what is already recorded and what history does not tell, and records nothing twice', async () => {
+    const tenantId = utility.tenant.id;
+    const bank = newBank();
+    const home = (name: string) => givenCustomerWithAccount(environment, utility, { name });
+    /** A withholding item of a batch made on `createdOn`, debited on `settledOn` (or failed), as it stands in history. */
+    const pastItem = async (account: CustomerWithAccount, mandateId: string, batchNo: string, createdOn: string, settledOn: string | 'failed', lateFeesThrough: string | null = null) =>
+      environment.db.withTenant(tenantId, async (sql) => {
+        const now = environment.clock.now();
+        const payment = settledOn === 'failed' ? null : await recordPayment(sql, tenantId, { accountId: account.account.id, method: 'bank_withholding', amountFen: 100, receivedAt: now, businessDate: settledOn, channelTradeNo: `REF${batchNo}` });
+        const [batch] = await sql.query<{ id: string }>(
+          `INSERT INTO withholding_batches (tenant_id, batch_no, bank_code, adapter_id, utility_code, created_on, status, item_count, total_fen, success_count, success_fen, failed_count, failed_fen, created_at, created_by, result_imported_at)
+           VALUES ($1, $2, $3, 'shuiwu-generic-v1', 'WH', $4, 'completed', 1, 100, $5, $6, $7, $8, $9, 'seed', $9) RETURNING id`,
+          [tenantId, batchNo, bank, createdOn, payment ? 1 : 0, payment ? 100 : 0, payment ? 0 : 1, payment ? 0 : 100, now],
+        );
+        await sql.query(
+          `INSERT INTO withholding_items (tenant_id, batch_id, sequence, mandate_id, account_id, amount_fen, bill_ref, status, failure_code, settled_on, payment_id, resulted_at, late_fees_through)
+           VALUES ($1, $2, 1, $3, $4, 100, 'SEED', $5, $6, $7, $8, $9, $10)`,
+          [tenantId, batch?.id, mandateId, account.account.id, payment ? 'succeeded' : 'failed', payment ? null : 'E01', payment ? settledOn : null, payment?.id ?? null, now, lateFeesThrough],
+        );
+      });
+    /** An online order placed at `createdAt`, paid on `paidOn`, as it stands in history. */
+    const pastOrder = async (account: CustomerWithAccount, outTradeNo: string, purpose: 'bills' | 'topup', createdAt: string, paidOn: string, lateFeesThrough: string | null = null) =>
+      environment.db.withTenant(tenantId, async (sql) => {
+        const [order] = await sql.query<{ id: string }>(
+          `INSERT INTO payment_orders (tenant_id, out_trade_no, channel, account_id, purpose, amount_fen, created_at, expires_at, late_fees_through)
+           VALUES ($1, $2, 'wechatpay', $3, $4, 100, $5, $5::timestamptz + interval '30 minutes', $6) RETURNING id`,
+          [tenantId, outTradeNo, account.account.id, purpose, createdAt, lateFeesThrough],
+        );
+        const paidAt = new Date(createdAt);
+        const payment = await recordPayment(sql, tenantId, { accountId: account.account.id, method: 'wechatpay', amountFen: 100, receivedAt: paidAt, businessDate: paidOn, orderId: order?.id ?? null });
+        await sql.query("UPDATE payment_orders SET status = 'paid', payment_id = $2, paid_at = $3 WHERE id = $1", [order?.id, payment.id, paidAt]);
+        return payment.id;
+      });
+    const mandate = async (account: CustomerWithAccount, serial: number) => (await sign(account, bank, `62220212345678${String(serial).padStart(5, '0')}`)).body.id;
+
+    // Debited three days after its batch: 02-10 … 02-12 were waived.
+    const debitedLater = await home('回填甲');
+    await pastItem(debitedLater, await mandate(debitedLater, 1), 'OLD0001', '2026-02-10', '2026-02-13');
+    // Debited on the batch day, and a debit that failed: nothing was waived.
+    const sameDay = await home('回填乙');
+    const sameDayMandate = await mandate(sameDay, 2);
+    await pastItem(sameDay, sameDayMandate, 'OLD0002', '2026-02-10', '2026-02-10');
+    await pastItem(sameDay, sameDayMandate, 'OLD0003', '2026-02-11', 'failed');
+    // An item made since 0047 (it has its late_fees_through): the code that credited it recorded its window.
+    const recent = await home('回填丙');
+    await pastItem(recent, await mandate(recent, 3), 'NEW0004', '2026-02-10', '2026-02-13', '2026-02-09');
+    // Debited later, its window already recorded (since 0044): not recorded twice.
+    const recorded = await home('回填丁');
+    await pastItem(recorded, await mandate(recorded, 4), 'OLD0005', '2026-02-10', '2026-02-13');
+    await environment.db.withTenant(tenantId, (sql) =>
+      sql.query("INSERT INTO late_fee_waivers (tenant_id, account_id, from_day, to_day, created_at) VALUES ($1, $2, '2026-02-10', '2026-02-12', $3)", [tenantId, recorded.account.id, environment.clock.now()]),
+    );
+    // An order for the bills placed at 00:30 Beijing on 02-12 (16:30 on 02-11 UTC), credited on 02-14: 02-12 … 02-13.
+    const orderedLater = await home('回填戊');
+    await pastOrder(orderedLater, 'OLDORDER0001', 'bills', '2026-02-11T16:30:00Z', '2026-02-14');
+    // Credited the day it was placed, and a top-up credited days later: nothing waived.
+    const orderedSameDay = await home('回填己');
+    await pastOrder(orderedSameDay, 'OLDORDER0002', 'bills', '2026-02-11T02:00:00Z', '2026-02-11');
+    await pastOrder(orderedSameDay, 'OLDORDER0003', 'topup', '2026-02-11T02:00:00Z', '2026-02-14');
+    // Credited by a clerk from reconciliation: the order had likely been closed and its days charged — not derivable.
+    const foundLater = await home('回填庚');
+    const foundPayment = await pastOrder(foundLater, 'OLDORDER0004', 'bills', '2026-02-11T02:00:00Z', '2026-02-14');
+    await environment.db.withTenant(tenantId, async (sql) => {
+      const staffId = utility.staff.finance_clerk.id;
+      const now = environment.clock.now();
+      const [run] = await sql.query<{ id: string }>(
+        `INSERT INTO reconciliation_runs (tenant_id, channel, statement_date, source, has_statement, statement_rows, statement_payment_fen, statement_refund_fen, ledger_rows, ledger_payment_fen,
+           ledger_refund_fen, matched_rows, matched_payment_fen, matched_refund_fen, difference_count, created_by, created_at)
+         VALUES ($1, 'wechatpay', '2026-02-11', 'import', false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, $2, $3) RETURNING id`,
+        [tenantId, staffId, now],
+      );
+      await sql.query(
+        `INSERT INTO reconciliation_differences (tenant_id, run_id, seq, type, kind, out_trade_no, description_zh, description_en, resolution, note, resolved_by, resolved_at, resolution_payment_id)
+         VALUES ($1, $2, 1, 'missing_in_ledger', 'payment', 'OLDORDER0004', '账务缺少', 'Missing in the ledger', 'credited', '通知丢失', $3, $4, $5)`,
+        [tenantId, run?.id, staffId, now, foundPayment],
+      );
+    });
+    // An order placed since 0044 (its late_fees_through): recorded when it was credited.
+    const orderedRecently = await home('回填辛');
+    await pastOrder(orderedRecently, 'NEWORDER0005', 'bills', '2026-02-11T02:00:00Z', '2026-02-14', '2026-02-10');
+
+    const accounts = [debitedLater, sameDay, recent, recorded, orderedLater, orderedSameDay, foundLater, orderedRecently];
+    const names = new Map(accounts.map((account) => [account.account.id, account.customer.name]));
+    const waivers = async () =>
+      (
+        await environment.ownerQuery<{ account_id: string; from_day: string; to_day: string }>(
+          'SELECT account_id, from_day::text, to_day::text FROM late_fee_waivers WHERE account_id = ANY($1::uuid[]) ORDER BY from_day, to_day',
+          [accounts.map((account) => account.account.id)],
+        )
+      ).map((row) => [names.get(row.account_id), row.from_day, row.to_day]);
+    const backfill = () => environment.db.withTenant(tenantId, async (sql) => (await sql.query<{ recorded: number }>('SELECT backfill_late_fee_waivers() AS recorded'))[0]?.recorded);
+
+    expect(await backfill()).toBe(2);
+    const expected = [
+      ['回填甲', '2026-02-10', '2026-02-12'],
+      ['回填丁', '2026-02-10', '2026-02-12'],
+      ['回填戊', '2026-02-12', '2026-02-13'],
+    ];
+    expect((await waivers()).sort()).toEqual(expected.sort());
+    // Run again (or by the migration on a database where it already ran): nothing more.
+    expect(await backfill()).toBe(0);
+    expect((await waivers()).sort()).toEqual(expected.sort());
   });
 });

@@ -18,11 +18,13 @@
  *
  * While a withholding debit is with the bank or an online order for the bills awaits its payment, accrual
  * waits; money that comes in waives the days waited (waiveDaysAwaitingPayment), a failed debit or an order
- * closed unpaid leaves them to be charged. An order's days start after the last day whose late fees its amount
- * carried (payment_orders.late_fees_through: earlier than the day before the order while another order of the
- * account was waiting); waived days are kept (late_fee_waivers) and never charged, and days already charged
- * when their money is credited after all (an order closed unpaid, its lost payment found) are taken back, the
- * fee posted for them reversed by a journal of its own.
+ * closed unpaid leaves them to be charged. An order's or a debit's days start after the last day whose late fees
+ * its amount carried (payment_orders.late_fees_through, withholding_items.late_fees_through: earlier than the
+ * day before the order or the batch while something else of the account was waiting); waived days are kept
+ * (late_fee_waivers) and never charged, and days already charged when their money is credited after all (an
+ * order closed unpaid, its lost payment found) are taken back, the bill's cap base becoming the largest
+ * principal of the days that stay charged, and the fee posted above what the bill then carries reversed by a
+ * journal of its own.
  *
  * A payment first assesses the fees up to the day before its business day (assessBeforePayment), so it
  * settles them up to date. Late fees are owed on the ledger account 'late_fee_receivable'; payments settle
@@ -229,36 +231,24 @@ export function chargeDays(input: { from: string; to: string; changes: readonly 
   return { basis, capBaseFen };
 }
 
-/** The account's category and the first days of a withholding item and of a bills order still awaiting their money. */
-async function awaitingOf(sql: Sql, accountId: string): Promise<{ category: string; withheld_from: string | null; ordered_from: string | null } | undefined> {
-  const [account] = await sql.query<{ category: string; withheld_from: string | null; ordered_from: string | null }>(
-    `SELECT a.category, (SELECT min(b.created_on)::text FROM withholding_items i JOIN withholding_batches b ON b.id = i.batch_id WHERE i.account_id = a.id AND i.status = 'sent') AS withheld_from,
-       (SELECT (min(o.created_at) AT TIME ZONE t.time_zone)::date::text FROM payment_orders o WHERE o.account_id = a.id AND o.status = 'created' AND o.purpose = 'bills') AS ordered_from
-     FROM accounts a JOIN tenants t ON t.id = a.tenant_id WHERE a.id = $1`,
-    [accountId],
-  );
+/**
+ * The account's category, and the last day an accrual up to `upTo` reaches: `upTo`, or the day before the first
+ * day a withholding item or an online order for the bills of the account, still awaiting its money, was made
+ * (the SQL function late_fees_held_through, migration 0047: withholding batches ask it for all their items at once).
+ */
+async function heldThroughOf(sql: Sql, accountId: string, upTo: string): Promise<{ category: string; through: string } | undefined> {
+  const [account] = await sql.query<{ category: string; through: string }>('SELECT category, late_fees_held_through(id, $2::date)::text AS through FROM accounts WHERE id = $1', [accountId, upTo]);
   return account;
-}
-
-/** `upTo`, held back to the day before the first day money was asked for and is still awaited. */
-function heldThrough(upTo: string, awaiting: { withheld_from: string | null; ordered_from: string | null }): string {
-  let through = upTo;
-  for (const from of [awaiting.withheld_from, awaiting.ordered_from]) {
-    if (from === null) continue;
-    const cap = addDays(from, -1);
-    if (cap < through) through = cap;
-  }
-  return through;
 }
 
 /**
  * The last day an accrual up to `upTo` reaches: `upTo`, or the day before a withholding item or an online order
- * for the bills still awaiting its money was made. An order placed now carries the late fees through this day
- * (its late_fees_through), and the days after it are what crediting the order waives.
+ * for the bills still awaiting its money was made. An order placed now (or a withholding item made now) carries
+ * the late fees through this day (its late_fees_through), and the days after it are what crediting the order
+ * (a debit that succeeds) waives.
  */
 export async function lateFeesHeldThrough(sql: Sql, accountId: string, upTo: string): Promise<string> {
-  const awaiting = await awaitingOf(sql, accountId);
-  return awaiting ? heldThrough(upTo, awaiting) : upTo;
+  return (await heldThroughOf(sql, accountId, upTo))?.through ?? upTo;
 }
 
 /** What charging the days of an account's bills needs: the principal of each bill each day, and the days not charged. */
@@ -314,13 +304,13 @@ export async function accrualStates(sql: Sql, tenantId: string, accountId: strin
   const states = new Map<string, AccrualState>(
     [...existing.values()].map((row) => [row.bill_id, { billId: row.bill_id, basis: BigInt(row.basis), accruedThrough: row.accrued_through, capBaseFen: row.cap_base_fen, postedFen: row.posted_fen, changed: false }]),
   );
-  const account = await awaitingOf(sql, accountId);
+  const account = await heldThroughOf(sql, accountId, upTo);
   if (!account || (account.category === 'residential' && !settings.lateFeeOnResidential)) return [...states.values()];
   // While the bank has a debit of the account's arrears in hand (a withholding item awaiting its result), or the
   // customer an online order for the bills (placed, not yet paid or closed), the days from the batch or the
   // order on wait: money that comes in waives them (waiveDaysAwaitingPayment), a debit that fails or an order
   // closed unpaid leaves them to be charged, from the ledger as it stood each day.
-  const through = heldThrough(upTo, account);
+  const through = account.through;
   // Regular bills whose first chargeable day is on or before `through`, and the days each has to be charged.
   const due = await sql.query<{ id: string; due_on: string }>(
     "SELECT id, due_on FROM bills WHERE account_id = $1 AND kind = 'regular' AND due_on < $2::date - $3::int ORDER BY period",
@@ -372,8 +362,8 @@ export async function accrueLateFees(sql: Sql, tenantId: string, accountId: stri
 }
 
 /**
- * Money asked for came in on `paidOn`: a withholding debit of a batch made on `askedOn`, or an online order
- * whose amount carried the late fees up to the day before `askedOn` (paid at the channel within its validity,
+ * Money asked for came in on `paidOn`: a withholding debit or an online order whose amount carried the late
+ * fees up to the day before `askedOn` (a debit's bank took days; an order was paid at the channel within its validity,
  * credited when the notification — after midnight, or days later when it was lost and the payment found —
  * arrived). The days from askedOn to the day before paidOn are not charged: the amount asked for carried the
  * late fees up to askedOn, and the utility, not the customer, waited (for the bank, for the channel). Accrues
@@ -404,7 +394,8 @@ export async function waiveDaysAwaitingPayment(sql: Sql, tenantId: string, accou
 
 /**
  * Takes back the days `from`…`to` that the account's bills were already charged (not those under dispute or
- * waived before: they never were), and reverses the late fees posted for them (waiveDaysAwaitingPayment).
+ * waived before: they never were), lowers each bill's cap base to the largest principal of the days that stay
+ * charged, and reverses the late fees posted above what the bill now carries (waiveDaysAwaitingPayment).
  */
 async function takeBackChargedDays(sql: Sql, tenantId: string, accountId: string, window: { from: string; to: string; on: string }, settings: CollectionSettings, at: Date): Promise<void> {
   const rows = await sql.query<AccrualRow & { bill_no: string; due_on: string }>(
@@ -413,8 +404,9 @@ async function takeBackChargedDays(sql: Sql, tenantId: string, accountId: string
     [accountId, window.from],
   );
   if (rows.length === 0) return;
+  // Through the last day any bill was charged: the days of the window, and those that stay charged after it.
   const lastCharged = rows.reduce((last, row) => (row.accrued_through > last ? row.accrued_through : last), window.from);
-  const charging = await chargingContextOf(sql, tenantId, accountId, lastCharged < window.to ? lastCharged : window.to);
+  const charging = await chargingContextOf(sql, tenantId, accountId, lastCharged);
   let feesOwed = await lateFeesOwedFen(sql, accountId);
   let toPrepaid = 0;
   const journals: Journal[] = [];
@@ -426,9 +418,15 @@ async function takeBackChargedDays(sql: Sql, tenantId: string, accountId: string
     if (charged.basis === 0n) continue;
     const before = BigInt(row.basis);
     const basis = before > charged.basis ? before - charged.basis : 0n;
-    const excess = row.posted_fen - feeTarget(basis, row.cap_base_fen, settings.lateFeeCapPercent);
+    // The cap base is the largest principal of the days charged: the days that stay charged (the bill's first
+    // chargeable day through its accrued_through, without its disputes, the days waived before and this window)
+    // are charged again as accrual charges them, for their largest principal only. Never raised: a principal that
+    // peaked only in the window no longer counts.
+    const kept = chargeDays({ from: first, to: row.accrued_through, changes: charging.changes, principalOn: charging.principalOn(row.bill_id), disputed: [...charging.exemptOf(row.bill_id), { from: window.from, to: window.to }], dailyRate: settings.lateFeeDailyRate });
+    const capBaseFen = Math.min(row.cap_base_fen, kept.capBaseFen);
+    const excess = row.posted_fen - feeTarget(basis, capBaseFen, settings.lateFeeCapPercent);
     const reversed = excess > 0 ? excess : 0;
-    await sql.query('UPDATE late_fee_accruals SET basis = $2::numeric, posted_fen = posted_fen - $3, updated_at = $4 WHERE bill_id = $1', [row.bill_id, basis.toString(), reversed, at]);
+    await sql.query('UPDATE late_fee_accruals SET basis = $2::numeric, cap_base_fen = $3, posted_fen = posted_fen - $4, updated_at = $5 WHERE bill_id = $1', [row.bill_id, basis.toString(), capBaseFen, reversed, at]);
     if (reversed === 0) continue;
     const fromOwed = Math.min(reversed, feesOwed);
     feesOwed -= fromOwed;

@@ -12,7 +12,7 @@ import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
 import { nextCounterValue } from '../../platform/db/counters';
 import { DomainError, notFound } from '../../platform/errors';
-import { lateFeesDueFen, waiveDaysAwaitingPayment } from '../collection';
+import { addDays, lateFeesDueFen, waiveDaysAwaitingPayment } from '../collection';
 import { businessDate } from '../customers';
 import { findTenantById, loadTenantSettings } from '../tenancy';
 import { todayOf } from './counter';
@@ -283,12 +283,14 @@ interface ItemRow {
   settled_on: string | null;
   payment_id: string | null;
   receipt_no: string | null;
+  /** The last day whose late fees the amount carried (null for items made before migration 0047). */
+  late_fees_through: string | null;
 }
 
 async function itemsOf(sql: Sql, batchId: string): Promise<ItemRow[]> {
   return sql.query<ItemRow>(
     `SELECT i.sequence, i.mandate_id, i.account_id, a.account_no, m.holder_name, m.bank_account_masked, m.bank_account_encrypted, i.amount_fen, i.bill_ref, i.status,
-       i.failure_code, i.failure_reason, i.bank_ref, i.settled_on, i.payment_id, p.receipt_no
+       i.failure_code, i.failure_reason, i.bank_ref, i.settled_on, i.payment_id, p.receipt_no, i.late_fees_through::text AS late_fees_through
      FROM withholding_items i JOIN accounts a ON a.id = i.account_id JOIN withholding_mandates m ON m.id = i.mandate_id LEFT JOIN payments p ON p.id = i.payment_id
      WHERE i.batch_id = $1 ORDER BY i.sequence`,
     [batchId],
@@ -457,10 +459,15 @@ export async function createBatch(context: PlatformContext, tenant: { id: string
          INSERT INTO withholding_batches (tenant_id, batch_no, bank_code, adapter_id, utility_code, created_on, item_count, total_fen, created_at, created_by)
          SELECT $1, $2, $3, $4, $5, $6, count(*), sum(amount_fen), $7, $8 FROM items HAVING count(*) > 0 RETURNING id, item_count, total_fen
        ),
+       -- The late fees asked for reach the day before the batch day, or the day before another debit or an online
+       -- order of the account still awaiting its money was made (as lateFeesDueFen's accrual, and an online order's
+       -- late_fees_through): a debit that succeeds waives the days after it. The statement's snapshot does not
+       -- hold this batch's own items.
        inserted AS (
-         INSERT INTO withholding_items (tenant_id, batch_id, sequence, mandate_id, account_id, amount_fen, bill_ref)
+         INSERT INTO withholding_items (tenant_id, batch_id, sequence, mandate_id, account_id, amount_fen, bill_ref, late_fees_through)
          SELECT $1, batch.id, i.sequence, i.mandate_id, i.account_id, i.amount_fen,
-           left(CASE WHEN i.first_bill_no IS NULL THEN 'LATEFEE' WHEN i.bill_count > 1 THEN i.first_bill_no || '+' || (i.bill_count - 1) ELSE i.first_bill_no END, 40)
+           left(CASE WHEN i.first_bill_no IS NULL THEN 'LATEFEE' WHEN i.bill_count > 1 THEN i.first_bill_no || '+' || (i.bill_count - 1) ELSE i.first_bill_no END, 40),
+           late_fees_held_through(i.account_id, $6::date - 1)
          FROM items i CROSS JOIN batch RETURNING 1
        )
        SELECT (SELECT id FROM batch) AS id, (SELECT item_count FROM batch) AS item_count, (SELECT total_fen FROM batch)::int8 AS total_fen, (SELECT count(*) FROM inserted)::int AS inserted`,
@@ -568,8 +575,11 @@ export async function importBatchResult(context: PlatformContext, tenantId: stri
     for (const { item, result } of fresh) {
       if (result.status === 'success') {
         const settledOn = result.settledOn ?? row.created_on;
-        // The amount asked for carried the late fees up to the batch: the days the bank took are not charged.
-        await waiveDaysAwaitingPayment(sql, tenantId, item.account_id, row.created_on, settledOn, now);
+        // The amount asked for carried the late fees through the item's late_fees_through (the day before the batch
+        // day, or earlier while something else of the account was waiting; items made before migration 0047: the
+        // day before the batch day): the days after it until the debit, the bank's, are not charged.
+        const askedOn = item.late_fees_through ? addDays(item.late_fees_through, 1) : row.created_on;
+        await waiveDaysAwaitingPayment(sql, tenantId, item.account_id, askedOn, settledOn, now);
         const payment = await recordPayment(sql, tenantId, { accountId: item.account_id, method: 'bank_withholding', amountFen: result.amountFen, receivedAt: now, businessDate: settledOn, channelTradeNo: result.bankRef });
         await sql.query(
           "UPDATE withholding_items SET status = 'succeeded', payment_id = $3, bank_ref = $4, settled_on = $5, resulted_at = $6 WHERE batch_id = $1 AND sequence = $2 AND status = 'sent'",
