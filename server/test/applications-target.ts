@@ -39,7 +39,7 @@ async function insertApplication(sql: Sql, tenantId: string, household: Customer
     [tenantId, number, status, household.customer.id, household.premise.id, household.account.id, now],
   );
   const id = (row as { id: string }).id;
-  await sql.query("INSERT INTO application_events (tenant_id, application_id, kind, position, stage_code, actor, at) VALUES ($1, $2, 'submitted', 1, 'accept', 'test', $3)", [tenantId, id, now]);
+  await sql.query("INSERT INTO application_events (tenant_id, application_id, kind, position, stage_code, actor, actor_kind, actor_name, at) VALUES ($1, $2, 'submitted', 1, 'accept', 'test', 'system', 'test', $3)", [tenantId, id, now]);
   return id;
 }
 

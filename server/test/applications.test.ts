@@ -1,8 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays } from '../src/modules/applications';
+import { openServerDatabase } from '../src/platform/db/database';
+import { migrate, MIGRATIONS_DIR } from '../src/platform/db/migrate';
 import { calendarFromSettings } from '../src/modules/service';
 import { DEFAULT_CALENDAR } from '../src/modules/tenancy/calendar-settings';
 import { givenConnectionTeam, givenRoute, givenStaff, PHOTO, relogin, type TeamMember } from './applications-factory';
+import { ADMIN_URL, databaseUrl } from './database-urls';
 import { givenCustomerWithAccount } from './factories';
 import { pdfDocument } from './upload-fixtures';
 import type { ErrorBody } from './endpoints';
@@ -313,6 +321,157 @@ describe('what the customer sees of the staff', () => {
     // The staff still see who.
     expect(JSON.stringify((await team.clerk.client.get(`/api/applications/${detail.id}`)).body)).toContain(team.surveyor.name);
   });
+});
+
+describe('who did each step, as data: actorKind and actorName', () => {
+  type Step = { kind: string; stageCode: string | null; actor: string; actorKind: string; actorName: string };
+  type Seen = Omit<Detail, 'events' | 'stages'> & { events: Step[]; stages: { code: string; doneBy: string | null; doneByName: string | null }[] };
+  const steps = (detail: Seen) => detail.events.map(({ kind, actorKind, actorName }) => ({ kind, actorKind, actorName }));
+  const walkIn = (member: TeamMember) =>
+    member.client.post<Seen>('/api/applications', { typeCode: 'new_connection', applicantName: '钱七', applicantPhone: '13600007777', district: '江北区', street: '解放路', address: '2号' });
+
+  it('the applicant on the portal by the masked phone, a staff member by display name, a counter submission by the clerk who entered it', async () => {
+    let detail = await withDocuments((await apply()).body);
+    detail = await advance(team.clerk, detail, {});
+    const staffView = (await team.clerk.client.get<Seen>(`/api/applications/${detail.id}`)).body;
+    expect(steps(staffView)).toEqual([
+      { kind: 'submitted', actorKind: 'applicant', actorName: '139****5678' },
+      { kind: 'stage_done', actorKind: 'staff', actorName: team.clerk.name },
+    ]);
+    // The recorded text stays, for clients that read it.
+    expect(staffView.events.map((event) => event.actor)).toEqual(['portal:139****5678', `${team.clerk.name} (${team.clerk.username})`]);
+    expect(staffView.stages.find((stage) => stage.code === 'accept')).toMatchObject({ doneBy: `${team.clerk.name} (${team.clerk.username})`, doneByName: team.clerk.name });
+
+    const counter = await walkIn(team.clerk);
+    expect(counter.status).toBe(201);
+    expect(steps(counter.body)).toEqual([{ kind: 'submitted', actorKind: 'staff', actorName: team.clerk.name }]);
+    // The clerk is kept by id too, as for the other staff steps.
+    expect(await environment.ownerQuery('SELECT staff_id, actor_kind, actor_name FROM application_events WHERE application_id = $1', [counter.body.id])).toEqual([{ staff_id: team.clerk.id, actor_kind: 'staff', actor_name: team.clerk.name }]);
+  });
+
+  it('keeps the name a staff member had at the step', async () => {
+    const renamed = await givenStaff(environment, utility, 'apply-renamed', ['counter_clerk'], 'customer_service');
+    const entered = await walkIn(renamed);
+    await environment.ownerQuery('UPDATE staff SET display_name = $2 WHERE id = $1', [renamed.id, '李新名']);
+    const returned = await renamed.client.post<Seen>(`/api/applications/${entered.body.id}/return`, { version: entered.body.version, reason: '请补充身份证明' });
+    expect(returned.status).toBe(200);
+    expect(steps(returned.body)).toEqual([
+      { kind: 'submitted', actorKind: 'staff', actorName: renamed.name },
+      { kind: 'returned', actorKind: 'staff', actorName: '李新名' },
+    ]);
+  });
+
+  it('shows the customer the post, never the staff member: not as actor, actorName or doneByName, not even when the counter resubmits for them', async () => {
+    let detail = await withDocuments((await apply()).body);
+    detail = await advance(team.clerk, detail, {});
+    const returned = await team.surveyor.client.post<Detail>(`/api/applications/${detail.id}/return`, { version: detail.version, reason: '请补充位置示意图' });
+    expect(returned.status).toBe(200);
+    const resubmitted = await team.clerk.client.post<Seen>(`/api/applications/${detail.id}/resubmit`, { version: returned.body.version, note: '窗口代为补交' });
+    expect(resubmitted.status).toBe(200);
+    expect(steps(resubmitted.body)).toEqual([
+      { kind: 'submitted', actorKind: 'applicant', actorName: '139****5678' },
+      { kind: 'stage_done', actorKind: 'staff', actorName: team.clerk.name },
+      { kind: 'returned', actorKind: 'staff', actorName: team.surveyor.name },
+      { kind: 'resubmitted', actorKind: 'staff', actorName: team.clerk.name },
+    ]);
+
+    const seen = (await customer.get<Seen>(`/api/portal/applications/${detail.id}`)).body;
+    expect(seen.events.map(({ kind, actor, actorKind, actorName }) => ({ kind, actor, actorKind, actorName }))).toEqual([
+      { kind: 'submitted', actor: 'portal:139****5678', actorKind: 'applicant', actorName: '139****5678' },
+      { kind: 'stage_done', actor: '综合窗口', actorKind: 'staff', actorName: '综合窗口' },
+      { kind: 'returned', actor: '报装人员', actorKind: 'staff', actorName: '报装人员' },
+      { kind: 'resubmitted', actor: '报装人员', actorKind: 'staff', actorName: '报装人员' },
+    ]);
+    expect(seen.stages.find((stage) => stage.code === 'accept')).toMatchObject({ doneBy: '综合窗口', doneByName: '综合窗口' });
+    const text = JSON.stringify(seen);
+    for (const member of [team.clerk, team.surveyor]) {
+      expect(text).not.toContain(member.name);
+      expect(text).not.toContain(member.username);
+    }
+  });
+});
+
+describe('migration 0046: the steps recorded before it', () => {
+  it('get their kind and name: staff by id or by the login in the text, the portal applicant by the masked phone, anything else as the system', async () => {
+    const name = `shuiwu_test_actor_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const db = await openServerDatabase(databaseUrl(name), 2);
+    const earlier = await mkdtemp(path.join(tmpdir(), 'shuiwu-migrations-'));
+    try {
+      // The migrations up to this one, first without it: what a database held before it.
+      const files = (await readdir(MIGRATIONS_DIR)).filter((file) => file.endsWith('.sql') && file <= '0046_application_event_actor.sql');
+      expect(files.at(-1)).toBe('0046_application_event_actor.sql');
+      for (const file of files.slice(0, -1)) await copyFile(path.join(MIGRATIONS_DIR, file), path.join(earlier, file));
+      await migrate(db, earlier);
+      const ids = await db.asOwner(async (sql) => {
+        const [tenant] = await sql.query<{ id: string }>("INSERT INTO tenants (code, name, name_en) VALUES ('old', '旧水务', 'Old Water') RETURNING id");
+        const tenantId = (tenant as { id: string }).id;
+        const staff = async (username: string, displayName: string) =>
+          ((await sql.query<{ id: string }>("INSERT INTO staff (tenant_id, username, display_name, password_hash) VALUES ($1, $2, $3, 'x') RETURNING id", [tenantId, username, displayName]))[0] as { id: string }).id;
+        const wang = await staff('wang', '王丽（综合窗口）');
+        const li = await staff('li.qiang', '李强');
+        const [type] = await sql.query<{ id: string }>(
+          "INSERT INTO application_types (tenant_id, code, name, name_en, description, description_en, number_prefix) VALUES ($1, 'new_connection', '报装', 'New connection', '', '', 'BZ') RETURNING id",
+          [tenantId],
+        );
+        const typeId = (type as { id: string }).id;
+        await sql.query("INSERT INTO application_stages (tenant_id, type_id, position, code, name, name_en, role, time_limit_days) VALUES ($1, $2, 1, 'accept', '受理', 'Accept', 'counter_clerk', 1)", [tenantId, typeId]);
+        const [application] = await sql.query<{ id: string }>(
+          `INSERT INTO applications (tenant_id, application_no, type_id, channel, status, applicant_name, applicant_phone, address, due_at, created_by, submitted_at, finished_at)
+           VALUES ($1, 'BZ2026030200001', $2, 'counter', 'completed', '王小明', '13912345678', '江南区滨江路88号', now(), 'test', now(), now()) RETURNING id`,
+          [tenantId, typeId],
+        );
+        const applicationId = (application as { id: string }).id;
+        const event = (kind: string, actor: string, staffId: string | null) =>
+          sql.query(
+            `INSERT INTO application_events (tenant_id, application_id, kind, position, stage_code, staff_id, actor, at, outputs)
+             VALUES ($1, $2, $3, 1, 'accept', $4, $5, now(), CASE WHEN $3 = 'stage_done' THEN '{}'::jsonb END)`,
+            [tenantId, applicationId, kind, staffId, actor],
+          );
+        await event('submitted', 'portal:139****5678', null);
+        await event('submitted', '王丽（综合窗口） (wang)', null);
+        await event('claimed', '李强 (li.qiang)', li);
+        await event('stage_done', '李强 (li.qiang)', li);
+        await event('completed', '李强 (li.qiang)', null);
+        await event('resubmitted', '赵六 (zhao.liu)', null);
+        await event('returned', 'system', null);
+        return { applicationId, wang, li };
+      });
+      await copyFile(path.join(MIGRATIONS_DIR, '0046_application_event_actor.sql'), path.join(earlier, '0046_application_event_actor.sql'));
+      expect((await migrate(db, earlier)).applied).toEqual(['0046_application_event_actor.sql']);
+      const rows = await db.asOwner((sql) => sql.query('SELECT kind, actor_kind, actor_name, staff_id FROM application_events WHERE application_id = $1 ORDER BY seq', [ids.applicationId]));
+      expect(rows).toEqual([
+        { kind: 'submitted', actor_kind: 'applicant', actor_name: '139****5678', staff_id: null },
+        { kind: 'submitted', actor_kind: 'staff', actor_name: '王丽（综合窗口）', staff_id: ids.wang },
+        { kind: 'claimed', actor_kind: 'staff', actor_name: '李强', staff_id: ids.li },
+        { kind: 'stage_done', actor_kind: 'staff', actor_name: '李强', staff_id: ids.li },
+        { kind: 'completed', actor_kind: 'staff', actor_name: '李强', staff_id: ids.li },
+        // A login no longer found: the name as recorded.
+        { kind: 'resubmitted', actor_kind: 'staff', actor_name: '赵六', staff_id: null },
+        { kind: 'returned', actor_kind: 'system', actor_name: 'system', staff_id: null },
+      ]);
+      // From now on every step names its actor, and row-level security is forced again.
+      const columns = await db.asOwner((sql) =>
+        sql.query("SELECT column_name, is_nullable FROM information_schema.columns WHERE table_name = 'application_events' AND column_name IN ('actor_kind', 'actor_name') ORDER BY column_name"),
+      );
+      expect(columns).toEqual([
+        { column_name: 'actor_kind', is_nullable: 'NO' },
+        { column_name: 'actor_name', is_nullable: 'NO' },
+      ]);
+      const forced = await db.asOwner((sql) => sql.query("SELECT relname, relforcerowsecurity FROM pg_class WHERE relname IN ('application_events', 'staff') ORDER BY relname"));
+      expect(forced).toEqual([
+        { relname: 'application_events', relforcerowsecurity: true },
+        { relname: 'staff', relforcerowsecurity: true },
+      ]);
+    } finally {
+      await db.close();
+      await rm(earlier, { recursive: true, force: true });
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  }, 120_000);
 });
 
 describe('segregation of duties', () => {

@@ -87,18 +87,18 @@ const flag = (value: 'true' | 'false' | undefined) => (value === undefined ? und
 
 /**
  * What the customer is shown of the staff: the post handling a stage (its role), never a person's name — not
- * who holds the current stage, who did a stage, or who returned the application.
+ * who holds the current stage, who did a stage, or who returned the application. A step the applicant took
+ * on the portal (submitted, resubmitted) keeps its actor: the masked phone is their own.
  */
 function summaryForCustomer(application: ApplicationSummary): ApplicationSummary {
   return application.currentStage ? { ...application, currentStage: { ...application.currentStage, holder: null } } : application;
 }
-const BY_APPLICANT = new Set(['submitted', 'resubmitted']);
 function detailForCustomer(application: ApplicationDetail): ApplicationDetail {
   const postOf = (stageCode: string | null) => application.stages.find((stage) => stage.code === stageCode)?.roleName.zh ?? '';
   return {
     ...(summaryForCustomer(application) as ApplicationDetail),
-    stages: application.stages.map((stage) => ({ ...stage, doneBy: stage.doneBy === null ? null : stage.roleName.zh })),
-    events: application.events.map((event) => (BY_APPLICANT.has(event.kind) && application.channel === 'portal' ? event : { ...event, actor: postOf(event.stageCode) })),
+    stages: application.stages.map((stage) => ({ ...stage, doneBy: stage.doneBy === null ? null : stage.roleName.zh, doneByName: stage.doneByName === null ? null : stage.roleName.zh })),
+    events: application.events.map((event) => (event.actorKind === 'applicant' ? event : { ...event, actor: postOf(event.stageCode), actorName: postOf(event.stageCode) })),
     // A stage's files are the staff's (named by the stage's post); the materials are the applicant's.
     documents: application.documents.map((document) => ({ ...document, uploadedBy: document.stage ? postOf(document.stage) : application.applicantName })),
   };

@@ -182,12 +182,17 @@ export const departmentPatchSchema = z.strictObject({ department: z.enum(DEPARTM
 
 // ---- answers ----
 const holderSchema = z.object({ staffId: z.uuid(), name: z.string() }).nullable();
+/** Who did a step of an application: a staff member, the applicant on the portal, or the system. */
+export const EVENT_ACTOR_KINDS = ['staff', 'applicant', 'system'] as const;
+export type EventActorKind = (typeof EVENT_ACTOR_KINDS)[number];
+
 export const stageProgressSchema = stageSchema.extend({
   state: z.enum(['done', 'current', 'pending']),
   startedAt: z.iso.datetime().nullable(),
   dueAt: z.iso.datetime().nullable(),
   doneAt: z.iso.datetime().nullable(),
-  doneBy: z.string().nullable(),
+  doneBy: z.string().nullable().meta({ description: 'Who did it as recorded (staff: "name (login)"); to the customer, the stage’s post (its role) instead' }),
+  doneByName: z.string().nullable().meta({ description: 'The display name of the staff member who did it, as it stood then; to the customer, the stage’s post (its role) instead' }),
   isOverdue: z.boolean().meta({ description: 'Done after its deadline, or current and past it' }),
 });
 
@@ -231,7 +236,13 @@ export const applicationDetailSchema = applicationSummarySchema
       z.object({
         kind: z.string(),
         stageCode: z.string().nullable(),
-        actor: z.string(),
+        actor: z.string().meta({ description: 'Who did it as recorded, kept for compatibility (staff: "name (login)", the applicant: "portal:139****5678"); to the customer, the stage’s post (its role) unless the applicant did it. Read actorKind and actorName instead of parsing it' }),
+        actorKind: z.enum(EVENT_ACTOR_KINDS).meta({
+          description: 'Who did it: staff (a staff member, also for an application entered or resubmitted at the counter), applicant (the applicant on the portal) or system',
+        }),
+        actorName: z.string().meta({
+          description: 'A name to show: a staff member’s display name as it stood at the event, the applicant’s masked mobile number (139****5678), or the system’s name. To the customer a staff member is never named: the stage’s post (its role) instead',
+        }),
         at: z.iso.datetime(),
         note: z.string().nullable(),
         outputs: z.record(z.string(), z.unknown()).nullable(),

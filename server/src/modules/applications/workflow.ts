@@ -19,7 +19,7 @@ import { addWorkingDays, calendarOf, loadApplicationTypes, type TypeWithPrefix }
 import { documentsOf, materialPurpose, readDocumentFile, stagePurpose, storeDocument, unknownMaterial } from './documents';
 import { applyStageEffect, type ApplicationFacts } from './effects';
 import { checkOutputs, missingAttachmentOutputs } from './outputs';
-import type { Advance, ApplicationDetail, ApplicationDocument, ApplicationStatus, ApplicationSummary, CounterNewApplication, Department, DocumentUpload, PortalNewApplication, Reason, Resubmit, Stage } from './schemas';
+import type { Advance, ApplicationDetail, ApplicationDocument, ApplicationStatus, ApplicationSummary, CounterNewApplication, Department, DocumentUpload, EventActorKind, PortalNewApplication, Reason, Resubmit, Stage } from './schemas';
 import { sodViolation, type DoneStage, type Violation } from './segregation';
 
 const APPLICATION = { zh: '业务申请', en: 'Application' };
@@ -113,6 +113,8 @@ interface EventRow {
   stage_code: string | null;
   staff_id: string | null;
   actor: string;
+  actor_kind: EventActorKind;
+  actor_name: string;
   department: Department | null;
   started_at: Date | null;
   due_at: Date | null;
@@ -122,7 +124,33 @@ interface EventRow {
 }
 
 const eventsOf = (sql: Sql, id: string) =>
-  sql.query<EventRow>('SELECT kind, position, stage_code, staff_id, actor, department, started_at, due_at, at, outputs, note FROM application_events WHERE application_id = $1 ORDER BY seq', [id]);
+  sql.query<EventRow>('SELECT kind, position, stage_code, staff_id, actor, actor_kind, actor_name, department, started_at, due_at, at, outputs, note FROM application_events WHERE application_id = $1 ORDER BY seq', [id]);
+
+/** Who an event is by, stored beside the recorded text so that no reader parses it. */
+interface EventActor {
+  kind: EventActorKind;
+  staffId: string | null;
+  name: string;
+}
+
+/**
+ * The actor of an event as data: a staff member with their display name as it stands now (at the event), the
+ * applicant on the portal by their masked mobile number, or the system by its name.
+ */
+async function eventActorOf(sql: Sql, actor: Actor): Promise<EventActor> {
+  if (actor.type === 'staff' && actor.id) {
+    const [staff] = await sql.query<{ display_name: string }>('SELECT display_name FROM staff WHERE id = $1', [actor.id]);
+    return { kind: 'staff', staffId: staff ? actor.id : null, name: staff?.display_name ?? actor.name };
+  }
+  if (actor.type === 'portal_user' && actor.id) {
+    const [user] = await sql.query<{ phone: string }>('SELECT phone FROM portal_users WHERE id = $1', [actor.id]);
+    return { kind: 'applicant', staffId: null, name: maskPhone(user?.phone) ?? actor.name };
+  }
+  return { kind: 'system', staffId: null, name: actor.name };
+}
+
+/** A staff member working a stage: by the staff id the event keeps. */
+const workerActorOf = (sql: Sql, who: Worker, actor: Actor): Promise<EventActor> => eventActorOf(sql, { ...actor, type: 'staff', id: who.staffId });
 
 function mayWork(viewer: Viewer, stage: Stage | null): boolean {
   return viewer.kind === 'staff' && viewer.permissions.includes('application.work') && stage !== null && viewer.roles.includes(stage.role as Role);
@@ -170,6 +198,7 @@ async function detailOf(sql: Sql, row: Row, type: TypeWithPrefix, viewer: Viewer
         dueAt: dueAt?.toISOString() ?? null,
         doneAt: record?.at.toISOString() ?? null,
         doneBy: record?.actor ?? null,
+        doneByName: record?.actor_name ?? null,
         isOverdue: record ? record.due_at !== null && record.at > record.due_at : isCurrent && row.status === 'in_progress' && dueAt !== null && now > dueAt,
       };
     }),
@@ -177,7 +206,7 @@ async function detailOf(sql: Sql, row: Row, type: TypeWithPrefix, viewer: Viewer
     missing: { materials: missingMaterials, outputs: missingOutputs, description },
     documents,
     // The customer sees what happened and by which stage; the staff's working outputs (budget lines, contract numbers) stay inside.
-    events: events.map((event) => ({ kind: event.kind, stageCode: event.stage_code, actor: event.actor, at: event.at.toISOString(), note: event.note, outputs: isPortal ? null : event.outputs })),
+    events: events.map((event) => ({ kind: event.kind, stageCode: event.stage_code, actor: event.actor, actorKind: event.actor_kind, actorName: event.actor_name, at: event.at.toISOString(), note: event.note, outputs: isPortal ? null : event.outputs })),
     nextActions,
   };
 }
@@ -291,7 +320,11 @@ export async function submitApplication(context: PlatformContext, tenantId: stri
       ],
     );
     const id = (created as { id: string }).id;
-    await sql.query("INSERT INTO application_events (tenant_id, application_id, kind, position, stage_code, actor, at) VALUES ($1, $2, 'submitted', $3, $4, $5, $6)", [tenantId, id, first.position, first.code, actor.name, now]);
+    const by = await eventActorOf(sql, actor);
+    await sql.query(
+      "INSERT INTO application_events (tenant_id, application_id, kind, position, stage_code, staff_id, actor, actor_kind, actor_name, at) VALUES ($1, $2, 'submitted', $3, $4, $5, $6, $7, $8, $9)",
+      [tenantId, id, first.position, first.code, by.staffId, actor.name, by.kind, by.name, now],
+    );
     await notifyApplicant(sql, tenantId, { applicant_phone: resolved.phone, application_no: applicationNo }, type, `已提交，无需缴纳受理费；${stageMessage(first, stageDue, calendar.timeZone)}`, now);
     const detail = await detailOf(sql, await findRow(sql, id), type, viewer, now);
     await recordAudit(sql, tenantId, actor, now, { action: 'application.submit', objectType: 'application', objectId: id, ...(resolved.customerId ? { customerId: resolved.customerId } : {}), after: { applicationNo, type: type.code, channel: applicant.kind } });
@@ -442,7 +475,11 @@ export async function claimApplication(context: PlatformContext, tenantId: strin
     checkSegregation(locked, who);
     const now = context.clock.now();
     await sql.query('UPDATE applications SET holder_staff_id = $2, version = version + 1 WHERE id = $1', [id, who.staffId]);
-    await sql.query("INSERT INTO application_events (tenant_id, application_id, kind, position, stage_code, staff_id, actor, at) VALUES ($1, $2, 'claimed', $3, $4, $5, $6, $7)", [tenantId, id, locked.stage.position, locked.stage.code, who.staffId, actor.name, now]);
+    const by = await workerActorOf(sql, who, actor);
+    await sql.query(
+      "INSERT INTO application_events (tenant_id, application_id, kind, position, stage_code, staff_id, actor, actor_kind, actor_name, at) VALUES ($1, $2, 'claimed', $3, $4, $5, $6, $7, $8, $9)",
+      [tenantId, id, locked.stage.position, locked.stage.code, who.staffId, actor.name, by.kind, by.name, now],
+    );
     await recordAudit(sql, tenantId, actor, now, { action: 'application.claim', objectType: 'application', objectId: id, ...(locked.row.customer_id ? { customerId: locked.row.customer_id } : {}), after: { stage: locked.stage.code } });
     return detailOf(sql, await findRow(sql, id), locked.type, { kind: 'staff', ...who }, now);
   });
@@ -479,10 +516,11 @@ export async function advanceApplication(context: PlatformContext, tenantId: str
       details: row.details,
     };
     await applyStageEffect({ context, sql, tenantId, timeZone: calendar.timeZone, staffId: who.staffId, actor, now }, type.code, stage.code, facts, outputs);
+    const by = await workerActorOf(sql, who, actor);
     await sql.query(
-      `INSERT INTO application_events (tenant_id, application_id, kind, position, stage_code, staff_id, actor, department, started_at, due_at, at, outputs, note)
-       VALUES ($1, $2, 'stage_done', $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)`,
-      [tenantId, id, stage.position, stage.code, who.staffId, actor.name, locked.department, row.stage_started_at, row.stage_due_at, now, JSON.stringify(outputs), input.note ?? null],
+      `INSERT INTO application_events (tenant_id, application_id, kind, position, stage_code, staff_id, actor, actor_kind, actor_name, department, started_at, due_at, at, outputs, note)
+       VALUES ($1, $2, 'stage_done', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14)`,
+      [tenantId, id, stage.position, stage.code, who.staffId, actor.name, by.kind, by.name, locked.department, row.stage_started_at, row.stage_due_at, now, JSON.stringify(outputs), input.note ?? null],
     );
     // A stage the utility left out (process settings) is passed over; one already started is finished.
     const next = type.stages.find((candidate) => candidate.position > stage.position && candidate.isEnabled);
@@ -492,7 +530,7 @@ export async function advanceApplication(context: PlatformContext, tenantId: str
       await notifyApplicant(sql, tenantId, row, type, `“${stage.name}”已完成，${stageMessage(next, due, calendar.timeZone)}`, now);
     } else {
       await sql.query("UPDATE applications SET status = 'completed', current_position = NULL, holder_staff_id = NULL, stage_started_at = NULL, stage_due_at = NULL, finished_at = $2, version = version + 1 WHERE id = $1", [id, now]);
-      await sql.query("INSERT INTO application_events (tenant_id, application_id, kind, actor, at) VALUES ($1, $2, 'completed', $3, $4)", [tenantId, id, actor.name, now]);
+      await sql.query("INSERT INTO application_events (tenant_id, application_id, kind, staff_id, actor, actor_kind, actor_name, at) VALUES ($1, $2, 'completed', $3, $4, $5, $6, $7)", [tenantId, id, who.staffId, actor.name, by.kind, by.name, now]);
       const [account] = facts.accountId ? await sql.query<{ account_no: string }>('SELECT account_no FROM accounts WHERE id = $1', [facts.accountId]) : [];
       await notifyApplicant(sql, tenantId, row, type, `已办结${account && type.code === 'new_connection' ? `，您的户号为 ${account.account_no}` : ''}。`, now);
     }
@@ -520,7 +558,11 @@ export async function returnOrReject(context: PlatformContext, tenantId: string,
       await sql.query("UPDATE applications SET status = 'rejected', reason = $2, current_position = NULL, holder_staff_id = NULL, stage_started_at = NULL, stage_due_at = NULL, finished_at = $3, version = version + 1 WHERE id = $1", [id, input.reason, now]);
       await notifyApplicant(sql, tenantId, row, type, `未予办理，原因：${input.reason}。`, now);
     }
-    await sql.query('INSERT INTO application_events (tenant_id, application_id, kind, position, stage_code, staff_id, actor, at, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [tenantId, id, outcome, stage.position, stage.code, who.staffId, actor.name, now, input.reason]);
+    const by = await workerActorOf(sql, who, actor);
+    await sql.query(
+      'INSERT INTO application_events (tenant_id, application_id, kind, position, stage_code, staff_id, actor, actor_kind, actor_name, at, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
+      [tenantId, id, outcome, stage.position, stage.code, who.staffId, actor.name, by.kind, by.name, now, input.reason],
+    );
     await recordAudit(sql, tenantId, actor, now, { action: outcome === 'returned' ? 'application.return' : 'application.reject', objectType: 'application', objectId: id, ...(row.customer_id ? { customerId: row.customer_id } : {}), before: { status: row.status, stage: stage.code }, after: { status: outcome, reason: input.reason } });
     return detailOf(sql, await findRow(sql, id), type, { kind: 'staff', ...who }, now);
   });
@@ -539,7 +581,11 @@ export async function resubmitApplication(context: PlatformContext, tenantId: st
     const now = context.clock.now();
     const due = addWorkingDays(calendar, now, stage.timeLimitDays);
     await sql.query("UPDATE applications SET status = 'in_progress', reason = NULL, stage_started_at = $2, stage_due_at = $3, version = version + 1 WHERE id = $1", [id, now, due]);
-    await sql.query("INSERT INTO application_events (tenant_id, application_id, kind, position, stage_code, actor, at, note) VALUES ($1, $2, 'resubmitted', $3, $4, $5, $6, $7)", [tenantId, id, stage.position, stage.code, actor.name, now, input.note ?? null]);
+    const by = await eventActorOf(sql, actor);
+    await sql.query(
+      "INSERT INTO application_events (tenant_id, application_id, kind, position, stage_code, staff_id, actor, actor_kind, actor_name, at, note) VALUES ($1, $2, 'resubmitted', $3, $4, $5, $6, $7, $8, $9, $10)",
+      [tenantId, id, stage.position, stage.code, by.staffId, actor.name, by.kind, by.name, now, input.note ?? null],
+    );
     await notifyApplicant(sql, tenantId, row, type, `已重新提交，${stageMessage(stage, due, calendar.timeZone)}`, now);
     await recordAudit(sql, tenantId, actor, now, { action: 'application.resubmit', objectType: 'application', objectId: id, ...(row.customer_id ? { customerId: row.customer_id } : {}), after: { stage: stage.code } });
     return detailOf(sql, await findRow(sql, id), type, viewer, now);

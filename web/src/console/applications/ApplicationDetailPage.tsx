@@ -16,9 +16,9 @@ import { errorMessage, isStatus } from '../utils/errors';
 import { formatDateTime } from '../utils/format';
 import { useAddDocument, useApplication, useApplicationTypes, useClaim, useReject, useResubmit, useReturn, useRouteChoices } from './hooks';
 import { Deadline, DocumentList, FileTooLarge, NotADocument, OutputValue, OverdueTag, prepareDocument, StatusTag, useBilingual } from './parts';
-import { actorParts, eventStageCode } from './actors';
+import { describeActor, eventStageCode } from './actors';
 import { StageForm } from './StageForm';
-import type { ApplicationDetail, ApplicationEvent, SegregationRule, StageProgress } from './types';
+import type { ApplicationActorKind, ApplicationDetail, ApplicationEvent, SegregationRule, StageProgress } from './types';
 
 const isSegregation = (error: unknown): error is ApiError => error instanceof ApiError && error.status === 403 && error.body.code === 'segregation_of_duties';
 
@@ -185,15 +185,8 @@ function StageOutputs({ application, stage, event }: { application: ApplicationD
 function useActorLabel() {
   const { t } = useTranslation();
   const { pick } = useBilingual();
-  return (actor: string, stage: StageProgress | undefined): string => {
-    const parts = actorParts(actor);
-    if (parts.kind === 'applicant') return t('applications.detail.applicantActor', { phone: parts.phone });
-    const who = parts.kind === 'staff' ? parts.name : parts.text;
-    if (parts.kind !== 'staff' || !stage) return who;
-    // Some staff names already carry their post (王丽（综合窗口）): not twice.
-    const post = pick(stage.roleName);
-    return who.includes(post) ? who : t('applications.detail.actorWithPost', { name: who, post });
-  };
+  const words = { applicant: (phone: string) => t('applications.detail.applicantActor', { phone }), withPost: (name: string, post: string) => t('applications.detail.actorWithPost', { name, post }) };
+  return (actor: { kind: ApplicationActorKind; name: string }, stage: StageProgress | undefined): string => describeActor(actor, stage ? pick(stage.roleName) : null, words);
 }
 
 function StageTimeline({ application }: { application: ApplicationDetail }) {
@@ -232,9 +225,9 @@ function StageTimeline({ application }: { application: ApplicationDetail }) {
                       </span>
                     )}
                     {stage.doneAt && <span>{`${t('applications.detail.doneAt')} ${formatDateTime(stage.doneAt).slice(0, 16)}`}</span>}
-                    {stage.doneBy && (
+                    {stage.doneByName && (
                       <span data-testid="stage-done-by">
-                        {t('applications.detail.doneBy')} {actorLabel(stage.doneBy, stage)}
+                        {t('applications.detail.doneBy')} {actorLabel({ kind: 'staff', name: stage.doneByName }, stage)}
                       </span>
                     )}
                   </Flex>
@@ -265,7 +258,7 @@ function EventLog({ events, stages }: { events: ApplicationEvent[]; stages: Stag
       {events.map((event, index) => (
         <Typography.Text key={index} style={{ fontSize: 13 }}>
           <Typography.Text type="secondary">{formatDateTime(event.at).slice(0, 16)}</Typography.Text> {t(`applications.detail.eventKinds.${event.kind}`, { defaultValue: event.kind })}
-          {event.stageCode ? ` · ${stageName(event.stageCode)}` : ''} · <span data-testid="application-event-actor">{actorLabel(event.actor, stageOf(eventStageCode(events, index)))}</span>
+          {event.stageCode ? ` · ${stageName(event.stageCode)}` : ''} · <span data-testid="application-event-actor">{actorLabel({ kind: event.actorKind, name: event.actorName }, stageOf(eventStageCode(events, index)))}</span>
           {event.note && event.kind !== 'stage_done' ? `：${event.note}` : ''}
         </Typography.Text>
       ))}

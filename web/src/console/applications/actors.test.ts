@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { actorParts, eventStageCode } from './actors';
+import { describeActor, eventStageCode } from './actors';
+
+const words = { applicant: (phone: string) => `申请人 ${phone}`, withPost: (name: string, post: string) => `${name}（${post}）` };
 
 describe('who did a step of an application', () => {
-  it('names a staff member without the login, the applicant by the masked phone, anything else as recorded', () => {
-    expect(actorParts('王芳 (counter)')).toEqual({ kind: 'staff', name: '王芳' });
-    expect(actorParts('Li Lei (li.lei)')).toEqual({ kind: 'staff', name: 'Li Lei' });
-    expect(actorParts('portal:139****5678')).toEqual({ kind: 'applicant', phone: '139****5678' });
-    expect(actorParts('system')).toEqual({ kind: 'other', text: 'system' });
-    expect(actorParts('综合窗口')).toEqual({ kind: 'other', text: '综合窗口' });
+  it('names a staff member with the post, the applicant by the masked phone, the system by its name', () => {
+    expect(describeActor({ kind: 'staff', name: '王芳' }, '综合窗口', words)).toBe('王芳（综合窗口）');
+    expect(describeActor({ kind: 'applicant', name: '139****5678' }, '综合窗口', words)).toBe('申请人 139****5678');
+    expect(describeActor({ kind: 'system', name: 'system' }, '综合窗口', words)).toBe('system');
+  });
+
+  it('does not give the post twice, nor one the step had none of', () => {
+    expect(describeActor({ kind: 'staff', name: '王丽（综合窗口）' }, '综合窗口', words)).toBe('王丽（综合窗口）');
+    expect(describeActor({ kind: 'staff', name: 'Li Lei' }, null, words)).toBe('Li Lei');
   });
 
   it('takes the post of the event’s stage, else the stage before it', () => {

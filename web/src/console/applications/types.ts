@@ -88,7 +88,10 @@ export interface StageProgress extends ApplicationStage {
   startedAt: string | null;
   dueAt: string | null;
   doneAt: string | null;
+  /** As recorded ("name (login)"): read doneByName. */
   doneBy: string | null;
+  /** The display name of the staff member who did it, as it stood then. */
+  doneByName: string | null;
   isOverdue: boolean;
 }
 
@@ -104,10 +107,17 @@ export interface ApplicationDocument {
   uploadedAt: string;
 }
 
+/** Who did a step: a staff member (also at the counter for the applicant), the applicant on the portal, or the system. */
+export type ApplicationActorKind = 'staff' | 'applicant' | 'system';
+
 export interface ApplicationEvent {
   kind: string;
   stageCode: string | null;
+  /** As recorded ("name (login)", "portal:139****5678"): read actorKind and actorName. */
   actor: string;
+  actorKind: ApplicationActorKind;
+  /** A staff member's display name as it stood then, the applicant's masked phone, or the system's name. */
+  actorName: string;
   at: string;
   note: string | null;
   outputs: Record<string, unknown> | null;
