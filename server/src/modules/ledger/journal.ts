@@ -121,7 +121,7 @@ export async function postJournals(sql: Sql, tenantId: string, journals: readonl
 
 /**
  * postJournals for large batches (a billing run's chunk): the same checks and rows, written with COPY
- * through a temporary table (copyRows), with time-ordered ids.
+ * (copyRows), with time-ordered ids.
  */
 export async function postJournalsBulk(db: Database, sql: Sql, tenantId: string, journals: readonly Journal[]): Promise<void> {
   // Time-ordered ids: a batch's entries and journals append to their indexes rather than scatter.
