@@ -131,7 +131,9 @@ export async function ingestReadings(sql: Sql, tenantId: string, inputs: readonl
   // 2. Accounts and meters, by number or id, looked up once each.
   const live = () => inputs.map((input, index) => ({ input, index })).filter(({ index }) => (items[index] as IngestItem).outcome !== 'error');
   const accounts = await resolveAccounts(sql, inputs);
+  phase('resolve: accounts');
   const meters = await resolveMeters(sql, inputs);
+  phase('resolve: meters');
   // Meters named without an account belong to the open account at their premise; accounts named without a
   // meter are read on the meter installed at their premise.
   const premiseIds = new Set<string>();
