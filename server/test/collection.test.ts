@@ -8,6 +8,7 @@ import { insertRegularBill, type TestBill } from './bill-factory';
 import type { ErrorBody } from './endpoints';
 import { type CustomerWithAccount, givenCustomerWithAccount } from './factories';
 import { createTestEnvironment, type TestEnvironment, type Utility } from './harness';
+import { expectLedgerInvariants } from './ledger-invariants';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -19,12 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => environment.close());
 
-/** After every test: every journal balances, and so does the whole ledger. */
-afterEach(async () => {
-  const [totals] = await environment.ownerQuery<{ debits: number; credits: number }>('SELECT coalesce(sum(debit_fen), 0)::int8 AS debits, coalesce(sum(credit_fen), 0)::int8 AS credits FROM ledger_entries');
-  expect(totals?.debits).toBe(totals?.credits);
-  expect(await environment.ownerQuery('SELECT journal_id FROM ledger_entries GROUP BY journal_id HAVING sum(debit_fen) <> sum(credit_fen)')).toEqual([]);
-});
+afterEach(() => expectLedgerInvariants(environment));
 
 /** The business day in Shanghai of the test clock, shifted by some days. */
 const day = (offset = 0) => new Date(environment.clock.now().getTime() + 8 * HOUR + offset * DAY).toISOString().slice(0, 10);

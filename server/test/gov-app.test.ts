@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { govRequestHeaders, signGovRequest } from '../src/modules/payments';
 import { insertRegularBill } from './bill-factory';
 import { currentTarget, type ErrorBody, outcome, PUBLIC_ENDPOINTS } from './endpoints';
 import { type CustomerWithAccount, givenCustomerWithAccount } from './factories';
 import { createTestEnvironment, type Response, type TestEnvironment, type Utility } from './harness';
+import { expectLedgerInvariants } from './ledger-invariants';
 
 interface Answer {
   govTradeNo: string;
@@ -31,6 +32,7 @@ beforeAll(async () => {
   expect(JSON.stringify(listed.body)).not.toContain(credential.secret);
 });
 afterAll(() => environment.close());
+afterEach(() => expectLedgerInvariants(environment));
 
 let nonceSerial = 0;
 const freshNonce = () => {

@@ -6,6 +6,7 @@ import { insertRegularBill } from './bill-factory';
 import type { ErrorBody } from './endpoints';
 import { type CustomerWithAccount, givenCustomerWithAccount } from './factories';
 import { type Client, createTestEnvironment, TEST_ORIGIN, type TestEnvironment, type Utility } from './harness';
+import { expectLedgerInvariants } from './ledger-invariants';
 
 interface Order {
   id: string;
@@ -30,10 +31,7 @@ beforeAll(async () => {
   utility = await environment.givenUtility('online');
 });
 afterAll(() => environment.close());
-afterEach(async () => {
-  const [totals] = await environment.ownerQuery<{ debits: number; credits: number }>('SELECT coalesce(sum(debit_fen), 0)::int8 AS debits, coalesce(sum(credit_fen), 0)::int8 AS credits FROM ledger_entries');
-  expect(totals?.debits).toBe(totals?.credits);
-});
+afterEach(() => expectLedgerInvariants(environment));
 
 let phoneSerial = 0;
 /** A customer with `bills` regular bills of 5,000 fen, bound in the portal. */

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AlipayClient } from '../src/modules/payments/channels';
 import { givenCustomerWithAccount, type CustomerWithAccount } from './factories';
 import { type Client, createTestEnvironment, type TestEnvironment, type Utility } from './harness';
+import { expectLedgerInvariants } from './ledger-invariants';
 
 /**
  * Alipay refunds settle from the channel's answer: alipay.trade.refund's synchronous result when it says the
@@ -36,15 +37,7 @@ beforeAll(async () => {
   finance = await environment.loginStaff(utility, 'finance_clerk');
 });
 afterAll(() => environment.close());
-afterEach(async () => {
-  const [totals] = await environment.ownerQuery<{ debits: number; credits: number }>('SELECT coalesce(sum(debit_fen), 0)::int8 AS debits, coalesce(sum(credit_fen), 0)::int8 AS credits FROM ledger_entries');
-  expect(totals?.debits).toBe(totals?.credits);
-  const drift = await environment.ownerQuery<{ account_id: string }>(
-    `SELECT b.account_id FROM prepaid_balances b
-     WHERE b.balance_fen <> (SELECT coalesce(sum(credit_fen - debit_fen), 0) FROM ledger_entries e WHERE e.account_id = b.account_id AND e.ledger_account = 'prepaid')`,
-  );
-  expect(drift).toEqual([]);
-});
+afterEach(() => expectLedgerInvariants(environment));
 
 let serial = 0;
 async function paidAlipayTopup(topupFen: number): Promise<{ home: CustomerWithAccount; paymentId: string; outTradeNo: string }> {

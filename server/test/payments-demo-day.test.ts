@@ -10,6 +10,7 @@ import type { App } from '../src/platform/http/server';
 import { insertRegularBill } from './bill-factory';
 import { givenCustomerWithAccount, type CustomerWithAccount } from './factories';
 import { createTestEnvironment, TEST_ORIGIN, type TestEnvironment, type Utility } from './harness';
+import { expectLedgerInvariants } from './ledger-invariants';
 
 interface Difference {
   id: string;
@@ -56,9 +57,7 @@ beforeAll(async () => {
 afterAll(() => environment.close());
 afterEach(async () => {
   environment.simulator.setDeliveryInterceptor(null);
-  const [totals] = await environment.ownerQuery<{ debits: number; credits: number }>('SELECT coalesce(sum(debit_fen), 0)::int8 AS debits, coalesce(sum(credit_fen), 0)::int8 AS credits FROM ledger_entries');
-  expect(totals?.debits).toBe(totals?.credits);
-  expect(await environment.ownerQuery('SELECT journal_id FROM ledger_entries GROUP BY journal_id HAVING sum(debit_fen) <> sum(credit_fen)')).toEqual([]);
+  await expectLedgerInvariants(environment);
 });
 
 const today = () => new Date(environment.clock.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);

@@ -1,8 +1,9 @@
 import { createPublicKey, createVerify } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorBody } from './endpoints';
 import { givenCustomerWithAccount } from './factories';
 import { type Client, createTestEnvironment, TEST_ORIGIN, type TestEnvironment, type Utility } from './harness';
+import { expectLedgerInvariants } from './ledger-invariants';
 
 /**
  * WeChat Pay JSAPI inside the WeChat browser: the portal learns the payer's openid through WeChat OAuth2
@@ -31,6 +32,7 @@ beforeAll(async () => {
   expect((await portal.post('/api/portal/bindings', { accountNo: home.account.accountNo, holderName: home.customer.name })).status).toBe(201);
 });
 afterAll(() => environment.close());
+afterEach(() => expectLedgerInvariants(environment));
 
 const inject = (url: string, headers: Record<string, string> = {}) => {
   const target = new URL(url, TEST_ORIGIN);

@@ -6,6 +6,7 @@ import { insertRegularBill, type TestBill } from './bill-factory';
 import type { ErrorBody } from './endpoints';
 import { type CustomerWithAccount, givenCustomerWithAccount } from './factories';
 import { type Client, createTestEnvironment, type TestEnvironment, type Utility } from './harness';
+import { expectLedgerInvariants } from './ledger-invariants';
 
 interface Receipt {
   id: string;
@@ -40,19 +41,7 @@ beforeAll(async () => {
 });
 afterAll(() => environment.close());
 
-/** After every test: the ledger balances, each account's balance is the sum of its entries, prepaid rows match. */
-afterEach(async () => {
-  const [totals] = await environment.ownerQuery<{ debits: number; credits: number }>('SELECT coalesce(sum(debit_fen), 0)::int8 AS debits, coalesce(sum(credit_fen), 0)::int8 AS credits FROM ledger_entries');
-  expect(totals?.debits).toBe(totals?.credits);
-  const unbalanced = await environment.ownerQuery('SELECT journal_id FROM ledger_entries GROUP BY journal_id HAVING sum(debit_fen) <> sum(credit_fen)');
-  expect(unbalanced).toEqual([]);
-  const prepaidMismatch = await environment.ownerQuery(
-    `SELECT p.account_id FROM prepaid_balances p
-     LEFT JOIN (SELECT account_id, sum(credit_fen - debit_fen) AS prepaid FROM ledger_entries WHERE ledger_account = 'prepaid' GROUP BY account_id) l ON l.account_id = p.account_id
-     WHERE p.balance_fen <> coalesce(l.prepaid, 0)`,
-  );
-  expect(prepaidMismatch).toEqual([]);
-});
+afterEach(() => expectLedgerInvariants(environment));
 
 async function givenBills(home: CustomerWithAccount, periods: string[], litres = 10_000): Promise<TestBill[]> {
   return environment.db.withTenant(utility.tenant.id, async (sql) => {

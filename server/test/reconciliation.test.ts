@@ -3,6 +3,7 @@ import { renderWechatTradeBill, type StatementRowInput } from '../src/modules/pa
 import type { ErrorBody } from './endpoints';
 import { type CustomerWithAccount, givenCustomerWithAccount } from './factories';
 import { type Client, createTestEnvironment, type TestEnvironment, type Utility } from './harness';
+import { expectLedgerInvariants } from './ledger-invariants';
 
 interface Difference {
   id: string;
@@ -44,10 +45,7 @@ beforeAll(async () => {
   finance = await environment.loginStaff(utility, 'finance_clerk');
 });
 afterAll(() => environment.close());
-afterEach(async () => {
-  const [totals] = await environment.ownerQuery<{ debits: number; credits: number }>('SELECT coalesce(sum(debit_fen), 0)::int8 AS debits, coalesce(sum(credit_fen), 0)::int8 AS credits FROM ledger_entries');
-  expect(totals?.debits).toBe(totals?.credits);
-});
+afterEach(() => expectLedgerInvariants(environment));
 
 /** A valid version-4 UUID made from an md5 expression (SQL), so generated ids pass the API's uuid checks. */
 const uuid = (md5: string) => `regexp_replace(${md5}, '^(.{12}).(.{3}).(.{15})$', '\\14\\28\\3')::uuid`;

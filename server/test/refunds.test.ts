@@ -6,6 +6,7 @@ import { insertRegularBill } from './bill-factory';
 import type { ErrorBody } from './endpoints';
 import { type CustomerWithAccount, givenCustomerWithAccount } from './factories';
 import { type Client, createTestEnvironment, TEST_ORIGIN, type TestEnvironment, type Utility } from './harness';
+import { expectLedgerInvariants } from './ledger-invariants';
 
 interface Order {
   id: string;
@@ -39,16 +40,7 @@ beforeAll(async () => {
   clerk = await environment.loginStaff(utility, 'counter_clerk');
 });
 afterAll(() => environment.close());
-afterEach(async () => {
-  const [totals] = await environment.ownerQuery<{ debits: number; credits: number }>('SELECT coalesce(sum(debit_fen), 0)::int8 AS debits, coalesce(sum(credit_fen), 0)::int8 AS credits FROM ledger_entries');
-  expect(totals?.debits).toBe(totals?.credits);
-  // The prepaid balances kept beside the ledger agree with it.
-  const drift = await environment.ownerQuery<{ account_id: string }>(
-    `SELECT b.account_id FROM prepaid_balances b
-     WHERE b.balance_fen <> (SELECT coalesce(sum(credit_fen - debit_fen), 0) FROM ledger_entries e WHERE e.account_id = b.account_id AND e.ledger_account = 'prepaid')`,
-  );
-  expect(drift).toEqual([]);
-});
+afterEach(() => expectLedgerInvariants(environment));
 
 let serial = 0;
 async function givenHousehold(): Promise<{ home: CustomerWithAccount; portal: Client }> {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { maskBankAccount } from '../src/modules/payments';
 import { decodeGenericBatch } from '../src/modules/payments/files';
 import { generateTown } from './billing-town';
 import { createTestEnvironment, type Client, type TestEnvironment, type Utility } from './harness';
+import { expectLedgerInvariants } from './ledger-invariants';
 
 /**
  * A withholding batch for a bank with 20,000 mandates is made set-based (one INSERT … SELECT writes the batch
@@ -69,6 +70,7 @@ beforeAll(async () => {
   await environment.ownerQuery('ANALYZE');
 }, 300_000);
 afterAll(() => environment.close());
+afterEach(() => expectLedgerInvariants(environment));
 
 interface Batch {
   id: string;

@@ -6,6 +6,7 @@ import { insertRegularBill } from './bill-factory';
 import type { ErrorBody } from './endpoints';
 import { type CustomerWithAccount, givenCustomerWithAccount } from './factories';
 import { type Client, createTestEnvironment, type TestEnvironment, type Utility } from './harness';
+import { expectLedgerInvariants } from './ledger-invariants';
 
 interface Mandate {
   id: string;
@@ -60,11 +61,7 @@ beforeAll(async () => {
 });
 afterAll(() => environment.close());
 
-/** After every test the ledger balances. */
-afterEach(async () => {
-  const unbalanced = await environment.ownerQuery('SELECT journal_id FROM ledger_entries GROUP BY journal_id HAVING sum(debit_fen) <> sum(credit_fen)');
-  expect(unbalanced).toEqual([]);
-});
+afterEach(() => expectLedgerInvariants(environment));
 
 let bankSerial = 0;
 /** A bank of its own per test, so each test's batches see only its own mandates. */
