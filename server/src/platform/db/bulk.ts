@@ -87,6 +87,8 @@ function canWriteAsBulk(db: Database, sql: Sql, table: string): Promise<boolean>
       )
       .then((rows) => rows[0]?.writable === true);
     tables.set(table, known);
+    // A failed look-up is asked again next time rather than remembered.
+    known.catch(() => tables?.delete(table));
   }
   return known;
 }
