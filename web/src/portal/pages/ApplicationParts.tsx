@@ -192,7 +192,7 @@ export function releaseFiles(files: PickedFile[]): void {
 export function FileTile({ file, onRemove }: { file: PickedFile; onRemove?: () => void }): ReactElement {
   const { text } = useApplicationText();
   return (
-    <div className={`apl-file apl-file-${file.status}`} data-testid="application-file" data-kind={file.kind} data-status={file.status}>
+    <div className={`upload-tile upload-tile-${file.status}`} data-testid="application-file" data-kind={file.kind} data-status={file.status}>
       {file.previewUrl ? (
         <img src={file.previewUrl} alt="" />
       ) : (
@@ -201,7 +201,7 @@ export function FileTile({ file, onRemove }: { file: PickedFile; onRemove?: () =
           <span className="apl-file-name">{file.name}</span>
         </span>
       )}
-      <UploadOverlay status={file.status} progress={file.progress} prefix="apl-file" text={{ uploading: text.uploading, uploaded: text.uploaded, uploadFailed: text.uploadFailed, remove: text.remove }} onRemove={onRemove} />
+      <UploadOverlay status={file.status} progress={file.progress} text={{ uploading: text.uploading, uploaded: text.uploaded, uploadFailed: text.uploadFailed, remove: text.remove }} onRemove={onRemove} />
     </div>
   );
 }
@@ -234,13 +234,13 @@ export function MaterialFiles({ material, value, onChange, room, disabled }: { m
     onChange(value.filter((file) => file.key !== key));
   };
   return (
-    <div className="apl-file-grid" data-testid={`application-files-${material}`}>
+    <div className="upload-tile-grid" data-testid={`application-files-${material}`}>
       {value.map((file) => (
         <FileTile key={file.key} file={file} onRemove={disabled ? undefined : () => remove(file.key)} />
       ))}
       {value.length < room && !disabled && (
-        <button type="button" className="apl-file apl-file-add" onClick={() => setOpen(true)} disabled={preparing} data-testid={`application-file-add-${material}`}>
-          <span className="apl-file-plus">＋</span>
+        <button type="button" className="upload-tile upload-tile-add" onClick={() => setOpen(true)} disabled={preparing} data-testid={`application-file-add-${material}`}>
+          <span className="upload-tile-plus">＋</span>
           <span>{preparing ? text.preparing : text.addFile}</span>
         </button>
       )}

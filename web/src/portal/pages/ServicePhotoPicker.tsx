@@ -73,9 +73,9 @@ export function usePhotoInputs(onFiles: (files: FileList | null) => void, multip
 export function PhotoTile({ photo, onRemove }: { photo: PickedPhoto; onRemove?: () => void }): ReactElement {
   const { text } = useServiceMediaText();
   return (
-    <div className={`sv-photo sv-photo-${photo.status}`} data-testid="service-photo-tile" data-status={photo.status}>
+    <div className={`upload-tile upload-tile-${photo.status}`} data-testid="service-photo-tile" data-status={photo.status}>
       {photo.prepared.previewUrl ? <img src={photo.prepared.previewUrl} alt="" /> : <span className="sv-photo-heic">{text.heic}</span>}
-      <UploadOverlay status={photo.status} progress={photo.progress} prefix="sv-photo" text={{ uploading: text.uploading, uploaded: text.uploaded, uploadFailed: text.uploadFailed, remove: text.removePhoto }} onRemove={onRemove} />
+      <UploadOverlay status={photo.status} progress={photo.progress} text={{ uploading: text.uploading, uploaded: text.uploaded, uploadFailed: text.uploadFailed, remove: text.removePhoto }} onRemove={onRemove} />
     </div>
   );
 }
@@ -96,13 +96,13 @@ export function ServicePhotoPicker({ value, onChange, max, disabled }: { value: 
   };
   return (
     <div data-testid="service-photos-picker">
-      <div className="sv-photo-grid">
+      <div className="upload-tile-grid">
         {value.map((photo) => (
           <PhotoTile key={photo.key} photo={photo} onRemove={disabled ? undefined : () => remove(photo.key)} />
         ))}
         {value.length < max && !disabled && (
-          <button type="button" className="sv-photo sv-photo-add" onClick={inputs.open} disabled={preparing} data-testid="service-photo-add">
-            <span className="sv-photo-plus">＋</span>
+          <button type="button" className="upload-tile upload-tile-add" onClick={inputs.open} disabled={preparing} data-testid="service-photo-add">
+            <span className="upload-tile-plus">＋</span>
             <span>{preparing ? text.preparing : text.addPhoto}</span>
           </button>
         )}

@@ -13,6 +13,7 @@ import { fill } from './PayMessages';
 import { serviceQueryKeys } from './ServiceApi';
 import { useServiceMediaText } from './ServiceMediaMessages';
 import { pickPhotos, PhotoTile, usePhotoInputs, type PickedPhoto } from './ServicePhotoPicker';
+import '../components/UploadTile.css';
 
 export const MAX_REPORT_PHOTOS = 6;
 const STEPS: ServicePhotoStep[] = ['submit', 'arrive', 'control', 'restore'];
@@ -46,13 +47,13 @@ function PhotoThumb({ requestId, photo, onOpen }: { requestId: string; photo: Se
   // Browsers other than Safari cannot show HEIC: it opens as a file instead.
   if (photo.contentType === 'image/heic') {
     return (
-      <a className="sv-photo sv-photo-heic-link" href={portalPhotoUrl(requestId, photo.id)} target="_blank" rel="noreferrer" data-testid="service-photo">
+      <a className="upload-tile sv-photo-heic-link" href={portalPhotoUrl(requestId, photo.id)} target="_blank" rel="noreferrer" data-testid="service-photo">
         <span className="sv-photo-heic">{text.heic}</span>
       </a>
     );
   }
   return (
-    <button type="button" className="sv-photo" onClick={onOpen} aria-label={text.openPhoto} data-testid="service-photo">
+    <button type="button" className="upload-tile" onClick={onOpen} aria-label={text.openPhoto} data-testid="service-photo">
       <img src={portalPhotoUrl(requestId, photo.id)} alt="" loading="lazy" />
     </button>
   );
@@ -90,14 +91,14 @@ export function ServicePhotos({ request }: { request: ServiceRequestDetail }): R
         return (
           <div key={step} className="sv-photo-step" data-testid={`service-photos-${step}`}>
             <div className="portal-label">{text.photoStep[step]}</div>
-            <div className="sv-photo-grid">
+            <div className="upload-tile-grid">
               {photos.map((photo) => (
                 <PhotoThumb key={photo.id} requestId={request.id} photo={photo} onOpen={() => ImageViewer.Multi.show({ images: viewable.map((item) => portalPhotoUrl(request.id, item.id)), defaultIndex: Math.max(0, viewable.indexOf(photo)) })} />
               ))}
               {step === 'submit' && adding.map((photo) => <PhotoTile key={photo.key} photo={photo} onRemove={photo.status === 'failed' ? () => setAdding((list) => list.filter((item) => item.key !== photo.key)) : undefined} />)}
               {showAdd && (
-                <button type="button" className="sv-photo sv-photo-add" onClick={inputs.open} data-testid="service-photo-add">
-                  <span className="sv-photo-plus">＋</span>
+                <button type="button" className="upload-tile upload-tile-add" onClick={inputs.open} data-testid="service-photo-add">
+                  <span className="upload-tile-plus">＋</span>
                   <span>{text.addMore}</span>
                 </button>
               )}
