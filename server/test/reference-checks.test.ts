@@ -179,6 +179,12 @@ function describeChecks(engine: string, open: () => Promise<Fixture>) {
         expect(grants.map((row) => row.grant)).toEqual([
           'accounts SELECT', 'bill_lines INSERT', 'billing_runs SELECT', 'bills INSERT', 'bills SELECT', 'ledger_entries INSERT', 'meters SELECT', 'readings INSERT', 'tariff_versions SELECT',
         ]);
+        // copyRows takes the role for any table it may insert into: each such table must check the tenant.
+        const unguarded = await f.db.asOwner((sql) => sql.query<{ table: string }>(
+          `SELECT g.table_name AS table FROM information_schema.role_table_grants g
+           WHERE g.grantee = $1 AND g.privilege_type = 'INSERT'
+             AND NOT EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = g.table_name::regclass AND t.tgfoid = 'check_bulk_tenant'::regproc)`, [BULK_ROLE]));
+        expect(unguarded).toEqual([]);
         // Taken on by hand, the tenant rule holds for plain INSERTs too, and with no tenant nothing gets in.
         const line = (tenant: string) => `SET LOCAL ROLE ${BULK_ROLE}; INSERT INTO bill_lines (tenant_id, bill_id, line_no, line_type, amount_fen, description) VALUES ('${tenant}', '${f.bill.id}', 4000, 'adjustment', 0, 'x')`;
         expect(await outcome(f.db.withTenant(f.tenantId, (sql) => sql.query(line(f.otherTenantId))))).toBe('42501');
