@@ -3,6 +3,7 @@
 // with the COMMIT. What the application sees must be exactly what bound parameters gave it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAuditAtCommit, systemActor, verifyAuditChain } from '../src/platform/audit/audit';
+import { arrayLiteral, selectText } from '../src/platform/db/database';
 import { createTestEnvironment, type TestEnvironment, type Utility } from './harness';
 
 let environment: TestEnvironment;
@@ -79,5 +80,42 @@ describe('a transaction in few round trips', () => {
     // The connection is usable again afterwards.
     const [row] = await environment.db.withTenant(utility.tenant.id, (sql) => sql.query<{ one: number }>('SELECT 1 AS one'));
     expect(row).toEqual({ one: 1 });
+  });
+});
+
+// selectText: a large result read as COPY (…) TO STDOUT, its parameters inlined, must answer exactly what the
+// same query with bound parameters does, and under the same role, tenant and policies.
+const TEXT_PROBE = `SELECT $1::text AS a, e AS e, $3::text AS c, current_user::text AS role, '$1 stays'::text AS literal
+  FROM unnest($2::text[]) WITH ORDINALITY AS t(e, n) ORDER BY n`;
+const awkward = ['plain', 'tab\there', 'new\nline', 'back\\slash', "quote'd", 'dq"uote', 'comma,brace{}', 'NULL', null, '水务', ''];
+
+describe('selectText', () => {
+  it('answers rows of text fields exactly as the bound query does: nulls, tabs, newlines, backslashes, quotes and a $1 inside a literal', async () => {
+    const params = [hostile, arrayLiteral(awkward), null];
+    const [copied, bound] = await environment.db.withTenant(utility.tenant.id, async (sql) => [
+      await environment.db.selectText(sql, TEXT_PROBE, params),
+      (await sql.query<Record<string, string | null>>(TEXT_PROBE, params)).map((row) => Object.values(row)),
+    ]);
+    expect(copied).toEqual(bound);
+    expect(copied?.map((row) => row[1])).toEqual(awkward);
+    expect(copied?.[0]).toEqual([hostile, 'plain', null, 'shuiwu_app', '$1 stays']);
+    // The same through the helper without a database at hand (an ordinary query).
+    const viaQuery = await environment.db.withTenant(utility.tenant.id, (sql) => selectText(sql, undefined, TEXT_PROBE, params));
+    expect(viaQuery).toEqual(bound);
+  });
+
+  it('sees only the transaction’s tenant, as any query does', async () => {
+    const other = await environment.givenUtility('trips-other');
+    const query = 'SELECT DISTINCT tenant_id::text AS tenant FROM staff WHERE tenant_id = ANY($1::uuid[])';
+    const both = [arrayLiteral([utility.tenant.id, other.tenant.id])];
+    expect(await environment.db.withTenant(utility.tenant.id, (sql) => environment.db.selectText(sql, query, both))).toEqual([[utility.tenant.id]]);
+    expect(await environment.db.withTenant(other.tenant.id, (sql) => environment.db.selectText(sql, query, both))).toEqual([[other.tenant.id]]);
+    const owner = await environment.db.asOwner((sql) => environment.db.selectText(sql, query, both));
+    expect(owner.map(([tenant]) => tenant).sort()).toEqual([utility.tenant.id, other.tenant.id].sort());
+  });
+
+  it('refuses a query whose parameters could not be inlined safely', async () => {
+    await expect(environment.db.withTenant(utility.tenant.id, (sql) => environment.db.selectText(sql, "SELECT E'x'::text AS a, $1::text AS b", ['y']))).rejects.toThrow(/escape strings/);
+    await expect(environment.db.withTenant(utility.tenant.id, (sql) => environment.db.selectText(sql, 'SELECT $$x$$::text AS a', []))).rejects.toThrow(/dollar quoting/);
   });
 });

@@ -3,7 +3,7 @@ import { createContext } from '../src/app';
 import { DEMO_CUSTOMER, seedDemo } from '../src/demo/seed';
 import { ManualClock } from '../src/platform/clock';
 import { loadConfig } from '../src/platform/config';
-import { openEmbeddedDatabase, type Database } from '../src/platform/db/database';
+import { arrayLiteral, openEmbeddedDatabase, type Database } from '../src/platform/db/database';
 import { migrate } from '../src/platform/db/migrate';
 import { searchCustomers } from '../src/modules/customers';
 import { TEST_SECRET_KEY } from './harness';
@@ -65,5 +65,15 @@ describe('the embedded database', () => {
     expect(found[0]?.name).toBe(DEMO_CUSTOMER.name);
     const again = await seedDemo(context);
     expect(again.isNew).toBe(false);
+  });
+});
+
+describe('selectText on the embedded database', () => {
+  it('answers rows of text fields as the query does, and refuses a column that is not text', async () => {
+    const query = "SELECT e AS e, $2::text AS b, '$1 stays'::text AS literal FROM unnest($1::text[]) WITH ORDINALITY AS t(e, n) ORDER BY n";
+    const values = ['plain', 'tab\there', 'back\\slash', "quote'd", 'dq"uote', 'NULL', null, '水务'];
+    const rows = await db.asOwner((sql) => db.selectText(sql, query, [arrayLiteral(values), null]));
+    expect(rows).toEqual(values.map((value) => [value, null, '$1 stays']));
+    await expect(db.asOwner((sql) => db.selectText(sql, 'SELECT 1 AS n'))).rejects.toThrow(/text columns only/);
   });
 });

@@ -4,7 +4,7 @@
  * requested ids as an unnest() relation, so the planner uses index lookups for a handful of meters and hash
  * joins over the recent partitions for a whole import.
  */
-import type { Sql } from '../../platform/db/database';
+import { arrayLiteral, selectText, type Database, type Sql } from '../../platform/db/database';
 import { addDays } from './units';
 import { READING_RULES, type MeterState } from './validation';
 
@@ -64,22 +64,34 @@ function fold(state: MeterState, rows: readonly HistoryRow[]): MeterState {
   return next;
 }
 
-const HISTORY_COLUMNS = 'r.meter_id, r.read_on, r.register_litres, r.consumption_litres, r.status';
+const HISTORY_COLUMNS = 'r.meter_id::text AS meter_id, r.read_on::text AS read_on, r.register_litres::text AS register_litres, r.consumption_litres::text AS consumption_litres, r.status';
+const toHistoryRow = (fields: readonly (string | null)[]): HistoryRow => ({
+  meter_id: fields[0] as string,
+  read_on: fields[1] as string,
+  register_litres: Number(fields[2]),
+  consumption_litres: fields[3] === null || fields[3] === undefined ? null : Number(fields[3]),
+  status: fields[4] as HistoryRow['status'],
+});
+
+export interface MeterStateOptions {
+  /** Leaves one reading out (the suspect reading under review). */
+  excludeId?: string | null;
+  /** Only readings dated before this day (exclusive); the state at the start of a month for the sheet. */
+  before?: string;
+  /** The database of `sql`: a large set of meters is then read by COPY (selectText). */
+  db?: Database;
+}
 const HISTORY_ORDER = 'ORDER BY r.meter_id, r.read_on, r.created_at, r.id';
 
-/**
- * The state of each meter before readings on `asOf` dates (the earliest date each meter is read in the
- * batch). `excludeId` leaves one reading out (the suspect reading under review).
- */
+/** The state of each meter before readings on `asOf` dates (the earliest date each meter is read in the batch). */
 export async function loadMeterStates(
   sql: Sql,
   meters: readonly MeterInfo[],
   accountOfMeter: ReadonlyMap<string, string>,
   asOf: ReadonlyMap<string, string>,
-  excludeId: string | null = null,
-  /** Only readings dated before this day (exclusive); the state at the start of a month for the sheet. */
-  before: string = '9999-12-31',
+  options: MeterStateOptions = {},
 ): Promise<Map<string, MeterState>> {
+  const { excludeId = null, before = '9999-12-31', db } = options;
   const states = new Map<string, MeterState>();
   if (meters.length === 0) return states;
   // Distinct ids, given as a plain unnest(): the planner then knows how many there are (a DISTINCT over
@@ -91,7 +103,9 @@ export async function loadMeterStates(
   const windowStart = addDays(earliest, -WINDOW_DAYS);
 
   // Recent readings that matter: everything since the last accepted one, and the last few actual registers.
-  const recent = await sql.query<HistoryRow>(
+  const recent = (await selectText(
+    sql,
+    db,
     `WITH wanted AS (SELECT w AS meter_id FROM unnest($1::uuid[]) AS w),
      h AS (
        SELECT r.meter_id, r.read_on, r.created_at, r.id, r.register_litres, r.consumption_litres, r.status,
@@ -103,8 +117,8 @@ export async function loadMeterStates(
      SELECT ${HISTORY_COLUMNS} FROM h r
      WHERE r.read_on >= coalesce(r.last_accepted_on, '-infinity'::date) OR (r.status <> 'estimated' AND r.recency <= ${READING_RULES.stuckReadings})
      ${HISTORY_ORDER}`,
-    [ids, windowStart, excludeId, before],
-  );
+    [arrayLiteral(ids), windowStart, excludeId, before],
+  )).map(toHistoryRow);
   const byMeter = new Map<string, HistoryRow[]>();
   for (const row of recent) {
     const list = byMeter.get(row.meter_id);
@@ -116,7 +130,9 @@ export async function loadMeterStates(
   const older = meters.filter((meter) => !(byMeter.get(meter.id) ?? []).some((row) => row.status === 'accepted')).map((meter) => meter.id);
   const olderRows = new Map<string, HistoryRow[]>();
   if (older.length > 0) {
-    const rows = await sql.query<HistoryRow>(
+    const rows = (await selectText(
+      sql,
+      db,
       `WITH wanted AS (SELECT w AS meter_id FROM unnest($1::uuid[]) AS w),
        h AS (
          SELECT r.meter_id, r.read_on, r.created_at, r.id, r.register_litres, r.consumption_litres, r.status,
@@ -126,8 +142,8 @@ export async function loadMeterStates(
        )
        SELECT ${HISTORY_COLUMNS} FROM h r WHERE r.read_on >= coalesce(r.last_accepted_on, '-infinity'::date)
        ${HISTORY_ORDER}`,
-      [older, windowStart, excludeId],
-    );
+      [arrayLiteral(older), windowStart, excludeId],
+    )).map(toHistoryRow);
     for (const row of rows) {
       const list = olderRows.get(row.meter_id);
       if (list) list.push(row);
@@ -135,7 +151,7 @@ export async function loadMeterStates(
     }
   }
 
-  const averages = await loadAverages(sql, accountOfMeter, asOf, windowStart, excludeId);
+  const averages = await loadAverages(sql, db, accountOfMeter, asOf, windowStart, excludeId);
   for (const meter of meters) {
     const rows = [...(olderRows.get(meter.id) ?? []), ...(byMeter.get(meter.id) ?? [])];
     const state = fold(emptyState(meter), rows);
@@ -152,6 +168,7 @@ export async function loadMeterStates(
  */
 async function loadAverages(
   sql: Sql,
+  db: Database | undefined,
   accountOfMeter: ReadonlyMap<string, string>,
   asOf: ReadonlyMap<string, string>,
   windowStart: string,
@@ -166,7 +183,9 @@ async function loadAverages(
   }
   const result = new Map<string, { litres: number; days: number }>();
   if (dates.size === 0) return result;
-  const rows = await sql.query<{ account_id: string; litres: number; days: number }>(
+  const rows = await selectText(
+    sql,
+    db,
     `WITH wanted AS (SELECT * FROM unnest($1::uuid[], $2::date[]) AS w(account_id, as_of)),
      h AS (
        SELECT r.account_id, r.read_on, r.consumption_litres, wanted.as_of,
@@ -174,35 +193,26 @@ async function loadAverages(
        FROM readings r JOIN wanted ON wanted.account_id = r.account_id
        WHERE r.read_on >= $3::date AND r.status IN ('accepted', 'estimated') AND r.id IS DISTINCT FROM $4::uuid
      )
-     SELECT account_id, sum(consumption_litres)::int8 AS litres, sum(read_on - previous_on)::int8 AS days
+     SELECT account_id::text AS account_id, sum(consumption_litres)::text AS litres, sum(read_on - previous_on)::text AS days
      FROM h
      WHERE previous_on IS NOT NULL AND consumption_litres IS NOT NULL AND read_on < as_of AND read_on >= as_of - ${READING_RULES.averageWindowDays}
      GROUP BY account_id`,
-    [[...dates.keys()], [...dates.values()], windowStart, excludeId],
+    [arrayLiteral([...dates.keys()]), arrayLiteral([...dates.values()]), windowStart, excludeId],
   );
-  for (const row of rows) if (row.days > 0) result.set(row.account_id, { litres: row.litres, days: row.days });
+  for (const [accountId, litres, days] of rows) if (Number(days) > 0) result.set(accountId as string, { litres: Number(litres), days: Number(days) });
   return result;
 }
 
+/** A meter's facts as text columns (selectText), in the order toMeterInfo reads them. */
 export const METER_INFO_COLUMNS =
-  'm.id, m.serial_no, m.premise_id, m.size_dn, m.status, m.initial_reading_litres, m.installed_on';
+  'm.id::text AS id, m.serial_no, m.premise_id::text AS premise_id, m.size_dn::text AS size_dn, m.status, m.initial_reading_litres::text AS initial_reading_litres, m.installed_on::text AS installed_on';
 
-export interface MeterInfoRow {
-  id: string;
-  serial_no: string;
-  premise_id: string | null;
-  size_dn: number;
-  status: string;
-  initial_reading_litres: number;
-  installed_on: string | null;
-}
-
-export const toMeterInfo = (row: MeterInfoRow): MeterInfo => ({
-  id: row.id,
-  serialNo: row.serial_no,
-  premiseId: row.premise_id,
-  sizeDn: row.size_dn,
-  status: row.status,
-  initialReadingLitres: row.initial_reading_litres,
-  installedOn: row.installed_on,
+export const toMeterInfo = (fields: readonly (string | null)[]): MeterInfo => ({
+  id: fields[0] as string,
+  serialNo: fields[1] as string,
+  premiseId: fields[2] ?? null,
+  sizeDn: Number(fields[3]),
+  status: fields[4] as string,
+  initialReadingLitres: Number(fields[5]),
+  installedOn: fields[6] ?? null,
 });

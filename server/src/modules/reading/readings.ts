@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { recordAudit, type Actor } from '../../platform/audit/audit';
 import type { PlatformContext } from '../../platform/context';
-import type { Sql } from '../../platform/db/database';
+import { selectText, type Sql } from '../../platform/db/database';
 import { DomainError, notFound } from '../../platform/errors';
 import { businessDate } from '../customers';
-import { loadMeterStates, METER_INFO_COLUMNS, toMeterInfo, type MeterInfo, type MeterInfoRow } from './history';
+import { loadMeterStates, METER_INFO_COLUMNS, toMeterInfo, type MeterInfo } from './history';
 import { ingestReadings, insertReadings, lockTenantReadings, middayOf, type IngestItem } from './ingest';
 import { readPhoto, recordReadingPhoto, removePhoto, storePhotoFile } from './photos';
 import { READING_COLUMNS, toReading, type ReadingRow } from './rows';
@@ -59,7 +59,9 @@ async function accountMeter(sql: Sql, accountId: string, meterId: string | undef
   const account = accounts[0];
   if (!account) throw notFound({ zh: '账户', en: 'Account' });
   if (account.status === 'closed') throw new DomainError('validation', 'account_closed', '账户已销户', 'The account is closed', [{ field: 'accountId', zh: '账户已销户', en: 'the account is closed' }]);
-  const meters = await sql.query<MeterInfoRow>(
+  const meters = await selectText(
+    sql,
+    undefined,
     `SELECT ${METER_INFO_COLUMNS} FROM meters m WHERE m.premise_id = $1 AND ${meterId ? 'm.id = $2' : "m.status = 'installed'"}`,
     meterId ? [account.premise_id, meterId] : [account.premise_id],
   );
@@ -68,7 +70,7 @@ async function accountMeter(sql: Sql, accountId: string, meterId: string | undef
       { field: 'meterId', zh: meters.length === 0 ? '该账户没有此水表' : '该账户有多块水表，请指定', en: meters.length === 0 ? 'no such meter at this account' : 'the account has several meters: name one' },
     ]);
   }
-  return { accountId: account.id, accountNo: account.account_no, customerId: account.customer_id, meter: toMeterInfo(meters[0] as MeterInfoRow) };
+  return { accountId: account.id, accountNo: account.account_no, customerId: account.customer_id, meter: toMeterInfo(meters[0] as (string | null)[]) };
 }
 
 const FIELD_NAMES = { account: 'accountId', meter: 'meterId', readOn: 'readOn', register: 'registerLitres', externalId: 'externalId' };
@@ -179,7 +181,7 @@ interface EstimateOptions {
  */
 async function insertEstimate(sql: Sql, tenantId: string, target: AccountMeter, readOn: string, today: string, options: EstimateOptions, excludeId: string | null = null): Promise<string> {
   await lockTenantReadings(sql, tenantId);
-  const states = await loadMeterStates(sql, [target.meter], new Map([[target.meter.id, target.accountId]]), new Map([[target.meter.id, readOn]]), excludeId);
+  const states = await loadMeterStates(sql, [target.meter], new Map([[target.meter.id, target.accountId]]), new Map([[target.meter.id, readOn]]), { excludeId });
   const state = states.get(target.meter.id) as MeterState;
   const latest = [state.previous?.readOn, state.lastActual?.readOn].filter(Boolean).sort().at(-1);
   if (latest && readOn < latest) {
@@ -236,7 +238,7 @@ export async function listReviewQueue(context: PlatformContext, tenantId: string
       [limit, afterDate ?? null, afterId ?? null],
     );
     const [{ total } = { total: 0 }] = await sql.query<{ total: number }>("SELECT count(*)::int AS total FROM readings WHERE status = 'suspect'");
-    const meters = await sql.query<MeterInfoRow>(`SELECT ${METER_INFO_COLUMNS} FROM meters m JOIN unnest($1::uuid[]) AS w(id) ON w.id = m.id`, [[...new Set(rows.map((row) => row.meter_id))]]);
+    const meters = await selectText(sql, undefined, `SELECT ${METER_INFO_COLUMNS} FROM meters m JOIN unnest($1::uuid[]) AS w(id) ON w.id = m.id`, [[...new Set(rows.map((row) => row.meter_id))]]);
     const accountOfMeter = new Map(rows.map((row) => [row.meter_id, row.account_id]));
     const asOf = new Map<string, string>();
     for (const row of rows) if (!asOf.has(row.meter_id) || row.read_on < (asOf.get(row.meter_id) as string)) asOf.set(row.meter_id, row.read_on);
@@ -285,7 +287,7 @@ export async function reviewReading(context: PlatformContext, tenantId: string, 
     const reviewedAt = context.clock.now();
     let estimateId: string | null = null;
     if (decision.decision === 'accept') {
-      const states = await loadMeterStates(sql, [target.meter], new Map([[target.meter.id, target.accountId]]), new Map([[target.meter.id, row.read_on]]), row.id);
+      const states = await loadMeterStates(sql, [target.meter], new Map([[target.meter.id, target.accountId]]), new Map([[target.meter.id, row.read_on]]), { excludeId: row.id });
       const computed = validateReading(states.get(target.meter.id) as MeterState, { readOn: row.read_on, registerLitres: row.register_litres as number });
       const consumption = decision.consumptionLitres ?? computed.consumptionLitres;
       if (consumption === null) {

@@ -4,10 +4,10 @@
  */
 import { recordAudit, type Actor } from '../../platform/audit/audit';
 import type { PlatformContext } from '../../platform/context';
-import type { Sql } from '../../platform/db/database';
+import { selectText, type Sql } from '../../platform/db/database';
 import { DomainError, notFound } from '../../platform/errors';
 import { maskPersonName } from '../../platform/masking';
-import { loadMeterStates, METER_INFO_COLUMNS, toMeterInfo, type MeterInfoRow } from './history';
+import { loadMeterStates, METER_INFO_COLUMNS, toMeterInfo } from './history';
 import { expectedOf, tenantToday } from './readings';
 import { READING_COLUMNS, toReading, type ReadingRow } from './rows';
 import type { NewAssignment, NewRoute, RouteDetail, RoutePatch, RouteSummary, Sheet } from './schemas';
@@ -399,12 +399,14 @@ export async function routeSheet(context: PlatformContext, tenantId: string, id:
        WHERE ra.route_id = $1 ORDER BY ra.walk_order`,
       [id],
     );
-    const meterRows = await sql.query<MeterInfoRow>(
+    const meterRows = await selectText(
+      sql,
+      undefined,
       `SELECT DISTINCT ON (m.premise_id) ${METER_INFO_COLUMNS} FROM meters m JOIN unnest($1::uuid[]) AS w(id) ON w.id = m.premise_id
        ORDER BY m.premise_id, m.status = 'installed' DESC, m.installed_on DESC NULLS LAST`,
       [accounts.map((row) => row.premise_id)],
     );
-    const meterAt = new Map(meterRows.map((row) => [row.premise_id as string, toMeterInfo(row)]));
+    const meterAt = new Map(meterRows.map((fields) => [fields[2] as string, toMeterInfo(fields)]));
     const current = await sql.query<ReadingRow>(
       `SELECT DISTINCT ON (r.account_id) ${READING_COLUMNS} FROM readings r JOIN unnest($1::uuid[]) AS w(id) ON w.id = r.account_id
        WHERE r.read_on BETWEEN $2::date AND $3::date AND r.status <> 'rejected' ORDER BY r.account_id, r.read_on DESC, r.created_at DESC`,
@@ -415,7 +417,7 @@ export async function routeSheet(context: PlatformContext, tenantId: string, id:
     const meters = [...meterAt.values()];
     const accountOfMeter = new Map(accounts.flatMap((row) => (meterAt.get(row.premise_id) ? [[(meterAt.get(row.premise_id) as { id: string }).id, row.account_id] as [string, string]] : [])));
     const asOf = new Map(meters.map((meter) => [meter.id, from]));
-    const states = await loadMeterStates(sql, meters, accountOfMeter, asOf, null, from);
+    const states = await loadMeterStates(sql, meters, accountOfMeter, asOf, { before: from });
     const lastStatus = await sql.query<{ meter_id: string; status: 'accepted' | 'estimated' }>(
       `SELECT DISTINCT ON (r.meter_id) r.meter_id, r.status FROM readings r JOIN unnest($1::uuid[]) AS w(id) ON w.id = r.meter_id
        WHERE r.read_on < $2::date AND r.read_on >= $3::date AND r.status IN ('accepted', 'estimated') ORDER BY r.meter_id, r.read_on DESC, r.created_at DESC`,
