@@ -46,10 +46,19 @@ export interface CreatedRequest {
 }
 
 /**
+ * Whether the desk has anything to do when this request is recorded (what afterRequestCreated does). When
+ * it has not, the request can be written with the COMMIT, as nothing reads it before (requests.ts).
+ */
+export function deskActsAtCreation(input: DeskInput, origin: DeskOrigin, alertLevel: number): boolean {
+  return (origin.checkDuplicates !== undefined && !input.confirmNotDuplicate) || input.callId !== undefined || (input.knowledgeArticleIds ?? []).length > 0 || input.resolveAtFirstContact !== undefined || alertLevel >= DUTY_ALERT_LEVEL;
+}
+
+/**
  * Everything the desk does when a request is recorded, in the transaction that records it. Whether it wrote
  * anything to the request's own record (state, timeline, links), so that the caller reads it back.
  */
 export async function afterRequestCreated(context: PlatformContext, sql: Sql, tenantId: string, request: CreatedRequest, input: DeskInput, origin: DeskOrigin, actor: Actor, now: Date): Promise<boolean> {
+  if (!deskActsAtCreation(input, origin, request.alertLevel)) return false;
   if (origin.checkDuplicates && !input.confirmNotDuplicate) await refuseLikelyDuplicate(sql, request, origin.checkDuplicates, now);
   if (input.callId) await linkCallToRequest(sql, tenantId, input.callId, request.id, actor, now);
   const answers = await recordKnowledgeUse(sql, tenantId, request.id, input.knowledgeArticleIds ?? [], actor, now);
