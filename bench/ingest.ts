@@ -1,9 +1,9 @@
 /**
  * Meter readings at utility scale, through the import path: N readings (default 2,000,000) for N/2 accounts,
- * two months of them, as CSV files imported the way `POST /api/readings/import` and `shuiwu import-readings`
- * do (parse, resolve accounts and meters, de-duplicate, validate against each meter's history, insert
- * set-based, all rows of a file or none) into the partitioned, indexed readings table under row-level
- * security. Alongside, in the same run:
+ * two months of them, as CSV files imported by the function behind `POST /api/readings/import` and
+ * `shuiwu import-readings` (importReadingFile: parse, resolve accounts and meters, de-duplicate, validate
+ * against each meter's history, insert set-based, all rows of a file or none, audit entry, statistics) into
+ * the partitioned, indexed readings table under row-level security. Alongside, in the same run:
  *   - the floor: raw COPY FROM STDIN of the very same rows, as the owner, into a scratch table with the same
  *     columns and indexes (no validation, no RLS);
  *   - MQTT: messages from remote meters published to the broker and stored through the subscriber.
@@ -22,7 +22,8 @@ import mqtt from 'mqtt';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { createContext } from '../server/src/app';
-import { ingestReadings, parseCsv, readingsFromTable, readingTopic, startReadingSubscriber } from '../server/src/modules/reading';
+import { ImportRejected, importReadingFile, readingTopic, startReadingSubscriber } from '../server/src/modules/reading';
+import { systemActor } from '../server/src/platform/audit/audit';
 import { createTenant } from '../server/src/modules/tenancy';
 import { systemClock } from '../server/src/platform/clock';
 import { loadConfig } from '../server/src/platform/config';
@@ -119,16 +120,13 @@ let duplicates = 0;
 let suspect = 0;
 for (const [index, text] of files.entries()) {
   const fileStarted = performance.now();
-  const parsed = readingsFromTable(parseCsv(text), 'import', null);
-  if (parsed.errors.length > 0) throw new Error(`file ${index}: ${JSON.stringify(parsed.errors.slice(0, 3))}`);
-  const outcome = await db.withTenant(tenant.id, (sql) =>
-    ingestReadings(sql, tenant.id, parsed.inputs, { mode: 'all_or_nothing', today: '2026-11-23', fields: { account: 'account_no', meter: 'meter_serial', readOn: 'read_on', register: 'register_m3' }, db }),
-  );
-  if (outcome.isRejected) throw new Error(`file ${index} rejected: ${JSON.stringify(outcome.errors.slice(0, 3))}`);
-  imported += outcome.created;
-  duplicates += outcome.duplicates;
-  suspect += outcome.suspect;
-  log(`file ${index + 1}/${files.length}: ${outcome.created.toLocaleString('en')} in ${seconds(fileStarted).toFixed(2)} s`);
+  const report = await importReadingFile(context, tenant.id, `readings-${index + 1}.csv`, Buffer.from(text), systemActor('bench'), null).catch((error: unknown) => {
+    throw error instanceof ImportRejected ? new Error(`file ${index} rejected: ${JSON.stringify(error.errors.slice(0, 3))}`) : error;
+  });
+  imported += report.imported;
+  duplicates += report.duplicates;
+  suspect += report.suspect;
+  log(`file ${index + 1}/${files.length}: ${report.imported.toLocaleString('en')} in ${seconds(fileStarted).toFixed(2)} s`);
 }
 const importSeconds = seconds(started);
 const perSecond = Math.round(imported / importSeconds);

@@ -4,6 +4,7 @@
  * requested ids as an unnest() relation, so the planner uses index lookups for a handful of meters and hash
  * joins over the recent partitions for a whole import.
  */
+import { stageKeys } from '../../platform/db/bulk';
 import { arrayLiteral, selectText, type Database, type Sql } from '../../platform/db/database';
 import { addDays } from './units';
 import { READING_RULES, type MeterState } from './validation';
@@ -26,6 +27,9 @@ interface HistoryRow {
   status: 'accepted' | 'estimated' | 'suspect';
 }
 
+/** From this many meters (or accounts) their keys are joined from a temporary table (server only). */
+const STAGE_FROM = 10_000;
+
 /** How far back the window of recent readings reaches before the earliest date asked about. */
 const WINDOW_DAYS = READING_RULES.averageWindowDays + 45;
 
@@ -44,24 +48,23 @@ function emptyState(meter: MeterInfo): MeterState {
 
 /** Folds a meter's readings (oldest first) into its state. */
 function fold(state: MeterState, rows: readonly HistoryRow[]): MeterState {
-  let next = state;
+  if (rows.length === 0) return state;
+  let { previous, lastActual, estimatedSinceActualLitres, recentRegisters } = state;
   for (const row of rows) {
     const reading = { readOn: row.read_on, registerLitres: row.register_litres };
     if (row.status === 'estimated') {
-      next = { ...next, previous: reading, estimatedSinceActualLitres: next.estimatedSinceActualLitres + (row.consumption_litres ?? 0) };
-    } else if (row.status === 'suspect') {
-      next = { ...next, recentRegisters: [row.register_litres, ...next.recentRegisters].slice(0, READING_RULES.stuckReadings) };
-    } else {
-      next = {
-        ...next,
-        previous: reading,
-        lastActual: reading,
-        estimatedSinceActualLitres: 0,
-        recentRegisters: [row.register_litres, ...next.recentRegisters].slice(0, READING_RULES.stuckReadings),
-      };
+      previous = reading;
+      estimatedSinceActualLitres += row.consumption_litres ?? 0;
+      continue;
+    }
+    recentRegisters = [row.register_litres, ...recentRegisters].slice(0, READING_RULES.stuckReadings);
+    if (row.status !== 'suspect') {
+      previous = reading;
+      lastActual = reading;
+      estimatedSinceActualLitres = 0;
     }
   }
-  return next;
+  return { ...state, previous, lastActual, estimatedSinceActualLitres, recentRegisters };
 }
 
 const HISTORY_COLUMNS = 'r.meter_id::text AS meter_id, r.read_on::text AS read_on, r.register_litres::text AS register_litres, r.consumption_litres::text AS consumption_litres, r.status';
@@ -101,12 +104,17 @@ export async function loadMeterStates(
   let earliest = '9999-12-31';
   for (const date of asOf.values()) if (date < earliest) earliest = date;
   const windowStart = addDays(earliest, -WINDOW_DAYS);
+  // A large set of meters (a file's) goes into a keyed, analysed temporary table: the planner then merges it
+  // with the readings' (meter, date) index, 0.4 s for 250,000 meters among 2,000,000 readings, where with the
+  // ids as an unnest() it hashed every reading of the window (2.3 s, and more with every month kept).
+  const staged = db?.kind === 'server' && ids.length >= STAGE_FROM;
+  if (staged) await stageKeys(db, sql, 'history_meters', [{ name: 'meter_id', type: 'uuid' }], ids.map((id) => [id]));
 
   // Recent readings that matter: everything since the last accepted one, and the last few actual registers.
   const recent = (await selectText(
     sql,
     db,
-    `WITH wanted AS (SELECT w AS meter_id FROM unnest($1::uuid[]) AS w),
+    `WITH wanted AS (${staged ? 'SELECT meter_id FROM history_meters' : 'SELECT w AS meter_id FROM unnest($1::uuid[]) AS w'}),
      h AS (
        SELECT r.meter_id, r.read_on, r.created_at, r.id, r.register_litres, r.consumption_litres, r.status,
          max(r.read_on) FILTER (WHERE r.status = 'accepted') OVER (PARTITION BY r.meter_id) AS last_accepted_on,
@@ -117,7 +125,7 @@ export async function loadMeterStates(
      SELECT ${HISTORY_COLUMNS} FROM h r
      WHERE r.read_on >= coalesce(r.last_accepted_on, '-infinity'::date) OR (r.status <> 'estimated' AND r.recency <= ${READING_RULES.stuckReadings})
      ${HISTORY_ORDER}`,
-    [arrayLiteral(ids), windowStart, excludeId, before],
+    [staged ? null : arrayLiteral(ids), windowStart, excludeId, before],
   )).map(toHistoryRow);
   const byMeter = new Map<string, HistoryRow[]>();
   for (const row of recent) {
@@ -153,10 +161,9 @@ export async function loadMeterStates(
 
   const averages = await loadAverages(sql, db, accountOfMeter, asOf, windowStart, excludeId);
   for (const meter of meters) {
-    const rows = [...(olderRows.get(meter.id) ?? []), ...(byMeter.get(meter.id) ?? [])];
-    const state = fold(emptyState(meter), rows);
     const account = accountOfMeter.get(meter.id);
-    states.set(meter.id, { ...state, average: (account && averages.get(account)) || null });
+    const start = { ...emptyState(meter), average: (account && averages.get(account)) || null };
+    states.set(meter.id, fold(fold(start, olderRows.get(meter.id) ?? []), byMeter.get(meter.id) ?? []));
   }
   return states;
 }
@@ -183,10 +190,14 @@ async function loadAverages(
   }
   const result = new Map<string, { litres: number; days: number }>();
   if (dates.size === 0) return result;
+  const staged = db?.kind === 'server' && dates.size >= STAGE_FROM;
+  if (staged) {
+    await stageKeys(db, sql, 'history_accounts', [{ name: 'account_id', type: 'uuid' }, { name: 'as_of', type: 'date' }], [...dates].map(([accountId, date]) => [accountId, date]));
+  }
   const rows = await selectText(
     sql,
     db,
-    `WITH wanted AS (SELECT * FROM unnest($1::uuid[], $2::date[]) AS w(account_id, as_of)),
+    `WITH wanted AS (${staged ? 'SELECT account_id, as_of FROM history_accounts' : 'SELECT * FROM unnest($1::uuid[], $2::date[]) AS w(account_id, as_of)'}),
      h AS (
        SELECT r.account_id, r.read_on, r.consumption_litres, wanted.as_of,
          lag(r.read_on) OVER (PARTITION BY r.meter_id ORDER BY r.read_on, r.created_at, r.id) AS previous_on
@@ -197,7 +208,7 @@ async function loadAverages(
      FROM h
      WHERE previous_on IS NOT NULL AND consumption_litres IS NOT NULL AND read_on < as_of AND read_on >= as_of - ${READING_RULES.averageWindowDays}
      GROUP BY account_id`,
-    [arrayLiteral([...dates.keys()]), arrayLiteral([...dates.values()]), windowStart, excludeId],
+    staged ? [null, null, windowStart, excludeId] : [arrayLiteral([...dates.keys()]), arrayLiteral([...dates.values()]), windowStart, excludeId],
   );
   for (const [accountId, litres, days] of rows) if (Number(days) > 0) result.set(accountId as string, { litres: Number(litres), days: Number(days) });
   return result;

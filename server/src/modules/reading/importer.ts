@@ -18,6 +18,8 @@ import { cubicMetresToLitres, isCalendarDate } from './units';
 
 export const MAX_IMPORT_ROWS = 500_000;
 export const MAX_REPORTED_ERRORS = 1000;
+/** Readings imported at once from which the planner's statistics are brought up to date afterwards. */
+const ANALYZE_AFTER_ROWS = 10_000;
 
 type Column = 'account_no' | 'meter_serial' | 'read_on' | 'register_m3' | 'register_litres';
 
@@ -230,6 +232,9 @@ export async function importReadingFile(context: PlatformContext, tenantId: stri
     const errors = [...parsed.errors, ...result.errors].sort((a, b) => a.row - b.row).slice(0, MAX_REPORTED_ERRORS);
     throw new ImportRejected(parsed.rows, errors);
   }
+  // A file of a route book or a district fills a month's partition from nothing: the next file's look-ups
+  // are planned from statistics that still say it is empty (on a server, looked at once a minute at most).
+  if (result.created >= ANALYZE_AFTER_ROWS) await context.db.analyzeStale();
   return {
     fileName,
     rows: parsed.rows,

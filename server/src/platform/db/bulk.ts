@@ -63,6 +63,20 @@ export function copyText(columns: readonly BulkColumn[], rows: readonly (readonl
   return pieces;
 }
 
+/**
+ * Fills a session-private temporary table with the keys a large look-up joins to, keyed by its first column
+ * and analysed, so the planner knows how many there are and can merge them with an index in key order.
+ * Kept by the connection (ON COMMIT DELETE ROWS) and emptied before each use, like copyRows' scratch tables.
+ * For the server; `table` and the columns are the caller's own names, never input.
+ */
+export async function stageKeys(db: Database, sql: Sql, table: string, columns: readonly BulkColumn[], rows: readonly (readonly unknown[])[]): Promise<void> {
+  const definition = columns.map((column) => `${column.name} ${column.type}`).join(', ');
+  await sql.query(`CREATE TEMPORARY TABLE IF NOT EXISTS ${table} (${definition}, PRIMARY KEY (${(columns[0] as BulkColumn).name})) ON COMMIT DELETE ROWS`);
+  await sql.query(`TRUNCATE ${table}`);
+  await db.copyIn(sql, `COPY ${table} (${columns.map((column) => column.name).join(', ')}) FROM STDIN`, copyText(columns, rows));
+  await sql.query(`ANALYZE ${table}`);
+}
+
 /** One scratch table per target table and column list, and per connection (temporary tables are). */
 const scratchName = (table: string, names: string): string => `copy_rows_${table}_${createHash('sha256').update(names).digest('hex').slice(0, 12)}`;
 
