@@ -2060,3 +2060,26 @@ export interface ProcessStageBase {
   roleName: Bilingual;
   timeLimitDays: number;
 }
+/** A separation-of-duties rule of a process: the stages it names are worked by different people or departments. */
+export interface SegregationRule {
+  kind: 'different_people' | 'different_departments';
+  stageCodes: string[];
+  description: Bilingual;
+}
+/**
+ * An application type as published: its process (stages and the materials to bring) and what it costs and
+ * takes. The console's queue and the portal read the same fields, each with its own view of stages and
+ * materials.
+ */
+export interface ApplicationTypeBase<Stage extends ProcessStageBase, Material> {
+  code: string;
+  name: string;
+  nameEn: string;
+  description: string;
+  descriptionEn: string;
+  acceptanceFeeFen: number;
+  totalDays: number;
+  stages: Stage[];
+  materials: Material[];
+  rules: SegregationRule[];
+}

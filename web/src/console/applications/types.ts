@@ -2,9 +2,9 @@
  * Shapes of the applications API (网上办) as the console reads them; they mirror the server's zod schemas in
  * server/src/modules/applications/schemas.ts (the OpenAPI document is the authority).
  */
-import type { ApplicationFileType, ApplicationStatus, Bilingual, ProcessStageBase } from '../../api/types';
+import type { ApplicationFileType, ApplicationStatus, ApplicationTypeBase, Bilingual, ProcessStageBase, SegregationRule } from '../../api/types';
 
-export type { ApplicationStatus, Bilingual };
+export type { ApplicationStatus, Bilingual, SegregationRule };
 
 export type ApplicationAction = 'claim' | 'advance' | 'return' | 'reject' | 'resubmit';
 export type DocumentContentType = ApplicationFileType;
@@ -37,24 +37,8 @@ export interface ApplicationMaterial {
   acceptedKinds?: DocumentContentType[];
 }
 
-export interface SegregationRule {
-  kind: 'different_people' | 'different_departments';
-  stageCodes: string[];
-  description: Bilingual;
-}
-
-export interface ApplicationType {
+export interface ApplicationType extends ApplicationTypeBase<ApplicationStage, ApplicationMaterial> {
   id: string;
-  code: string;
-  name: string;
-  nameEn: string;
-  description: string;
-  descriptionEn: string;
-  acceptanceFeeFen: number;
-  totalDays: number;
-  stages: ApplicationStage[];
-  materials: ApplicationMaterial[];
-  rules: SegregationRule[];
 }
 
 export interface CurrentStage {

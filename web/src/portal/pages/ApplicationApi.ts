@@ -4,7 +4,7 @@
  * portal reads them), and the React Query keys they are cached under.
  */
 import { api } from '../../api/client';
-import type { ApplicationFileType, ApplicationStatus, Bilingual, FileUpload, ProcessStageBase } from '../../api/types';
+import type { ApplicationFileType, ApplicationStatus, ApplicationTypeBase, Bilingual, FileUpload, ProcessStageBase } from '../../api/types';
 
 export type { ApplicationStatus, Bilingual };
 
@@ -20,18 +20,7 @@ export interface ProcessMaterial {
   isRequired: boolean;
 }
 
-export interface ProcessType {
-  code: string;
-  name: string;
-  nameEn: string;
-  description: string;
-  descriptionEn: string;
-  acceptanceFeeFen: number;
-  totalDays: number;
-  stages: ProcessStage[];
-  materials: ProcessMaterial[];
-  rules: { kind: 'different_people' | 'different_departments'; stageCodes: string[]; description: Bilingual }[];
-}
+export type ProcessType = ApplicationTypeBase<ProcessStage, ProcessMaterial>;
 
 export interface PublicProcesses {
   utility: { code: string; name: string; hotline: string | null };
