@@ -4,13 +4,9 @@
 import { expect, request, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEMO_PASSWORD, DEMO_TENANT } from './support.js';
+import { DEMO_PASSWORD, DEMO_TENANT, PORTAL_PHONE } from './support.js';
 
 const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const WECHAT_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
-  'Mobile/15E148 MicroMessenger/8.0.50(0x1800322d) NetType/WIFI Language/zh_CN';
-const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'zh-CN' } as const;
 // The demo's main hall (server/src/modules/appointments/seed.ts): weekday evenings to 20:00 and Saturdays.
 const HALL = '江城水务营业大厅';
 
@@ -81,7 +77,7 @@ test.afterAll(async () => {
 
 test('a resident books a visit on the phone, moves it, and the counter sees it', async ({ browser }) => {
   test.setTimeout(120_000);
-  const resident = await (await browser.newContext({ ...PHONE, userAgent: WECHAT_UA })).newPage();
+  const resident = await (await browser.newContext(PORTAL_PHONE)).newPage();
   resident.on('pageerror', (error) => pageErrors.push(`resident: ${error.message}`));
   const phone = `136${String(Date.now() % 100_000_000).padStart(8, '0')}`;
   await resident.goto('/portal/');

@@ -7,7 +7,7 @@
 // fresh demo database (global-setup.ts makes one); it fails early, saying so, on a server where the demo
 // customer's account has already been read this month.
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import { apiLogin, getJson } from './support.js';
+import { apiLogin, freshPhone, getJson, PHONE_375, WECHAT_UA } from './support.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -25,11 +25,8 @@ const DEMO = {
   timeZone: 'Asia/Shanghai',
 };
 
-const WECHAT_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
-  'Mobile/15E148 MicroMessenger/8.0.50(0x1800322d) NetType/WIFI Language/zh_CN';
 // The utility's people are in its time zone, like the server's business date.
-const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const;
+const PHONE = { ...PHONE_375, timezoneId: 'Asia/Shanghai' } as const;
 const DESKTOP = { viewport: { width: 1440, height: 1200 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const;
 
 interface RouteSummary {
@@ -122,11 +119,6 @@ function businessToday(): string {
 function previousMonth(period: string): string {
   const [year, month] = period.split('-').map(Number) as [number, number];
   return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
-}
-
-/** A mobile number no earlier run used (137…, so never one of portal.spec's 139… numbers). */
-function freshPhone(): string {
-  return `137${String(Date.now() % 100_000_000).padStart(8, '0')}`;
 }
 
 async function shot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
@@ -491,7 +483,7 @@ test('a reader reads a route, a clerk bills it, the customer sees the bill and i
     await apiLogin(auditorApi, DEMO.auditor);
     await test.step('the customer sees the new bill and downloads its PDF', async () => {
       const { page } = customer;
-      const phone = freshPhone();
+      const phone = freshPhone('137');
       await page.goto('/portal/');
       await expect(page.getByTestId('login-page')).toBeVisible();
       await page.getByLabel('手机号').fill(phone);

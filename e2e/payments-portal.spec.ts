@@ -10,6 +10,7 @@
 import { expect, request, test, type APIRequestContext, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { freshPhone, PORTAL_PHONE } from './support.js';
 
 const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
@@ -21,19 +22,7 @@ const DEMO = {
   account: { accountNo: '1000000001', holderName: '李秀英', holderMasked: '李*英' },
 };
 
-const WECHAT_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
-  'Mobile/15E148 MicroMessenger/8.0.50(0x1800322d) NetType/WIFI Language/zh_CN';
-
-test.use({
-  viewport: { width: 375, height: 812 },
-  isMobile: true,
-  hasTouch: true,
-  deviceScaleFactor: 2,
-  userAgent: WECHAT_UA,
-  locale: 'zh-CN',
-  timezoneId: 'Asia/Shanghai',
-});
+test.use({ ...PORTAL_PHONE, timezoneId: 'Asia/Shanghai' });
 
 interface OpenBill {
   billId: string;
@@ -50,11 +39,6 @@ interface AccountMoney {
 interface PortalBill {
   id: string;
   status: string | null;
-}
-
-/** A mobile number no earlier run used (136…, so never one of the other specs' 139… or 137… numbers). */
-function freshPhone(): string {
-  return `136${String(Date.now() % 100_000_000).padStart(8, '0')}`;
 }
 
 /** 123456 fen → "1,234.56", as the portal prints money (integer arithmetic, like web/src/shared/money.ts). */
@@ -107,7 +91,8 @@ async function portalGet<T>(page: Page, url: string, params?: Record<string, str
 
 /** Logs in with a fresh phone and binds the demo account; returns its id. */
 async function logInAndBind(page: Page): Promise<string> {
-  const phone = freshPhone();
+  // 136…, never one of the other journeys' 139… or 137… numbers.
+  const phone = freshPhone('136');
   await page.goto('/portal/');
   await expect(page.getByTestId('login-page')).toBeVisible();
   await page.getByLabel('手机号').fill(phone);

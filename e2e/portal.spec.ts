@@ -3,6 +3,7 @@
 import { expect, request, test, type APIRequestContext, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { freshPhone, PORTAL_PHONE } from './support.js';
 
 const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
@@ -15,23 +16,7 @@ const DEMO = {
   account: { accountNo: '1000000001', holderName: '李秀英', holderMasked: '李*英' },
 };
 
-const WECHAT_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
-  'Mobile/15E148 MicroMessenger/8.0.50(0x1800322d) NetType/WIFI Language/zh_CN';
-
-test.use({
-  viewport: { width: 375, height: 812 },
-  isMobile: true,
-  hasTouch: true,
-  deviceScaleFactor: 2,
-  userAgent: WECHAT_UA,
-  locale: 'zh-CN',
-});
-
-/** A mobile number no earlier run used, so that the OTP send limits of a long-running server never bite. */
-function freshPhone(): string {
-  return `139${String(Date.now() % 100_000_000).padStart(8, '0')}`;
-}
+test.use(PORTAL_PHONE);
 
 async function screenshot(page: Page, name: string): Promise<void> {
   // Let Toasts and page transitions settle, then prove nothing is wider than the phone.
@@ -83,7 +68,7 @@ test.afterAll(async () => {
 test('a customer logs in with an SMS code, binds an account and sees it (375 px, WeChat)', async ({ page }) => {
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  const phone = freshPhone();
+  const phone = freshPhone('139');
 
   // ---- login ----
   await page.goto('/portal/');

@@ -6,11 +6,10 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { apiLogin, getJson, openCrewJob } from './support.js';
+import { apiLogin, getJson, openCrewJob, PHONE_375 as PHONE } from './support.js';
 
 const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const PASSWORD = 'Shuiwu@2026';
-const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'zh-CN' } as const;
 const DESKTOP = { viewport: { width: 1440, height: 900 }, locale: 'zh-CN' } as const;
 const pageErrors: string[] = [];
 

@@ -5,7 +5,7 @@
 import { expect, request, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { cameraPhoto, openCrewJob } from './support.js';
+import { cameraPhoto, freshPhone, openCrewJob, PHONE_375 as PHONE, PORTAL_PHONE } from './support.js';
 
 const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
@@ -19,15 +19,6 @@ const DEMO = {
   repair: { username: 'repair', displayName: '赵磊（维修）' },
   account: { accountNo: '1000000001', holderName: '李秀英' },
 };
-
-const WECHAT_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
-  'Mobile/15E148 MicroMessenger/8.0.50(0x1800322d) NetType/WIFI Language/zh_CN';
-const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'zh-CN' } as const;
-
-function freshPhone(): string {
-  return `137${String(Date.now() % 100_000_000).padStart(8, '0')}`;
-}
 
 async function screenshot(page: Page, name: string, maxWidth?: number): Promise<void> {
   await page.waitForTimeout(300);
@@ -115,9 +106,9 @@ test('a leak reported on the portal goes through hotline, dispatch and the crew,
   const description = `小区门口路面冒水，水流很大 ${Date.now() % 100_000}`;
 
   // ---- the resident: log in, bind the account, report a leak ----
-  const resident = await (await browser.newContext({ ...PHONE, userAgent: WECHAT_UA })).newPage();
+  const resident = await (await browser.newContext(PORTAL_PHONE)).newPage();
   resident.on('pageerror', (error) => pageErrors.push(`resident: ${error.message}`));
-  const phone = freshPhone();
+  const phone = freshPhone('137');
   await resident.goto('/portal/');
   await resident.getByLabel('手机号').fill(phone);
   await resident.getByTestId('get-code').click();
@@ -282,7 +273,7 @@ test('a leak reported on the portal goes through hotline, dispatch and the crew,
 
   // ---- the resident rates it through the SMS link (no login), which works once ----
   const link = await ratingLink(auditor, phone);
-  const rater = await (await browser.newContext({ ...PHONE, userAgent: WECHAT_UA })).newPage();
+  const rater = await (await browser.newContext(PORTAL_PHONE)).newPage();
   rater.on('pageerror', (error) => pageErrors.push(`rater: ${error.message}`));
   await rater.goto(link);
   await expect(rater.getByTestId('rate-request')).toContainText(requestNo);
@@ -317,10 +308,10 @@ test('photos and location from the 375 px portal, site photos and materials from
   const place = { latitude: 30.507312, longitude: 114.413968 };
 
   // ---- the resident (no account bound): photos and the phone's location ----
-  const residentContext = await browser.newContext({ ...PHONE, userAgent: WECHAT_UA, geolocation: { ...place, accuracy: 18 }, permissions: ['geolocation'] });
+  const residentContext = await browser.newContext({ ...PORTAL_PHONE, geolocation: { ...place, accuracy: 18 }, permissions: ['geolocation'] });
   const resident = await residentContext.newPage();
   resident.on('pageerror', (error) => pageErrors.push(`resident: ${error.message}`));
-  const phone = freshPhone();
+  const phone = freshPhone('137');
   await resident.goto('/portal/');
   await resident.getByLabel('手机号').fill(phone);
   await resident.getByTestId('get-code').click();

@@ -1,9 +1,26 @@
 // What several journeys share: the demo utility's sign-in and JSON reads through Playwright's API
 // contexts (kept apart from the browser's cookies). e2e code imports no server code.
-import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
 
 export const DEMO_TENANT = 'jiangcheng';
 export const DEMO_PASSWORD = 'Shuiwu@2026';
+
+/** WeChat's in-app browser on an iPhone, where most customers open the portal. */
+export const WECHAT_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
+  'Mobile/15E148 MicroMessenger/8.0.50(0x1800322d) NetType/WIFI Language/zh_CN';
+/** A 375 px-wide phone: a reader or a crew member on their round. */
+export const PHONE_375 = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'zh-CN' } as const;
+/** The customer portal on that phone, inside WeChat. */
+export const PORTAL_PHONE: BrowserContextOptions = { ...PHONE_375, userAgent: WECHAT_UA };
+
+/**
+ * A mobile number no earlier run used, so that the SMS code limits of a long-running server never bite. Each
+ * journey keeps its own prefix, so two journeys never sign in as the same customer.
+ */
+export function freshPhone(prefix: string): string {
+  return `${prefix}${String(Date.now() % 100_000_000).padStart(8, '0')}`;
+}
 
 export interface Session {
   csrfToken: string;

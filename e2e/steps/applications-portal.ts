@@ -3,16 +3,10 @@
 // comes back, and find the new account. The staff's side is in the console (e2e/steps/applications-console.ts).
 // Each step starts from a URL of its own, so steps combine in any order with other journeys' steps. e2e code
 // imports no server code.
-import { expect, type APIRequestContext, type BrowserContextOptions, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { UploadFile } from '../support.js';
-
-/** A 375 px-wide phone in WeChat, where most customers open the portal. */
-export const WECHAT_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
-  'Mobile/15E148 MicroMessenger/8.0.50(0x1800322d) NetType/WIFI Language/zh_CN';
-export const PORTAL_PHONE: BrowserContextOptions = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, userAgent: WECHAT_UA, locale: 'zh-CN' };
+import { freshPhone, PORTAL_PHONE, type UploadFile } from '../support.js';
 
 export type Shot = (page: Page, name: string) => Promise<void>;
 const noShot: Shot = async () => {};
@@ -48,13 +42,9 @@ export function phoneShots(prefix: string): Shot {
 }
 
 export type { UploadFile };
+export { freshPhone, PORTAL_PHONE };
 
 // ---- the customer ----
-
-/** A mobile number no earlier run used, so that the SMS code limits of a long-running server never bite. */
-export function freshPhone(prefix = '137'): string {
-  return `${prefix}${String(Date.now() % 100_000_000).padStart(8, '0')}`;
-}
 
 /** The newest login code sent to `phone`, read from the message outbox by a staff context holding outbox.read (the demo auditor). */
 export async function latestLoginCode(outboxReader: APIRequestContext, phone: string): Promise<string> {
