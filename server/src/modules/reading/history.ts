@@ -4,7 +4,7 @@
  * requested ids as an unnest() relation, so the planner uses index lookups for a handful of meters and hash
  * joins over the recent partitions for a whole import.
  */
-import { stageKeys } from '../../platform/db/bulk';
+import { shouldStageKeys, stageKeys } from '../../platform/db/bulk';
 import { arrayLiteral, selectText, type Database, type Sql } from '../../platform/db/database';
 import { addDays } from './units';
 import { READING_RULES, type MeterState } from './validation';
@@ -26,9 +26,6 @@ interface HistoryRow {
   consumption_litres: number | null;
   status: 'accepted' | 'estimated' | 'suspect';
 }
-
-/** From this many meters (or accounts) their keys are joined from a temporary table (server only). */
-const STAGE_FROM = 10_000;
 
 /** How far back the window of recent readings reaches before the earliest date asked about. */
 const WINDOW_DAYS = READING_RULES.averageWindowDays + 45;
@@ -107,7 +104,7 @@ export async function loadMeterStates(
   // A large set of meters (a file's) goes into a keyed, analysed temporary table: the planner then merges it
   // with the readings' (meter, date) index, 0.4 s for 250,000 meters among 2,000,000 readings, where with the
   // ids as an unnest() it hashed every reading of the window (2.3 s, and more with every month kept).
-  const staged = db?.kind === 'server' && ids.length >= STAGE_FROM;
+  const staged = shouldStageKeys(db, ids.length);
   if (staged) await stageKeys(db, sql, 'history_meters', [{ name: 'meter_id', type: 'uuid' }], ids.map((id) => [id]));
 
   // Recent readings that matter: everything since the last accepted one, and the last few actual registers.
@@ -190,7 +187,7 @@ async function loadAverages(
   }
   const result = new Map<string, { litres: number; days: number }>();
   if (dates.size === 0) return result;
-  const staged = db?.kind === 'server' && dates.size >= STAGE_FROM;
+  const staged = shouldStageKeys(db, dates.size);
   if (staged) {
     await stageKeys(db, sql, 'history_accounts', [{ name: 'account_id', type: 'uuid' }, { name: 'as_of', type: 'date' }], [...dates].map(([accountId, date]) => [accountId, date]));
   }

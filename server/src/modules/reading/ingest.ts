@@ -11,7 +11,7 @@
  * Ingestion for a tenant is serialised by a transaction-scoped advisory lock, so two batches touching the
  * same meter never compute consumption from the same previous reading.
  */
-import { copyRows, stageKeys, type BulkColumn } from '../../platform/db/bulk';
+import { copyRows, shouldStageKeys, stageKeys, type BulkColumn } from '../../platform/db/bulk';
 import { arrayLiteral, selectText, type Database, type Sql } from '../../platform/db/database';
 import { timeOrderedUuid } from '../../platform/db/ids';
 import { loadMeterStates, METER_INFO_COLUMNS, toMeterInfo, type MeterInfo } from './history';
@@ -91,8 +91,7 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
 /** The noon of a business date in China Standard Time, as a stand-in time for readings that carry only a date. */
 export const middayOf = (date: string): Date => new Date(`${date}T04:00:00Z`);
 
-/** From this many readings a batch is large: more memory for its joins, and its keys looked up at once. */
-const LARGE_BATCH = 10_000;
+/** A batch large enough to stage its keys is large: more memory for its joins, and no JIT. */
 const LARGE_BATCH_WORK_MEM = '128MB';
 /**
  * Keys per look-up statement given as an array. The planner hashes the whole table for a large key set,
@@ -140,7 +139,7 @@ export async function ingestReadings(sql: Sql, tenantId: string, inputs: readonl
   // A large batch joins its keys to whole tables (accounts, meters, recent readings): with the default 4 MB
   // each hash and sort spilled to disk in 16–32 batches. And its statements cost enough for JIT compilation,
   // which took 0.5–0.7 s of each history query to save nothing. For this transaction only.
-  if (options.db?.kind === 'server' && inputs.length >= LARGE_BATCH) {
+  if (shouldStageKeys(options.db, inputs.length)) {
     await sql.query(`SELECT set_config('work_mem', '${LARGE_BATCH_WORK_MEM}', true), set_config('jit', 'off', true)`);
   }
   phase('shape + lock');
@@ -371,7 +370,7 @@ async function resolveAccounts(sql: Sql, db: Database | undefined, inputs: reado
     }
   };
   const wellFormed = [...numbers].filter((number) => /^\d{8,12}$/.test(number));
-  if (db?.kind === 'server' && wellFormed.length >= LARGE_BATCH) {
+  if (shouldStageKeys(db, wellFormed.length)) {
     await stageKeys(db, sql, 'ingest_account_nos', [{ name: 'account_no', type: 'text' }], wellFormed.map((number) => [number]));
     collect(await selectText(sql, db, `SELECT ${ACCOUNT_REF_COLUMNS} FROM accounts a JOIN ingest_account_nos n ON n.account_no = a.account_no`));
   } else {
@@ -401,7 +400,7 @@ async function resolveMeters(sql: Sql, db: Database | undefined, inputs: readonl
       byId.set(meter.id, meter);
     }
   };
-  if (db?.kind === 'server' && serials.size >= LARGE_BATCH) {
+  if (shouldStageKeys(db, serials.size)) {
     await stageKeys(db, sql, 'ingest_meter_serials', [{ name: 'serial_no', type: 'text' }], [...serials].map((serial) => [serial]));
     collect(await selectText(sql, db, `SELECT ${METER_INFO_COLUMNS} FROM meters m JOIN ingest_meter_serials s ON s.serial_no = m.serial_no`));
   } else {

@@ -63,6 +63,12 @@ export function copyText(columns: readonly BulkColumn[], rows: readonly (readonl
   return pieces;
 }
 
+/** From this many keys a look-up on a server stages them (stageKeys); below it, an array is cheaper. */
+export const STAGE_KEYS_FROM = 10_000;
+
+/** Whether a look-up of `keys` keys should join them from a staged temporary table: on a server, and many. */
+export const shouldStageKeys = (db: Database | undefined, keys: number): db is Database => db?.kind === 'server' && keys >= STAGE_KEYS_FROM;
+
 /**
  * Fills a session-private temporary table with the keys a large look-up joins to, keyed by its first column
  * and analysed, so the planner knows how many there are and can merge them with an index in key order.
