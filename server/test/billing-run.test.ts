@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBillingRun, getBillingRun, workBillingRun, type BillingRun } from '../src/modules/billing';
+import { createBillingRun, getBillingRun, periodRange, workBillingRun, type BillingRun } from '../src/modules/billing';
+import { chunkInputs } from '../src/modules/billing/chunk';
 import { seedDemoTariffs } from '../src/modules/tariffs';
 import { systemActor } from '../src/platform/audit/audit';
 import { copyRows } from '../src/platform/db/bulk';
@@ -108,6 +109,33 @@ describe('a billing run', () => {
     const tiers = await query<{ tier: number }>("SELECT DISTINCT l.tier FROM bill_lines l WHERE l.line_type = 'water' AND l.tier IS NOT NULL ORDER BY 1");
     expect(tiers.map((row) => row.tier)).toEqual([1, 2, 3]);
   }, 240_000);
+
+  it("reads a chunk's inputs the same by range scans as by index probes, for consecutive and for scattered accounts", async () => {
+    const ids = (await query<{ id: string }>('SELECT id FROM accounts ORDER BY id')).map((row) => row.id);
+    const sets: Record<string, string[]> = { consecutive: ids.slice(100, 400), scattered: ids.filter((_id, index) => index % 7 === 3), all: ids, one: [ids[5] as string] };
+    // A month of the first year, the last month billed (every account billed through it) and one not billed.
+    for (const period of [MONTHS[11], MONTHS[23], '2026-03'] as string[]) {
+      for (const [name, set] of Object.entries(sets)) {
+        const [byRange, byAccount, chosen] = await environment.db.withTenant(tenantId, async (sql) => [
+          await chunkInputs(sql, set, periodRange(period), 'range'),
+          await chunkInputs(sql, set, periodRange(period), 'account'),
+          await chunkInputs(sql, set, periodRange(period)),
+        ]);
+        expect(byAccount.map((input) => input.account_id), `${name} ${period}`).toEqual(set);
+        expect(byRange, `${name} ${period}`).toEqual(byAccount);
+        expect(chosen, `${name} ${period}`).toEqual(byAccount);
+      }
+    }
+    // Not a comparison of nothing: use, earlier bills, partial months and missing accounts all appear.
+    const [last, unbilled] = await environment.db.withTenant(tenantId, async (sql) => [
+      await chunkInputs(sql, ids, periodRange(MONTHS[23] as string), 'range'),
+      await chunkInputs(sql, [...ids, '00000000-0000-4000-8000-00000000dead'], periodRange('2026-03'), 'range'),
+    ]);
+    expect(last.filter((input) => input.billed).length).toBeGreaterThan(900);
+    expect(last.filter((input) => (input.billed_litres ?? 0) > 0).length).toBeGreaterThan(900);
+    expect(last.filter((input) => input.used_earlier > 0).length).toBeGreaterThan(900);
+    expect(unbilled.filter((input) => input.status === null).map((input) => input.account_id)).toEqual(['00000000-0000-4000-8000-00000000dead']);
+  });
 
   it('adds nothing when a month is billed again: every account is skipped as already billed', async () => {
     const period = MONTHS[5] as string;
