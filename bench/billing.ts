@@ -7,6 +7,7 @@
  *
  *   npm run bench -- billing [--accounts 1000000] [--workers 2] [--chunk 5000] [--period 2026-01]
  *   npm run bench -- billing --engine pglite --accounts 100000
+ *   npm run bench -- billing --reuse   (keep the town of an earlier run of the same size; bill it afresh)
  *
  * PostgreSQL at DATABASE_URL (or TEST_DATABASE_URL; a superuser: the database shuiwu_bench_billing is
  * dropped and created). The last line of output is one JSON object.
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     chunk: { type: 'string' },
     period: { type: 'string', default: '2026-01' },
+    reuse: { type: 'boolean', default: false },
   },
 });
 const accounts = Number(values.accounts);
@@ -45,6 +47,8 @@ const workers = engine === 'pglite' ? 1 : Number(values.workers);
 const period = values.period;
 const chunkSize = values.chunk ? Number(values.chunk) : DEFAULT_CHUNK_SIZE;
 const seconds = (from: number) => (performance.now() - from) / 1000;
+// The machine's CPU time in use (all processes: this one, PostgreSQL's backends, the kernel), in seconds.
+const busySeconds = () => os.cpus().reduce((sum, cpu) => sum + cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.irq, 0) / 1000;
 const log = (message: string) => console.error(`[bench billing] ${message}`);
 
 // Each table's rows of the run, split between the writers by account (as the run's chunks split them; a
@@ -67,6 +71,7 @@ async function columnsOf(query: (text: string) => Promise<{ name: string }[]>, t
 // ---- the database ----
 let db: Database;
 let benchUrl = '';
+let reused = false;
 if (engine === 'pg') {
   const adminUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const url = new URL(adminUrl);
@@ -74,8 +79,11 @@ if (engine === 'pg') {
   benchUrl = url.toString();
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS shuiwu_bench_billing WITH (FORCE)');
-  await admin.query('CREATE DATABASE shuiwu_bench_billing');
+  if (values.reuse) reused = (await admin.query("SELECT 1 FROM pg_database WHERE datname = 'shuiwu_bench_billing'")).rowCount === 1;
+  if (!reused) {
+    await admin.query('DROP DATABASE IF EXISTS shuiwu_bench_billing WITH (FORCE)');
+    await admin.query('CREATE DATABASE shuiwu_bench_billing');
+  }
   await admin.end();
   db = await openServerDatabase(benchUrl, workers * 2 + 2);
 } else {
@@ -86,23 +94,36 @@ const context = createContext({ config: loadConfig({ ...(benchUrl ? { DATABASE_U
 
 // ---- the town: accounts, routes, one reading each, tariffs ----
 let started = performance.now();
-const tenant = await createTenant(context, { code: 'bench', name: '基准水务', nameEn: 'Bench Water', hotline: null });
-await db.asOwner((sql) => generateTown(sql, { tenantId: tenant.id, accounts, months: [period], perRoute: 1000 }));
-await db.withTenant(tenant.id, (sql) => seedDemoTariffs(context, sql, tenant.id));
-log('town generated'); await db.execAsOwner('ANALYZE');
+// A reused town must be the same size; its earlier billing is emptied away (as the floor empties it below).
+const [kept] = reused
+  ? await db.asOwner((sql) => sql.query<{ id: string; accounts: number }>("SELECT t.id, (SELECT count(*) FROM accounts a WHERE a.tenant_id = t.id)::int AS accounts FROM tenants t WHERE t.code = 'bench'"))
+  : [];
+if (reused && kept?.accounts !== accounts) throw new Error(`--reuse: the kept town has ${kept?.accounts ?? 0} accounts, not ${accounts}`);
+const tenant = kept ?? (await createTenant(context, { code: 'bench', name: '基准水务', nameEn: 'Bench Water', hotline: null }));
+if (kept) {
+  await db.execAsOwner('BEGIN; SET LOCAL session_replication_role = replica; TRUNCATE ledger_entries, bill_lines, bills, billing_run_chunks, billing_runs CASCADE; COMMIT');
+  await db.execAsOwner('VACUUM');
+  log('town kept, its billing emptied');
+} else {
+  await db.asOwner((sql) => generateTown(sql, { tenantId: tenant.id, accounts, months: [period], perRoute: 1000 }));
+  await db.withTenant(tenant.id, (sql) => seedDemoTariffs(context, sql, tenant.id));
+  log('town generated');
+}
+await db.execAsOwner('ANALYZE');
 if (engine === 'pg') await db.execAsOwner('CHECKPOINT');
 const setupSeconds = seconds(started);
 log(`town of ${accounts.toLocaleString('en')} accounts ready in ${setupSeconds.toFixed(1)} s`);
 
 // ---- the billing run, through the real code path ----
 started = performance.now();
+const runBusy = busySeconds();
 const created = await createBillingRun(context, tenant.id, { period }, systemActor('bench'), { chunkSize });
 const createSeconds = seconds(started);
 await workBillingRun(context, tenant.id, created.id, { concurrency: workers });
 const runSeconds = seconds(started);
 const run = await getBillingRun(context, tenant.id, created.id);
 if (run.status !== 'completed') throw new Error(`run ended ${run.status}`);
-log(`billed ${run.summary.bills.toLocaleString('en')} accounts in ${runSeconds.toFixed(1)} s (creating the run: ${createSeconds.toFixed(2)} s)`);
+log(`billed ${run.summary.bills.toLocaleString('en')} accounts in ${runSeconds.toFixed(1)} s (creating the run: ${createSeconds.toFixed(2)} s; CPU in use on the machine: ${(busySeconds() - runBusy).toFixed(1)} s of ${(runSeconds * os.cpus().length).toFixed(1)})`);
 
 const [counts] = await db.asOwner((sql) =>
   sql.query<{ bills: number; lines: number; entries: number }>(
@@ -114,6 +135,7 @@ if (!counts || counts.bills !== run.summary.bills) throw new Error('bill count d
 // ---- the floor: COPY of the same rows into the same (emptied) tables, as the owner ----
 const TRUNCATE = 'BEGIN; SET LOCAL session_replication_role = replica; TRUNCATE ledger_entries, bill_lines, bills CASCADE; COMMIT';
 let floorSeconds: number;
+let floorBusy = 0;
 if (engine === 'pg') {
   const directory = path.resolve('.tmp/bench-billing');
   mkdirSync(directory, { recursive: true });
@@ -133,6 +155,7 @@ if (engine === 'pg') {
   await client.query('CHECKPOINT');
   await client.end();
   started = performance.now();
+  floorBusy = busySeconds();
   await Promise.all(
     Array.from({ length: workers }, async (_unused, part) => {
       const writer = new pg.Client({ connectionString: benchUrl });
@@ -164,7 +187,7 @@ if (engine === 'pg') {
   });
   floorSeconds = seconds(started);
 }
-log(`floor (COPY of the same rows) ${floorSeconds.toFixed(1)} s`);
+log(`floor (COPY of the same rows) ${floorSeconds.toFixed(1)} s${engine === 'pg' ? ` (CPU in use on the machine: ${(busySeconds() - floorBusy).toFixed(1)} s of ${(floorSeconds * os.cpus().length).toFixed(1)})` : ''}`);
 await db.close();
 
 const ratio = runSeconds / floorSeconds;
