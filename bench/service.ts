@@ -16,6 +16,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -40,6 +41,13 @@ const { values } = parseArgs({
   },
 });
 const log = (message: string) => console.error(`[bench service] ${message}`);
+
+/** How late this process's event loop ran (timers due every 10 ms), in ms: a stall shows as a long delay. */
+interface LoopDelay {
+  p99: number;
+  max: number;
+}
+const loopDelayOf = (histogram: IntervalHistogram): LoopDelay => ({ p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 });
 const PASSWORD = 'Bench-password-2026';
 const SECRET = 'cd'.repeat(32);
 
@@ -53,6 +61,13 @@ if (values.role === 'server') {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   process.stdout.write(`listening ${typeof address === 'object' && address ? address.port : 0}\n`);
+  // Its event loop's delay, reset and reported when the load generator asks (a phase at a time).
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  process.on('message', (message) => {
+    if (message === 'delay-reset') delay.reset();
+    if (message === 'delay-report') process.send?.({ delay: loopDelayOf(delay) });
+  });
   // Gone with the load generator, however it ends.
   process.on('disconnect', () => process.exit(0));
   // And on SIGTERM through process.exit, so a server run with --cpu-prof writes its profile.
@@ -217,6 +232,56 @@ function cpuSpent(before: { server: number; backends: Map<number, number> }, aft
   return { server: after.server - before.server, database };
 }
 
+/** The server's event-loop delay since the last reset (asked over the IPC channel). */
+function serverLoopDelay(): Promise<LoopDelay> {
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown) => {
+      if (typeof message === 'object' && message !== null && 'delay' in message) {
+        server.off('message', onMessage);
+        resolve((message as { delay: LoopDelay }).delay);
+      }
+    };
+    server.on('message', onMessage);
+    server.send('delay-report');
+  });
+}
+
+/**
+ * What the bench database's backends are doing, sampled every 100 ms on a connection of its own: per wait
+ * event (or "CPU" when running), how many backends were seen in it, summed over the samples; a lock wait
+ * with the last statement of the backend it waits behind. Backends idle inside a transaction are waiting
+ * for the server process.
+ */
+const sampler = new pg.Client({ connectionString: benchUrl.toString() });
+await sampler.connect();
+function sampleWaits(): { stop: () => Promise<Map<string, number>> } {
+  const seen = new Map<string, number>();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const rows = (
+        await sampler.query<{ what: string; n: number }>(
+          `SELECT CASE WHEN a.state = 'idle in transaction' THEN 'idle in transaction'
+                   WHEN a.wait_event_type = 'Lock' THEN 'Lock:' || a.wait_event || ' behind «' || coalesce((SELECT left(regexp_replace(b.query, '\\s+', ' ', 'g'), 60)
+                     FROM pg_stat_activity b WHERE b.pid = (pg_blocking_pids(a.pid))[1]), '?') || '»'
+                   ELSE coalesce(a.wait_event_type || ':' || a.wait_event, 'CPU') END AS what, count(*)::int AS n
+           FROM pg_stat_activity a WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.backend_type = 'client backend'
+             AND a.state IN ('active', 'idle in transaction') GROUP BY 1`,
+        )
+      ).rows;
+      for (const row of rows) seen.set(row.what, (seen.get(row.what) ?? 0) + row.n);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return seen;
+    },
+  };
+}
+
 const create = () => send('POST', '/api/service-requests', session, nextRequest());
 const health = () => send('GET', '/api/health', {});
 try {
@@ -225,7 +290,14 @@ try {
   const cpuBefore = await cpuSample();
   const baseline = summary(await openLoop('baseline GET /api/health', durationSeconds, health, 200));
   const cpuBetween = await cpuSample();
+  const generatorDelay = monitorEventLoopDelay({ resolution: 10 });
+  generatorDelay.enable();
+  server.send('delay-reset');
+  const waits = sampleWaits();
   const creationPhase = await openLoop('POST /api/service-requests', durationSeconds, create, 201);
+  const waitsSeen = await waits.stop();
+  generatorDelay.disable();
+  const serverDelay = await serverLoopDelay();
   const cpuAfter = await cpuSample();
   const cpuMs = (spent: { server: number; database: number }, requests: number) => ({ server: (spent.server * 1000) / requests, database: (spent.database * 1000) / requests });
   const baselineCpu = cpuMs(cpuSpent(cpuBefore, cpuBetween), Math.round(rate * durationSeconds));
@@ -241,9 +313,14 @@ try {
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   console.log(`| POST /api/service-requests (hotline agent) | ${creation.throughput.toFixed(0)} | ${ms(creation.p50)} | ${ms(creation.p95)} | ${ms(creation.p99)} | ${ms(creation.max)} | ${creation.errors} | ${creationCpu.server.toFixed(2)} | ${creationCpu.database.toFixed(2)} |`);
   console.log(`| baseline: GET /api/health | ${baseline.throughput.toFixed(0)} | ${ms(baseline.p50)} | ${ms(baseline.p95)} | ${ms(baseline.p99)} | ${ms(baseline.max)} | ${baseline.errors} | ${baselineCpu.server.toFixed(2)} | ${baselineCpu.database.toFixed(2)} |`);
+  const samples = [...waitsSeen].sort((a, b) => b[1] - a[1]);
+  const ownDelay = loopDelayOf(generatorDelay);
+  console.log(`\nDuring creation: event-loop delay of the server p99 ${ms(serverDelay.p99)} ms, max ${ms(serverDelay.max)} ms; of the load generator p99 ${ms(ownDelay.p99)} ms, max ${ms(ownDelay.max)} ms.`);
+  console.log(`PostgreSQL backends seen, every 100 ms: ${samples.map(([what, count]) => `${what} ${count}`).join(', ') || 'none'}.\n`);
   console.log(JSON.stringify({ bench: 'service', rate, seconds: durationSeconds, p50_ms: Number(ms(creation.p50)), p99_ms: Number(ms(creation.p99)), errors: creation.errors, baseline_p99_ms: Number(ms(baseline.p99)), p99_ratio: Number((creation.p99 / Math.max(baseline.p99, 0.1)).toFixed(2)), served_per_s: Number(creation.throughput.toFixed(0)), server_cpu_ms: Number(creationCpu.server.toFixed(2)), database_cpu_ms: Number(creationCpu.database.toFixed(2)) }));
 } finally {
   await monitor.end();
+  await sampler.end();
   agent.destroy();
   server.kill('SIGTERM');
 }
