@@ -50,6 +50,8 @@ const seconds = (from: number) => (performance.now() - from) / 1000;
 // The machine's CPU time in use (all processes: this one, PostgreSQL's backends, the kernel), in seconds.
 const busySeconds = () => os.cpus().reduce((sum, cpu) => sum + cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.irq, 0) / 1000;
 const log = (message: string) => console.error(`[bench billing] ${message}`);
+/** Empties append-only tables (their refusal triggers off for the one transaction): the owner's script. */
+const emptying = (tables: string) => `BEGIN; SET LOCAL session_replication_role = replica; TRUNCATE ${tables} CASCADE; COMMIT`;
 
 // Each table's rows of the run, split between the writers by account (as the run's chunks split them; a
 // chunk journal's revenue legs, which name no account, by journal). In the order the run wrote them (its ids
@@ -101,7 +103,7 @@ const [kept] = reused
 if (reused && kept?.accounts !== accounts) throw new Error(`--reuse: the kept town has ${kept?.accounts ?? 0} accounts, not ${accounts}`);
 const tenant = kept ?? (await createTenant(context, { code: 'bench', name: '基准水务', nameEn: 'Bench Water', hotline: null }));
 if (kept) {
-  await db.execAsOwner('BEGIN; SET LOCAL session_replication_role = replica; TRUNCATE ledger_entries, bill_lines, bills, billing_run_chunks, billing_runs CASCADE; COMMIT');
+  await db.execAsOwner(emptying('ledger_entries, bill_lines, bills, billing_run_chunks, billing_runs'));
   await db.execAsOwner('VACUUM');
   log('town kept, its billing emptied');
 } else {
@@ -133,7 +135,7 @@ const [counts] = await db.asOwner((sql) =>
 if (!counts || counts.bills !== run.summary.bills) throw new Error('bill count does not match the summary');
 
 // ---- the floor: COPY of the same rows into the same (emptied) tables, as the owner ----
-const TRUNCATE = 'BEGIN; SET LOCAL session_replication_role = replica; TRUNCATE ledger_entries, bill_lines, bills CASCADE; COMMIT';
+const TRUNCATE = emptying('ledger_entries, bill_lines, bills');
 let floorSeconds: number;
 let floorBusy = 0;
 if (engine === 'pg') {
