@@ -43,7 +43,8 @@ const entryParams = (tenantId: string, actor: Actor, at: Date, entry: AuditEntry
 
 /**
  * Appends one entry in the caller's transaction, so the entry exists exactly when the change does. The
- * database assigns the sequence number and the hash chain (see migration 0005).
+ * database assigns the entry's number, its lane and its place in that lane's hash chain (migrations 0005 and
+ * 0051, ADR 0008).
  */
 export async function recordAudit(sql: Sql, tenantId: string, actor: Actor, at: Date, entry: AuditEntry): Promise<void> {
   await sql.query(INSERT_ENTRY, entryParams(tenantId, actor, at, entry));
@@ -51,9 +52,9 @@ export async function recordAudit(sql: Sql, tenantId: string, actor: Actor, at: 
 
 /**
  * Appends one entry as the transaction's last statement, sent with its COMMIT (Sql.atCommit): the same
- * entry, chained the same way and existing exactly when the change does, but the utility's chain head,
- * which every audited write of the utility waits for, is locked only through the commit itself. For a
- * write that reads nothing of the audit log after it. Entries queued this way follow, in the order queued,
+ * entry, chained the same way and existing exactly when the change does, but the chain's lane, which other
+ * audited writes of the utility may be waiting for when every lane is held, is locked only through the commit
+ * itself. For a write that reads nothing of the audit log after it. Entries queued this way follow, in the order queued,
  * every entry recordAudit appended in the same transaction.
  */
 export function recordAuditAtCommit(sql: Sql, tenantId: string, actor: Actor, at: Date, entry: AuditEntry): Promise<void> {
@@ -86,34 +87,37 @@ export interface AuditVerification {
 }
 
 /**
- * Recomputes every link of the transaction's tenant chain with the same SQL function that wrote it. A row
- * whose stored hash, previous hash or sequence does not follow from its predecessor marks where the chain
- * was broken; a chain head that points past the last row means rows were removed from the end.
+ * Recomputes every link of the transaction's utility's chains (its lanes, ADR 0008) with the same SQL function
+ * that wrote them. An entry whose stored hash, previous hash or link does not follow from its predecessor in
+ * its lane marks where a chain was broken; a lane's head that does not point at the lane's last entry means
+ * entries were removed from that lane's end, and the head names the last of them. The earliest broken entry
+ * (by seq) is reported.
  */
 export async function verifyAuditChain(sql: Sql): Promise<{ entries: number; firstBrokenSeq: number | null }> {
-  const rows = await sql.query<{ entries: number; first_broken: number | null; last_seq: number | null; last_hash: Uint8Array | null; head_seq: number | null; head_hash: Uint8Array | null }>(`
+  const rows = await sql.query<{ entries: number; first_broken: number | null; first_cut: number | null }>(`
     WITH chain AS (
-      SELECT seq, hash, prev_hash,
-        lag(hash, 1, '\\x'::bytea) OVER (ORDER BY seq) AS expected_prev,
-        lag(seq, 1, 0::bigint) OVER (ORDER BY seq) AS previous_seq,
-        audit_row_hash(prev_hash, tenant_id, seq, occurred_at, actor_type, actor_id, actor_name, action, object_type,
-          object_id, subject_customer_id, before, after, ip) AS recomputed
+      SELECT seq, lane, coalesce(link, seq) AS link, hash, prev_hash,
+        lag(hash, 1, '\\x'::bytea) OVER lane_order AS expected_prev,
+        lag(coalesce(link, seq), 1, 0::bigint) OVER lane_order AS previous_link,
+        audit_entry_hash(prev_hash, tenant_id, seq, lane, link, occurred_at, actor_type, actor_id, actor_name, action,
+          object_type, object_id, subject_customer_id, before, after, ip) AS recomputed
       FROM audit_log
+      WINDOW lane_order AS (PARTITION BY lane ORDER BY coalesce(link, seq))
+    ),
+    lane_ends AS (
+      SELECT DISTINCT ON (lane) lane, link, hash, seq FROM chain ORDER BY lane, link DESC
+    ),
+    cut AS (
+      SELECT coalesce(heads.last_entry_seq, ends.seq + 1, 1) AS seq
+      FROM audit_chain_heads AS heads FULL JOIN lane_ends AS ends ON ends.lane = heads.lane
+      WHERE heads.lane IS NULL OR coalesce(ends.link, 0) <> heads.last_seq OR coalesce(ends.hash, '\\x'::bytea) <> heads.last_hash
     )
     SELECT count(*)::int8 AS entries,
-      min(seq) FILTER (WHERE hash <> recomputed OR prev_hash <> expected_prev OR seq <> previous_seq + 1) AS first_broken,
-      max(seq) AS last_seq,
-      (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1) AS last_hash,
-      (SELECT last_seq FROM audit_chain_heads) AS head_seq,
-      (SELECT last_hash FROM audit_chain_heads) AS head_hash
+      min(seq) FILTER (WHERE hash <> recomputed OR prev_hash <> expected_prev OR link <> previous_link + 1) AS first_broken,
+      (SELECT min(seq) FROM cut) AS first_cut
     FROM chain`);
   const row = rows[0];
   if (!row) return { entries: 0, firstBrokenSeq: null };
-  let firstBrokenSeq = row.first_broken;
-  const lastSeq = row.last_seq ?? 0;
-  const isHeadConsistent =
-    (row.head_seq ?? 0) === lastSeq &&
-    Buffer.from(row.head_hash ?? new Uint8Array()).equals(Buffer.from(row.last_hash ?? new Uint8Array()));
-  if (firstBrokenSeq === null && !isHeadConsistent) firstBrokenSeq = lastSeq + 1;
-  return { entries: row.entries, firstBrokenSeq };
+  const broken = [row.first_broken, row.first_cut].filter((seq): seq is number => seq !== null);
+  return { entries: row.entries, firstBrokenSeq: broken.length > 0 ? Math.min(...broken) : null };
 }
