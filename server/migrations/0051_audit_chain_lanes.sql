@@ -1,10 +1,11 @@
 -- Several hash chains per utility (ADR 0008). One chain head per utility serialised every audited write of
 -- that utility: the entry's trigger locked the head and the lock was held through the COMMIT's WAL flush,
 -- so writers queued on it (the service-creation tail at 300/s, and a ceiling near 500 audited writes/s;
--- bench/RESULTS.md, "Service-request creation"). Now a utility has eight lanes, each its own chain. An
+-- bench/RESULTS.md, "Service-request creation"). Now a utility has sixteen lanes, each its own chain. An
 -- entry takes the first lane no other transaction holds (SKIP LOCKED), and every later entry of the same
 -- transaction follows it in that lane, so a transaction's entries stay consecutive in one chain. Only when
--- all eight are held does a writer wait, behind one lane chosen at random.
+-- all sixteen are held does a writer wait, behind one lane chosen at random. Sixteen is more than the
+-- connections one server process keeps (10 by default), so one process's writers never wait for a lane.
 --
 -- An entry keeps `seq`, its number within the utility: it orders the log for reading and paging, and it is
 -- now drawn from an identity sequence (numbers rise in the order entries are written; other utilities'
@@ -35,9 +36,9 @@ ALTER TABLE audit_chain_heads ADD COLUMN lane smallint NOT NULL DEFAULT 0, ADD C
 UPDATE audit_chain_heads SET last_entry_seq = nullif(last_seq, 0);
 ALTER TABLE audit_chain_heads DROP CONSTRAINT audit_chain_heads_pkey;
 ALTER TABLE audit_chain_heads ADD PRIMARY KEY (tenant_id, lane);
-ALTER TABLE audit_chain_heads ADD CONSTRAINT audit_chain_heads_lane CHECK (lane BETWEEN 0 AND 7);
+ALTER TABLE audit_chain_heads ADD CONSTRAINT audit_chain_heads_lane CHECK (lane BETWEEN 0 AND 15);
 INSERT INTO audit_chain_heads (tenant_id, lane)
-  SELECT heads.tenant_id, lanes.lane FROM audit_chain_heads AS heads, generate_series(1, 7) AS lanes (lane)
+  SELECT heads.tenant_id, lanes.lane FROM audit_chain_heads AS heads, generate_series(1, 15) AS lanes (lane)
   ON CONFLICT DO NOTHING;
 ALTER TABLE audit_log FORCE ROW LEVEL SECURITY;
 ALTER TABLE audit_chain_heads FORCE ROW LEVEL SECURITY;
@@ -72,11 +73,11 @@ BEGIN
     SELECT * INTO head FROM audit_chain_heads WHERE tenant_id = NEW.tenant_id ORDER BY lane LIMIT 1 FOR UPDATE SKIP LOCKED;
     IF NOT FOUND THEN
       -- The utility's first entry (make its lanes), or every lane is held: wait behind one.
-      INSERT INTO audit_chain_heads (tenant_id, lane) SELECT NEW.tenant_id, lanes.lane FROM generate_series(0, 7) AS lanes (lane)
+      INSERT INTO audit_chain_heads (tenant_id, lane) SELECT NEW.tenant_id, lanes.lane FROM generate_series(0, 15) AS lanes (lane)
         ON CONFLICT DO NOTHING;
       SELECT * INTO head FROM audit_chain_heads WHERE tenant_id = NEW.tenant_id ORDER BY lane LIMIT 1 FOR UPDATE SKIP LOCKED;
       IF NOT FOUND THEN
-        SELECT * INTO head FROM audit_chain_heads WHERE tenant_id = NEW.tenant_id AND lane = floor(random() * 8)::smallint FOR UPDATE;
+        SELECT * INTO head FROM audit_chain_heads WHERE tenant_id = NEW.tenant_id AND lane = floor(random() * 16)::smallint FOR UPDATE;
       END IF;
     END IF;
     PERFORM set_config('shuiwu.audit_lane', NEW.tenant_id::text || '/' || head.lane, true);

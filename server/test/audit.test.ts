@@ -83,12 +83,14 @@ describe('the audit log', () => {
 describe('the chain lanes (ADR 0008)', () => {
   let lanes: Utility;
   let lanesAuditor: Client;
-  /** Twelve connections, so more transactions than lanes can be open at once. */
+  /** Twenty-four connections, so more transactions than lanes can be open at once. */
   let wide: Database;
   beforeAll(async () => {
     lanes = await environment.givenUtility('audit-lanes');
     lanesAuditor = await environment.loginStaff(lanes, 'auditor');
-    wide = await openServerDatabase(environment.config.databaseUrl ?? '', 12);
+    wide = await openServerDatabase(environment.config.databaseUrl ?? '', 24);
+    // Every connection opened before the tests, so the writers below start together.
+    await Promise.all(Array.from({ length: 24 }, () => wide.withTenant(lanes.tenant.id, (sql) => sql.query('SELECT pg_sleep(0.1)'))));
   });
   afterAll(() => wide.close());
   const verifyLanes = async () => (await lanesAuditor.get<{ entries: number; isIntact: boolean; firstBrokenSeq: number | null }>('/api/audit/verify')).body;
@@ -105,7 +107,7 @@ describe('the chain lanes (ADR 0008)', () => {
     });
 
   it('lets concurrent writers of one utility take lanes of their own, and keeps each transaction in one lane', async () => {
-    await Promise.all(Array.from({ length: 6 }, (_, index) => writer(`concurrent-${index}`, 3, 300)));
+    await Promise.all(Array.from({ length: 6 }, (_, index) => writer(`concurrent-${index}`, 3, 600)));
     const used = new Set<number>();
     for (let index = 0; index < 6; index++) {
       const rows = await entriesOf(`concurrent-${index}`);
@@ -120,15 +122,15 @@ describe('the chain lanes (ADR 0008)', () => {
     expect(await verifyLanes()).toMatchObject({ isIntact: true, firstBrokenSeq: null });
   });
 
-  it('makes a writer wait behind a lane only when all eight are held, and still chains every entry', async () => {
-    await Promise.all(Array.from({ length: 10 }, (_, index) => writer(`crowded-${index}`, 2, 200)));
+  it('makes a writer wait behind a lane only when all sixteen are held, and still chains every entry', async () => {
+    await Promise.all(Array.from({ length: 20 }, (_, index) => writer(`crowded-${index}`, 2, 600)));
     const rows = await environment.ownerQuery<{ lanes: number; entries: number }>(
       "SELECT count(DISTINCT lane) AS lanes, count(*) AS entries FROM audit_log WHERE tenant_id = $1 AND object_id LIKE 'crowded-%'",
       [lanes.tenant.id],
     );
-    expect(rows[0]).toEqual({ lanes: 8, entries: 20 });
+    expect(rows[0]).toEqual({ lanes: 16, entries: 40 });
     const heads = await environment.ownerQuery<{ count: number }>('SELECT count(*) FROM audit_chain_heads WHERE tenant_id = $1', [lanes.tenant.id]);
-    expect(heads[0]?.count).toBe(8);
+    expect(heads[0]?.count).toBe(16);
     expect(await verifyLanes()).toMatchObject({ isIntact: true, firstBrokenSeq: null });
   });
 
@@ -153,7 +155,7 @@ describe('the chain lanes (ADR 0008)', () => {
 
   it.each([
     ['its number', 'UPDATE audit_log SET seq = seq + 1000000 WHERE tenant_id = $1 AND seq = $2'],
-    ['its lane', 'UPDATE audit_log SET lane = (lane + 1) % 8 WHERE tenant_id = $1 AND seq = $2'],
+    ['its lane', 'UPDATE audit_log SET lane = (lane + 1) % 16 WHERE tenant_id = $1 AND seq = $2'],
     ['its link removed, to pass it off as an entry from before lanes', 'UPDATE audit_log SET link = NULL WHERE tenant_id = $1 AND seq = $2'],
   ])('finds a linked entry edited in %s', async (_what, statement) => {
     const objectId = `edited-${Math.random()}`;
