@@ -3,7 +3,7 @@
 // with the COMMIT. What the application sees must be exactly what bound parameters gave it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAuditAtCommit, systemActor, verifyAuditChain } from '../src/platform/audit/audit';
-import { arrayLiteral, selectText } from '../src/platform/db/database';
+import { arrayLiteral, openServerDatabase, selectText } from '../src/platform/db/database';
 import { createTestEnvironment, type TestEnvironment, type Utility } from './harness';
 
 let environment: TestEnvironment;
@@ -80,6 +80,34 @@ describe('a transaction in few round trips', () => {
     // The connection is usable again afterwards.
     const [row] = await environment.db.withTenant(utility.tenant.id, (sql) => sql.query<{ one: number }>('SELECT 1 AS one'));
     expect(row).toEqual({ one: 1 });
+  });
+});
+
+describe('queryWithoutTenant: one statement as a transaction of its own, in one round trip', () => {
+  it('answers exactly as the bound statement does, as the application role with no tenant, and commits', async () => {
+    const single = await openServerDatabase(environment.config.databaseUrl ?? '', 1);
+    try {
+      const params = [hostile, 42, true, new Date('2026-03-02T02:00:00.123Z'), ['a', "b'c", null], { say: "it's" }, null, -1.5];
+      const [once] = await single.queryWithoutTenant(PROBE, params);
+      const [bound] = await single.withoutTenant(async (sql) => {
+        await sql.query('SELECT 1');
+        return sql.query(PROBE, params);
+      });
+      expect(once).toEqual(bound);
+      const who = () => single.queryWithoutTenant<{ role: string; tenant: string | null; at: Date }>("SELECT current_user AS role, current_setting('app.tenant_id', true) AS tenant, now() AS at");
+      const [first] = await who();
+      const [second] = await who();
+      expect(first).toMatchObject({ role: 'shuiwu_app' });
+      expect(first?.tenant ?? '').toBe('');
+      // A transaction of its own each time, over when it answers: the one connection's next one starts anew.
+      expect(second?.at.getTime()).toBeGreaterThan(first?.at.getTime() ?? Infinity);
+      // A failing statement rolls back, and the connection serves the next one.
+      await expect(single.queryWithoutTenant('SELECT 1 / $1::int AS x', [0])).rejects.toThrow(/division by zero/);
+      // One with quoted text of its own is not inlined, and answers the same.
+      expect(await single.queryWithoutTenant("SELECT 'it''s' AS quoted, $1::text AS echo", [hostile])).toEqual([{ quoted: "it's", echo: hostile }]);
+    } finally {
+      await single.close();
+    }
   });
 });
 

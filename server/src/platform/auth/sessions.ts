@@ -98,65 +98,66 @@ interface PrincipalRow extends SessionRow {
 
 /**
  * Finds the live session for a cookie token. A session past its idle or absolute limit is ended on the
- * spot and treated as absent; a live one has its idle clock restarted (at most once a minute). One
- * transaction: the session and its staff member (with roles) or portal user come in one statement
- * (`session_principal`, migration 0042), which also sets the session's tenant for the end or touch after it.
+ * spot and treated as absent; a live one has its idle clock restarted (at most once a minute). The session
+ * and its staff member (with roles) or portal user come in one statement (`session_principal`, migration
+ * 0042), a transaction of its own in one round trip (`queryWithoutTenant`); the rare end or touch after it
+ * is a transaction of the session's tenant.
  */
 export async function resolveSession(context: PlatformContext, token: string, kind: SessionKind): Promise<Principal | null> {
   if (!token || token.length > 100) return null;
   const tokenHash = sha256(token).toString('hex');
-  return context.db.withoutTenant(async (sql) => {
-    const [session] = await sql.query<PrincipalRow>(
-      `SELECT id, tenant_id, kind, staff_id, portal_user_id, csrf_token, last_seen_at, absolute_expires_at, ended_at, username, display_name, is_active, roles, phone
-       FROM session_principal($1)`,
-      [tokenHash],
+  const [session] = await context.db.queryWithoutTenant<PrincipalRow>(
+    `SELECT id, tenant_id, kind, staff_id, portal_user_id, csrf_token, last_seen_at, absolute_expires_at, ended_at, username, display_name, is_active, roles, phone
+     FROM session_principal($1)`,
+    [tokenHash],
+  );
+  if (!session || session.kind !== kind || session.ended_at) return null;
+  const now = context.clock.now();
+  const { idleMs } = limitsOf(context, kind);
+  const endedReason =
+    now.getTime() >= new Date(session.absolute_expires_at).getTime()
+      ? 'expired'
+      : now.getTime() - new Date(session.last_seen_at).getTime() >= idleMs
+        ? 'idle'
+        : null;
+  if (endedReason) {
+    await context.db.withTenant(session.tenant_id, (sql) =>
+      sql.query('UPDATE sessions SET ended_at = $2, ended_reason = $3 WHERE id = $1 AND ended_at IS NULL', [session.id, now, endedReason]),
     );
-    if (!session || session.kind !== kind || session.ended_at) return null;
-    const now = context.clock.now();
-    const { idleMs } = limitsOf(context, kind);
-    const endedReason =
-      now.getTime() >= new Date(session.absolute_expires_at).getTime()
-        ? 'expired'
-        : now.getTime() - new Date(session.last_seen_at).getTime() >= idleMs
-          ? 'idle'
-          : null;
-    if (endedReason) {
-      await sql.query('UPDATE sessions SET ended_at = $2, ended_reason = $3 WHERE id = $1 AND ended_at IS NULL', [session.id, now, endedReason]);
-      return null;
-    }
-    // The idle clock restarts at most once a minute: a write (and a WAL flush at commit) on every request
-    // bought nothing for limits counted in minutes, and most requests now commit without writing.
-    if (now.getTime() - new Date(session.last_seen_at).getTime() >= SESSION_TOUCH_MS) {
-      await sql.query('UPDATE sessions SET last_seen_at = $2 WHERE id = $1', [session.id, now]);
-    }
-    if (session.kind === 'staff' && session.staff_id) {
-      if (!session.is_active || session.username === null || session.display_name === null) return null;
-      const roles = (session.roles ?? []).filter(isRole);
-      return {
-        kind: 'staff',
-        tenantId: session.tenant_id,
-        sessionId: session.id,
-        staffId: session.staff_id,
-        username: session.username,
-        displayName: session.display_name,
-        roles,
-        permissions: permissionsOf(roles),
-        csrfToken: session.csrf_token,
-      };
-    }
-    if (session.kind === 'portal' && session.portal_user_id) {
-      if (session.phone === null) return null;
-      return {
-        kind: 'portal',
-        tenantId: session.tenant_id,
-        sessionId: session.id,
-        portalUserId: session.portal_user_id,
-        phone: session.phone,
-        csrfToken: session.csrf_token,
-      };
-    }
     return null;
-  });
+  }
+  // The idle clock restarts at most once a minute: a write (and a WAL flush at commit) on every request
+  // bought nothing for limits counted in minutes, and most requests now commit without writing.
+  if (now.getTime() - new Date(session.last_seen_at).getTime() >= SESSION_TOUCH_MS) {
+    await context.db.withTenant(session.tenant_id, (sql) => sql.query('UPDATE sessions SET last_seen_at = $2 WHERE id = $1', [session.id, now]));
+  }
+  if (session.kind === 'staff' && session.staff_id) {
+    if (!session.is_active || session.username === null || session.display_name === null) return null;
+    const roles = (session.roles ?? []).filter(isRole);
+    return {
+      kind: 'staff',
+      tenantId: session.tenant_id,
+      sessionId: session.id,
+      staffId: session.staff_id,
+      username: session.username,
+      displayName: session.display_name,
+      roles,
+      permissions: permissionsOf(roles),
+      csrfToken: session.csrf_token,
+    };
+  }
+  if (session.kind === 'portal' && session.portal_user_id) {
+    if (session.phone === null) return null;
+    return {
+      kind: 'portal',
+      tenantId: session.tenant_id,
+      sessionId: session.id,
+      portalUserId: session.portal_user_id,
+      phone: session.phone,
+      csrfToken: session.csrf_token,
+    };
+  }
+  return null;
 }
 
 export async function endSession(context: PlatformContext, principal: Principal, reason: 'logout' | 'revoked'): Promise<void> {
