@@ -5,6 +5,8 @@
  * Pure functions on instants (Date) and minutes; no database.
  */
 
+import { wallClock } from '../../platform/clock';
+
 export interface WorkingCalendar {
   /** IANA zone of the utility, e.g. Asia/Shanghai. */
   timeZone: string;
@@ -56,19 +58,12 @@ export function calendarFromSettings(
 }
 
 const MINUTE = 60_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The local calendar date, weekday and minute of the day of an instant in a zone. */
 function localParts(at: Date, timeZone: string): { date: string; weekday: number; minute: number } {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23' });
-    formatters.set(timeZone, format);
-  }
-  const parts: Record<string, string> = {};
-  for (const part of format.formatToParts(at)) parts[part.type] = part.value;
-  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday as string) + 1;
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, weekday, minute: Number(parts.hour) * 60 + Number(parts.minute) };
+  const wall = wallClock(at, timeZone);
+  const day = wall.getUTCDay();
+  return { date: wall.toISOString().slice(0, 10), weekday: day === 0 ? 7 : day, minute: wall.getUTCHours() * 60 + wall.getUTCMinutes() };
 }
 
 /** The instant of a local date's minute in a zone (zones without DST, and those with it outside the gap). */
