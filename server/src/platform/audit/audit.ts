@@ -22,9 +22,8 @@ export interface AuditEntry {
   after?: Record<string, unknown> | null;
 }
 
-const INSERT_ENTRY = `INSERT INTO audit_log (tenant_id, occurred_at, actor_type, actor_id, actor_name, action, object_type, object_id,
-       subject_customer_id, before, after, ip)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`;
+/** The entry's INSERT, through a function whose plan each connection keeps (migration 0053). */
+const INSERT_ENTRY = 'SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)';
 
 const entryParams = (tenantId: string, actor: Actor, at: Date, entry: AuditEntry): unknown[] => [
   tenantId,
