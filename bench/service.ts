@@ -211,7 +211,9 @@ function summary(phase: Phase) {
  * (from /proc: Linux only, same machine), so a phase's CPU per request can be told apart from the time it
  * waited for a CPU on a machine shared with others. A backend that ended meanwhile is not counted.
  */
-const monitor = new pg.Client({ connectionString: benchUrl.toString() });
+// The bench's own connections (this one and the wait sampler's) are named, and not counted as serving.
+const PROBE_NAME = 'shuiwu-bench-probe';
+const monitor = new pg.Client({ connectionString: benchUrl.toString(), application_name: PROBE_NAME });
 await monitor.connect();
 const TICKS_PER_SECOND = 100;
 function cpuSecondsOf(pid: number): number {
@@ -223,7 +225,7 @@ function cpuSecondsOf(pid: number): number {
   }
 }
 async function cpuSample(): Promise<{ server: number; backends: Map<number, number> }> {
-  const rows = (await monitor.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'")).rows;
+  const rows = (await monitor.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name <> $1 AND backend_type = 'client backend'", [PROBE_NAME])).rows;
   return { server: server.pid ? cpuSecondsOf(server.pid) : 0, backends: new Map(rows.map((row) => [row.pid, cpuSecondsOf(row.pid)])) };
 }
 function cpuSpent(before: { server: number; backends: Map<number, number> }, after: { server: number; backends: Map<number, number> }) {
@@ -252,7 +254,7 @@ function serverLoopDelay(): Promise<LoopDelay> {
  * with the last statement of the backend it waits behind. Backends idle inside a transaction are waiting
  * for the server process.
  */
-const sampler = new pg.Client({ connectionString: benchUrl.toString() });
+const sampler = new pg.Client({ connectionString: benchUrl.toString(), application_name: PROBE_NAME });
 await sampler.connect();
 function sampleWaits(): { stop: () => Promise<Map<string, number>> } {
   const seen = new Map<string, number>();
@@ -265,7 +267,7 @@ function sampleWaits(): { stop: () => Promise<Map<string, number>> } {
                    WHEN a.wait_event_type = 'Lock' THEN 'Lock:' || a.wait_event || ' behind «' || coalesce((SELECT left(regexp_replace(b.query, '\\s+', ' ', 'g'), 60)
                      FROM pg_stat_activity b WHERE b.pid = (pg_blocking_pids(a.pid))[1]), '?') || '»'
                    ELSE coalesce(a.wait_event_type || ':' || a.wait_event, 'CPU') END AS what, count(*)::int AS n
-           FROM pg_stat_activity a WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.backend_type = 'client backend'
+           FROM pg_stat_activity a WHERE a.datname = current_database() AND a.application_name <> '${PROBE_NAME}' AND a.backend_type = 'client backend'
              AND a.state IN ('active', 'idle in transaction') GROUP BY 1`,
         )
       ).rows;

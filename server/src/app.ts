@@ -71,7 +71,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; context
     },
     async (_request, reply) => {
       try {
-        await options.db.withoutTenant((sql) => sql.query('SELECT 1'));
+        await options.db.queryWithoutTenant('SELECT 1');
         return { status: 'ok' as const, database: 'ok' as const };
       } catch (error) {
         return reply.code(503).send({ status: 'unavailable' as const, database: String(error).slice(0, 200) });
