@@ -224,14 +224,15 @@ function cpuSecondsOf(pid: number): number {
     return 0;
   }
 }
-async function cpuSample(): Promise<{ server: number; backends: Map<number, number> }> {
+async function cpuSample(): Promise<{ server: number; generator: number; backends: Map<number, number> }> {
   const rows = (await monitor.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name <> $1 AND backend_type = 'client backend'", [PROBE_NAME])).rows;
-  return { server: server.pid ? cpuSecondsOf(server.pid) : 0, backends: new Map(rows.map((row) => [row.pid, cpuSecondsOf(row.pid)])) };
+  const own = process.cpuUsage();
+  return { server: server.pid ? cpuSecondsOf(server.pid) : 0, generator: (own.user + own.system) / 1e6, backends: new Map(rows.map((row) => [row.pid, cpuSecondsOf(row.pid)])) };
 }
-function cpuSpent(before: { server: number; backends: Map<number, number> }, after: { server: number; backends: Map<number, number> }) {
+function cpuSpent(before: { server: number; generator: number; backends: Map<number, number> }, after: { server: number; generator: number; backends: Map<number, number> }) {
   let database = 0;
   for (const [pid, seconds] of after.backends) database += seconds - (before.backends.get(pid) ?? 0);
-  return { server: after.server - before.server, database };
+  return { server: after.server - before.server, generator: after.generator - before.generator, database };
 }
 
 /** The server's event-loop delay since the last reset (asked over the IPC channel). */
@@ -301,7 +302,7 @@ try {
   generatorDelay.disable();
   const serverDelay = await serverLoopDelay();
   const cpuAfter = await cpuSample();
-  const cpuMs = (spent: { server: number; database: number }, requests: number) => ({ server: (spent.server * 1000) / requests, database: (spent.database * 1000) / requests });
+  const cpuMs = (spent: { server: number; generator: number; database: number }, requests: number) => ({ server: (spent.server * 1000) / requests, generator: (spent.generator * 1000) / requests, database: (spent.database * 1000) / requests });
   const baselineCpu = cpuMs(cpuSpent(cpuBefore, cpuBetween), Math.round(rate * durationSeconds));
   const creationCpu = cpuMs(cpuSpent(cpuBetween, cpuAfter), creationPhase.sent);
   const creation = summary(creationPhase);
@@ -311,10 +312,10 @@ try {
   const ms = (value: number) => value.toFixed(1);
   console.log(`\n### Service-request creation, ${rate.toLocaleString('en')} requests/s for ${durationSeconds} s, loopback HTTP`);
   console.log(`${new Date().toISOString().slice(0, 10)} · ${cpu.length} × ${cpu[0]?.model.trim()} · ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB · load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}\n`);
-  console.log('| what | sent/s | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU ms/request | PostgreSQL CPU ms/request |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-  console.log(`| POST /api/service-requests (hotline agent) | ${creation.throughput.toFixed(0)} | ${ms(creation.p50)} | ${ms(creation.p95)} | ${ms(creation.p99)} | ${ms(creation.max)} | ${creation.errors} | ${creationCpu.server.toFixed(2)} | ${creationCpu.database.toFixed(2)} |`);
-  console.log(`| baseline: GET /api/health | ${baseline.throughput.toFixed(0)} | ${ms(baseline.p50)} | ${ms(baseline.p95)} | ${ms(baseline.p99)} | ${ms(baseline.max)} | ${baseline.errors} | ${baselineCpu.server.toFixed(2)} | ${baselineCpu.database.toFixed(2)} |`);
+  console.log('| what | sent/s | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU ms/request | PostgreSQL CPU ms/request | load generator CPU ms/request |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(`| POST /api/service-requests (hotline agent) | ${creation.throughput.toFixed(0)} | ${ms(creation.p50)} | ${ms(creation.p95)} | ${ms(creation.p99)} | ${ms(creation.max)} | ${creation.errors} | ${creationCpu.server.toFixed(2)} | ${creationCpu.database.toFixed(2)} | ${creationCpu.generator.toFixed(2)} |`);
+  console.log(`| baseline: GET /api/health | ${baseline.throughput.toFixed(0)} | ${ms(baseline.p50)} | ${ms(baseline.p95)} | ${ms(baseline.p99)} | ${ms(baseline.max)} | ${baseline.errors} | ${baselineCpu.server.toFixed(2)} | ${baselineCpu.database.toFixed(2)} | ${baselineCpu.generator.toFixed(2)} |`);
   const samples = [...waitsSeen].sort((a, b) => b[1] - a[1]);
   const ownDelay = loopDelayOf(generatorDelay);
   console.log(`\nDuring creation: event-loop delay of the server p99 ${ms(serverDelay.p99)} ms, max ${ms(serverDelay.max)} ms; of the load generator p99 ${ms(ownDelay.p99)} ms, max ${ms(ownDelay.max)} ms.`);
