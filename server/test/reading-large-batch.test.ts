@@ -115,4 +115,19 @@ describe('a large batch of readings', () => {
       expect(second?.average?.days).toBe(31);
     });
   });
+
+  it('finds a head-end batch’s repeated external ids on the staged path exactly as on the ordinary one', async () => {
+    // Every home's meter by serial with an external id, then the same ids again with other registers, so
+    // only the external id (not meter, date and register) makes the second batch's rows duplicates.
+    const batch = (offset: number): ReadingInput[] =>
+      Array.from({ length: HOMES }, (_unused, index) => ({ row: index, meterSerial: `LB-${FIRST_NO + index + 1}`, readOn: '2026-03-20', registerLitres: registerOf(index + 1, 3) + offset, source: 'api' as const, externalId: `he-${index + 1}` }));
+    const options = { mode: 'per_item' as const, today: '2026-03-31', fields: {} };
+    for (const [offset, expected] of [[1000, { created: HOMES, duplicates: 0 }], [2000, { created: 0, duplicates: HOMES }]] as const) {
+      const inputs = batch(offset);
+      const ordinary = await rolledBack((sql) => ingestReadings(sql, utility.tenant.id, inputs, options));
+      const staged = await environment.db.withTenant(utility.tenant.id, (sql) => ingestReadings(sql, utility.tenant.id, inputs, { ...options, db: environment.db }));
+      expect({ created: staged.created, duplicates: staged.duplicates, errors: staged.errors }).toEqual({ ...expected, errors: [] });
+      expect(comparable(staged)).toEqual(comparable(ordinary));
+    }
+  }, 120_000);
 });

@@ -73,13 +73,18 @@ export const shouldStageKeys = (db: Database | undefined, keys: number): db is D
  * Fills a session-private temporary table with the keys a large look-up joins to, keyed by its first column
  * and analysed, so the planner knows how many there are and can merge them with an index in key order.
  * Kept by the connection (ON COMMIT DELETE ROWS) and emptied before each use, like copyRows' scratch tables.
- * For the server; `table` and the columns are the caller's own names, never input.
+ * With `keyed: false` the table has no key (keys that may repeat, or of several columns that the look-up
+ * hashes): it is still analysed, which is what the planner needed there. For the server; `table` and the
+ * columns are the caller's own names, never input.
  */
-export async function stageKeys(db: Database, sql: Sql, table: string, columns: readonly BulkColumn[], rows: readonly (readonly unknown[])[]): Promise<void> {
+export async function stageKeys(db: Database, sql: Sql, table: string, columns: readonly BulkColumn[], rows: readonly (readonly unknown[])[], options: { keyed?: boolean } = {}): Promise<void> {
   const definition = columns.map((column) => `${column.name} ${column.type}`).join(', ');
-  await sql.query(`CREATE TEMPORARY TABLE IF NOT EXISTS ${table} (${definition}, PRIMARY KEY (${(columns[0] as BulkColumn).name})) ON COMMIT DELETE ROWS`);
+  const key = options.keyed === false ? '' : `, PRIMARY KEY (${(columns[0] as BulkColumn).name})`;
+  // The text first: while it is made, the connection may still be answering a statement sent before.
+  const text = copyText(columns, rows);
+  await sql.query(`CREATE TEMPORARY TABLE IF NOT EXISTS ${table} (${definition}${key}) ON COMMIT DELETE ROWS`);
   await sql.query(`TRUNCATE ${table}`);
-  await db.copyIn(sql, `COPY ${table} (${columns.map((column) => column.name).join(', ')}) FROM STDIN`, copyText(columns, rows));
+  await db.copyIn(sql, `COPY ${table} (${columns.map((column) => column.name).join(', ')}) FROM STDIN`, text);
   await sql.query(`ANALYZE ${table}`);
 }
 
