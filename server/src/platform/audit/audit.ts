@@ -22,7 +22,7 @@ export interface AuditEntry {
   after?: Record<string, unknown> | null;
 }
 
-/** The entry's INSERT, through a function whose plan each connection keeps (migration 0053). */
+/** The entry's INSERT, through a function whose plan each connection keeps (migration 0052). */
 const INSERT_ENTRY = 'SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)';
 
 const entryParams = (tenantId: string, actor: Actor, at: Date, entry: AuditEntry): unknown[] => [
