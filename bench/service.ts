@@ -162,6 +162,8 @@ function nextRequest(): string {
 
 interface Phase {
   latencies: number[];
+  /** The slowest answer to a request due in each second of the phase, ms (where the tail falls in time). */
+  slowestBySecond: number[];
   errors: Map<string, number>;
   sent: number;
   seconds: number;
@@ -171,6 +173,7 @@ interface Phase {
 async function openLoop(label: string, seconds: number, request: () => Promise<{ status: number; text: string }>, expected: number): Promise<Phase> {
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
+  const slowestBySecond = Array.from({ length: Math.ceil(seconds) }, () => 0);
   const errors = new Map<string, number>();
   const started = performance.now();
   const pending: Promise<void>[] = [];
@@ -181,7 +184,10 @@ async function openLoop(label: string, seconds: number, request: () => Promise<{
     pending.push(
       request().then(
         (answer) => {
-          latencies.push(performance.now() - due);
+          const latency = performance.now() - due;
+          latencies.push(latency);
+          const second = Math.floor((index * 1000) / rate / 1000);
+          slowestBySecond[second] = Math.max(slowestBySecond[second] ?? 0, latency);
           if (answer.status !== expected) {
             const key = `${answer.status} ${answer.text.slice(0, 120)}`;
             errors.set(key, (errors.get(key) ?? 0) + 1);
@@ -197,7 +203,7 @@ async function openLoop(label: string, seconds: number, request: () => Promise<{
   await Promise.all(pending);
   const elapsed = (performance.now() - started) / 1000;
   log(`${label}: ${total.toLocaleString('en')} requests in ${elapsed.toFixed(1)} s`);
-  return { latencies, errors, sent: total, seconds: elapsed };
+  return { latencies, slowestBySecond, errors, sent: total, seconds: elapsed };
 }
 
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
@@ -319,6 +325,7 @@ try {
   const samples = [...waitsSeen].sort((a, b) => b[1] - a[1]);
   const ownDelay = loopDelayOf(generatorDelay);
   console.log(`\nDuring creation: event-loop delay of the server p99 ${ms(serverDelay.p99)} ms, max ${ms(serverDelay.max)} ms; of the load generator p99 ${ms(ownDelay.p99)} ms, max ${ms(ownDelay.max)} ms.`);
+  console.log(`Slowest creation due in each second (ms): ${creationPhase.slowestBySecond.map((latency) => latency.toFixed(0)).join(' ')}.`);
   console.log(`PostgreSQL backends seen, every 100 ms: ${samples.map(([what, count]) => `${what} ${count}`).join(', ') || 'none'}.\n`);
   console.log(JSON.stringify({ bench: 'service', rate, seconds: durationSeconds, p50_ms: Number(ms(creation.p50)), p99_ms: Number(ms(creation.p99)), errors: creation.errors, baseline_p99_ms: Number(ms(baseline.p99)), p99_ratio: Number((creation.p99 / Math.max(baseline.p99, 0.1)).toFixed(2)), served_per_s: Number(creation.throughput.toFixed(0)), server_cpu_ms: Number(creationCpu.server.toFixed(2)), database_cpu_ms: Number(creationCpu.database.toFixed(2)) }));
 } finally {

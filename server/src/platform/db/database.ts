@@ -224,7 +224,11 @@ class ServerDatabase implements Database {
         return pg.types.getTypeParser(oid, format);
       },
     };
-    this.pool = new pg.Pool({ connectionString: url, max: maxConnections, types: types as pg.CustomTypesConfig });
+    // Connections are kept for five minutes of idleness rather than node-pg's 10 s: a new backend answers
+    // its first statements slowly (catalog caches, plans of the PL/pgSQL functions and policies), and at
+    // 300 creations/s after 15 s of light traffic the pool reopening its connections made the first
+    // second's slowest answers 185-338 ms (bench/RESULTS.md, "Service-request creation").
+    this.pool = new pg.Pool({ connectionString: url, max: maxConnections, idleTimeoutMillis: 5 * 60_000, types: types as pg.CustomTypesConfig });
     // An idle connection the server ends (a restart, an administrator, a dropped test database) is an
     // 'error' event on the pool; unheard it would end the process. The pool replaces the connection, and
     // a query that needs one reports its own error.
