@@ -186,7 +186,7 @@ export async function loadMeterStates(
     for (const meter of meters) if (isOlder.has(meter.id)) folded.set(meter.id, fold(fold(emptyState(meter), olderRows.get(meter.id) ?? []), byMeter.get(meter.id) ?? []));
   }
 
-  const averages = await (averagesQuery ?? loadAverages(sql, db, accountOfMeter, asOf, windowStart, excludeId));
+  const averages = await (averagesQuery ?? (await prepareAverages(sql, db, accountOfMeter, asOf, windowStart, excludeId))());
   for (const meter of meters) {
     const account = accountOfMeter.get(meter.id);
     const state = folded.get(meter.id) as MeterState;
@@ -199,22 +199,9 @@ export async function loadMeterStates(
 /**
  * Average use per account: the use and the days of the counted periods (accepted and estimated readings)
  * read in the 365 days before the date asked about. Each reading's period runs from the meter's reading
- * before it, so days are counted once however often the meter was read.
- */
-async function loadAverages(
-  sql: Sql,
-  db: Database | undefined,
-  accountOfMeter: ReadonlyMap<string, string>,
-  asOf: ReadonlyMap<string, string>,
-  windowStart: string,
-  excludeId: string | null,
-): Promise<Map<string, { litres: number; days: number }>> {
-  return (await prepareAverages(sql, db, accountOfMeter, asOf, windowStart, excludeId))();
-}
-
-/**
- * loadAverages in two steps: the accounts are staged (a large set, on a server) when this resolves, and the
- * function it resolves to sends the query, so that the caller can send it right behind another.
+ * before it, so days are counted once however often the meter was read. In two steps: the accounts are
+ * staged (a large set, on a server) when this resolves, and the function it resolves to sends the query,
+ * so that the caller can send it right behind another.
  */
 async function prepareAverages(
   sql: Sql,

@@ -374,75 +374,77 @@ const sent = (lookup: Promise<(string | null)[][]>, lookups: Lookups): void => {
   lookups.push(lookup);
 };
 
-async function sendAccountLookups(sql: Sql, db: Database | undefined, inputs: readonly ReadingInput[]): Promise<Lookups> {
+/**
+ * One table's rows looked up by a text key (staged in a temporary table when there are many: shouldStageKeys)
+ * and by id, each look-up sent at once and read later (collect). `from` is the table with its alias, `key`
+ * the aliased key column; both are this file's own names, never input.
+ */
+async function sendKeyLookups(
+  sql: Sql,
+  db: Database | undefined,
+  target: { from: string; columns: string; key: string; staged: string },
+  keys: readonly string[],
+  ids: readonly string[],
+): Promise<Lookups> {
+  const lookups: Lookups = [];
+  const alias = target.from.split(' ')[1] as string;
+  if (shouldStageKeys(db, keys.length)) {
+    await stageKeys(db, sql, target.staged, [{ name: 'key', type: 'text' }], keys.map((key) => [key]));
+    sent(selectText(sql, db, `SELECT ${target.columns} FROM ${target.from} JOIN ${target.staged} k ON k.key = ${target.key}`), lookups);
+  } else {
+    for (const chunk of chunks(keys, LOOKUP_CHUNK)) {
+      sent(selectText(sql, db, `SELECT ${target.columns} FROM ${target.from} JOIN unnest($1::text[]) AS k(key) ON k.key = ${target.key}`, [arrayLiteral(chunk)]), lookups);
+    }
+  }
+  for (const chunk of chunks(ids.filter((id) => UUID_LIKE.test(id)), LOOKUP_CHUNK)) {
+    sent(selectText(sql, db, `SELECT ${target.columns} FROM ${target.from} JOIN unnest($1::uuid[]) AS k(id) ON k.id = ${alias}.id`, [arrayLiteral(chunk)]), lookups);
+  }
+  return lookups;
+}
+
+/** The rows of sent look-ups, by key and by id. */
+async function collect<T extends { id: string }>(lookups: Lookups, toRow: (fields: (string | null)[]) => T, keyOf: (row: T) => string): Promise<{ byKey: Map<string, T>; byId: Map<string, T> }> {
+  const byKey = new Map<string, T>();
+  const byId = new Map<string, T>();
+  for (const lookup of lookups) {
+    for (const fields of await lookup) {
+      const row = toRow(fields);
+      byKey.set(keyOf(row), row);
+      byId.set(row.id, row);
+    }
+  }
+  return { byKey, byId };
+}
+
+function sendAccountLookups(sql: Sql, db: Database | undefined, inputs: readonly ReadingInput[]): Promise<Lookups> {
   const numbers = new Set<string>();
   const ids = new Set<string>();
   for (const input of inputs) {
     if (input.accountId) ids.add(input.accountId);
     else if (input.accountNo) numbers.add(input.accountNo);
   }
-  const lookups: Lookups = [];
   const wellFormed = [...numbers].filter((number) => /^\d{8,12}$/.test(number));
-  if (shouldStageKeys(db, wellFormed.length)) {
-    await stageKeys(db, sql, 'ingest_account_nos', [{ name: 'account_no', type: 'text' }], wellFormed.map((number) => [number]));
-    sent(selectText(sql, db, `SELECT ${ACCOUNT_REF_COLUMNS} FROM accounts a JOIN ingest_account_nos n ON n.account_no = a.account_no`), lookups);
-  } else {
-    for (const chunk of chunks(wellFormed, LOOKUP_CHUNK)) {
-      sent(selectText(sql, db, `SELECT ${ACCOUNT_REF_COLUMNS} FROM accounts a JOIN unnest($1::text[]) AS n(no) ON n.no = a.account_no`, [arrayLiteral(chunk)]), lookups);
-    }
-  }
-  for (const chunk of chunks([...ids].filter((id) => UUID_LIKE.test(id)), LOOKUP_CHUNK)) {
-    sent(selectText(sql, db, `SELECT ${ACCOUNT_REF_COLUMNS} FROM accounts a JOIN unnest($1::uuid[]) AS n(id) ON n.id = a.id`, [arrayLiteral(chunk)]), lookups);
-  }
-  return lookups;
+  return sendKeyLookups(sql, db, { from: 'accounts a', columns: ACCOUNT_REF_COLUMNS, key: 'a.account_no', staged: 'ingest_account_nos' }, wellFormed, [...ids]);
 }
 
-async function collectAccounts(lookups: Lookups): Promise<{ byNo: Map<string, AccountRef>; byId: Map<string, AccountRef> }> {
-  const byNo = new Map<string, AccountRef>();
-  const byId = new Map<string, AccountRef>();
-  for (const lookup of lookups) {
-    for (const fields of await lookup) {
-      const account = toAccountRef(fields);
-      byNo.set(account.accountNo, account);
-      byId.set(account.id, account);
-    }
-  }
-  return { byNo, byId };
-}
-
-async function sendMeterLookups(sql: Sql, db: Database | undefined, inputs: readonly ReadingInput[]): Promise<Lookups> {
+function sendMeterLookups(sql: Sql, db: Database | undefined, inputs: readonly ReadingInput[]): Promise<Lookups> {
   const serials = new Set<string>();
   const ids = new Set<string>();
   for (const input of inputs) {
     if (input.meterId) ids.add(input.meterId);
     else if (input.meterSerial) serials.add(input.meterSerial);
   }
-  const lookups: Lookups = [];
-  if (shouldStageKeys(db, serials.size)) {
-    await stageKeys(db, sql, 'ingest_meter_serials', [{ name: 'serial_no', type: 'text' }], [...serials].map((serial) => [serial]));
-    sent(selectText(sql, db, `SELECT ${METER_INFO_COLUMNS} FROM meters m JOIN ingest_meter_serials s ON s.serial_no = m.serial_no`), lookups);
-  } else {
-    for (const chunk of chunks([...serials], LOOKUP_CHUNK)) {
-      sent(selectText(sql, db, `SELECT ${METER_INFO_COLUMNS} FROM meters m JOIN unnest($1::text[]) AS s(serial) ON s.serial = m.serial_no`, [arrayLiteral(chunk)]), lookups);
-    }
-  }
-  for (const chunk of chunks([...ids].filter((id) => UUID_LIKE.test(id)), LOOKUP_CHUNK)) {
-    sent(selectText(sql, db, `SELECT ${METER_INFO_COLUMNS} FROM meters m JOIN unnest($1::uuid[]) AS s(id) ON s.id = m.id`, [arrayLiteral(chunk)]), lookups);
-  }
-  return lookups;
+  return sendKeyLookups(sql, db, { from: 'meters m', columns: METER_INFO_COLUMNS, key: 'm.serial_no', staged: 'ingest_meter_serials' }, [...serials], [...ids]);
+}
+
+async function collectAccounts(lookups: Lookups): Promise<{ byNo: Map<string, AccountRef>; byId: Map<string, AccountRef> }> {
+  const { byKey, byId } = await collect(lookups, toAccountRef, (account) => account.accountNo);
+  return { byNo: byKey, byId };
 }
 
 async function collectMeters(lookups: Lookups): Promise<{ bySerial: Map<string, MeterInfo>; byId: Map<string, MeterInfo> }> {
-  const bySerial = new Map<string, MeterInfo>();
-  const byId = new Map<string, MeterInfo>();
-  for (const lookup of lookups) {
-    for (const fields of await lookup) {
-      const meter = toMeterInfo(fields);
-      bySerial.set(meter.serialNo, meter);
-      byId.set(meter.id, meter);
-    }
-  }
-  return { bySerial, byId };
+  const { byKey, byId } = await collect(lookups, toMeterInfo, (meter) => meter.serialNo);
+  return { bySerial: byKey, byId };
 }
 
 async function openAccountsAt(sql: Sql, db: Database | undefined, premiseIds: string[]): Promise<Map<string, AccountRef>> {
