@@ -376,28 +376,28 @@ const sent = (lookup: Promise<(string | null)[][]>, lookups: Lookups): void => {
 
 /**
  * One table's rows looked up by a text key (staged in a temporary table when there are many: shouldStageKeys)
- * and by id, each look-up sent at once and read later (collect). `from` is the table with its alias, `key`
- * the aliased key column; both are this file's own names, never input.
+ * and by id, each look-up sent at once and read later (collect). The table, its alias and the aliased key
+ * column are this file's own names, never input.
  */
 async function sendKeyLookups(
   sql: Sql,
   db: Database | undefined,
-  target: { from: string; columns: string; key: string; staged: string },
+  target: { table: string; alias: string; columns: string; key: string; staged: string },
   keys: readonly string[],
   ids: readonly string[],
 ): Promise<Lookups> {
   const lookups: Lookups = [];
-  const alias = target.from.split(' ')[1] as string;
+  const from = `${target.table} ${target.alias}`;
   if (shouldStageKeys(db, keys.length)) {
     await stageKeys(db, sql, target.staged, [{ name: 'key', type: 'text' }], keys.map((key) => [key]));
-    sent(selectText(sql, db, `SELECT ${target.columns} FROM ${target.from} JOIN ${target.staged} k ON k.key = ${target.key}`), lookups);
+    sent(selectText(sql, db, `SELECT ${target.columns} FROM ${from} JOIN ${target.staged} k ON k.key = ${target.key}`), lookups);
   } else {
     for (const chunk of chunks(keys, LOOKUP_CHUNK)) {
-      sent(selectText(sql, db, `SELECT ${target.columns} FROM ${target.from} JOIN unnest($1::text[]) AS k(key) ON k.key = ${target.key}`, [arrayLiteral(chunk)]), lookups);
+      sent(selectText(sql, db, `SELECT ${target.columns} FROM ${from} JOIN unnest($1::text[]) AS k(key) ON k.key = ${target.key}`, [arrayLiteral(chunk)]), lookups);
     }
   }
   for (const chunk of chunks(ids.filter((id) => UUID_LIKE.test(id)), LOOKUP_CHUNK)) {
-    sent(selectText(sql, db, `SELECT ${target.columns} FROM ${target.from} JOIN unnest($1::uuid[]) AS k(id) ON k.id = ${alias}.id`, [arrayLiteral(chunk)]), lookups);
+    sent(selectText(sql, db, `SELECT ${target.columns} FROM ${from} JOIN unnest($1::uuid[]) AS k(id) ON k.id = ${target.alias}.id`, [arrayLiteral(chunk)]), lookups);
   }
   return lookups;
 }
@@ -424,7 +424,7 @@ function sendAccountLookups(sql: Sql, db: Database | undefined, inputs: readonly
     else if (input.accountNo) numbers.add(input.accountNo);
   }
   const wellFormed = [...numbers].filter((number) => /^\d{8,12}$/.test(number));
-  return sendKeyLookups(sql, db, { from: 'accounts a', columns: ACCOUNT_REF_COLUMNS, key: 'a.account_no', staged: 'ingest_account_nos' }, wellFormed, [...ids]);
+  return sendKeyLookups(sql, db, { table: 'accounts', alias: 'a', columns: ACCOUNT_REF_COLUMNS, key: 'a.account_no', staged: 'ingest_account_nos' }, wellFormed, [...ids]);
 }
 
 function sendMeterLookups(sql: Sql, db: Database | undefined, inputs: readonly ReadingInput[]): Promise<Lookups> {
@@ -434,7 +434,7 @@ function sendMeterLookups(sql: Sql, db: Database | undefined, inputs: readonly R
     if (input.meterId) ids.add(input.meterId);
     else if (input.meterSerial) serials.add(input.meterSerial);
   }
-  return sendKeyLookups(sql, db, { from: 'meters m', columns: METER_INFO_COLUMNS, key: 'm.serial_no', staged: 'ingest_meter_serials' }, [...serials], [...ids]);
+  return sendKeyLookups(sql, db, { table: 'meters', alias: 'm', columns: METER_INFO_COLUMNS, key: 'm.serial_no', staged: 'ingest_meter_serials' }, [...serials], [...ids]);
 }
 
 async function collectAccounts(lookups: Lookups): Promise<{ byNo: Map<string, AccountRef>; byId: Map<string, AccountRef> }> {
