@@ -51,10 +51,10 @@ export async function recordAudit(sql: Sql, tenantId: string, actor: Actor, at: 
 
 /**
  * Appends one entry as the transaction's last statement, sent with its COMMIT (Sql.atCommit): the same
- * entry, chained the same way and existing exactly when the change does, but the chain's lane, which other
- * audited writes of the utility may be waiting for when every lane is held, is locked only through the commit
- * itself. For a write that reads nothing of the audit log after it. Entries queued this way follow, in the order queued,
- * every entry recordAudit appended in the same transaction.
+ * entry, chained the same way and existing exactly when the change does, but its chain lane, which other
+ * audited writes of the utility wait for when every lane is held, is locked only through the commit itself.
+ * For a write that reads nothing of the audit log after it. Entries queued this way follow, in the order
+ * queued, every entry recordAudit appended in the same transaction.
  */
 export function recordAuditAtCommit(sql: Sql, tenantId: string, actor: Actor, at: Date, entry: AuditEntry): Promise<void> {
   if (!sql.atCommit) return recordAudit(sql, tenantId, actor, at, entry);
