@@ -230,12 +230,17 @@ function cpuSecondsOf(pid: number): number {
     return 0;
   }
 }
-async function cpuSample(): Promise<{ server: number; generator: number; backends: Map<number, number> }> {
+interface CpuSample {
+  server: number;
+  generator: number;
+  backends: Map<number, number>;
+}
+async function cpuSample(): Promise<CpuSample> {
   const rows = (await monitor.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name <> $1 AND backend_type = 'client backend'", [PROBE_NAME])).rows;
   const own = process.cpuUsage();
   return { server: server.pid ? cpuSecondsOf(server.pid) : 0, generator: (own.user + own.system) / 1e6, backends: new Map(rows.map((row) => [row.pid, cpuSecondsOf(row.pid)])) };
 }
-function cpuSpent(before: { server: number; generator: number; backends: Map<number, number> }, after: { server: number; generator: number; backends: Map<number, number> }) {
+function cpuSpent(before: CpuSample, after: CpuSample) {
   let database = 0;
   for (const [pid, seconds] of after.backends) database += seconds - (before.backends.get(pid) ?? 0);
   return { server: after.server - before.server, generator: after.generator - before.generator, database };
