@@ -6,11 +6,17 @@
  * the same run and at the same rate on the same server: GET /api/health (one database round trip), the
  * floor of what any endpoint costs on this machine.
  *
- *   [SHUIWU_DB_POOL_SIZE=N] [BENCH_SOCKETS=256] npm run bench -- service [--rate 1000] [--seconds 20] [--warmup 3] [--accounts 20000]
+ *   [SHUIWU_DB_POOL_SIZE=N] [BENCH_SOCKETS=256] npm run bench -- service [--rate 1000] [--seconds 20] [--warmup 3] [--accounts 20000] [--history 100000]
+ *
+ * The utility starts with a year of past requests (`--history`, closed, each with its deadlines and two
+ * events), analysed, as a utility's tables are in service: against empty tables the planner keeps plans made
+ * for empty tables (the foreign-key checks of each deadline and event then scan every request).
  *
  * The server runs in a child process (as `shuiwu serve` would; the load generator must not share its event
  * loop) against PostgreSQL at DATABASE_URL or TEST_DATABASE_URL (a superuser: the database
- * shuiwu_bench_service is dropped and created). The last line of output is one JSON object.
+ * shuiwu_bench_service is dropped and created). The last line of output is one JSON object. With
+ * BENCH_LOG_MS=N the database logs statements slower than N ms; with BENCH_EXPLAIN=1 it logs every
+ * statement's plan, nested ones included (auto_explain), for a short run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -23,10 +29,11 @@ import pg from 'pg';
 import { buildApp, createContext } from '../server/src/app';
 import { LocalOutboxSmsGateway } from '../server/src/modules/notifications';
 import { createSandboxCredentials, simulatorGateways } from '../server/src/modules/payments';
+import { categoriesOf } from '../server/src/modules/service/requests';
 import { createTenant, hashPassword } from '../server/src/modules/tenancy';
 import { systemClock } from '../server/src/platform/clock';
 import { loadConfig } from '../server/src/platform/config';
-import { openServerDatabase } from '../server/src/platform/db/database';
+import { openServerDatabase, type Sql } from '../server/src/platform/db/database';
 import { migrate } from '../server/src/platform/db/migrate';
 import { generateTown } from '../server/test/billing-town';
 
@@ -38,6 +45,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
     accounts: { type: 'string', default: '20000' },
+    history: { type: 'string', default: '100000' },
   },
 });
 const log = (message: string) => console.error(`[bench service] ${message}`);
@@ -79,6 +87,7 @@ const rate = Number(values.rate);
 const durationSeconds = Number(values.seconds);
 const warmupSeconds = Number(values.warmup);
 const accounts = Number(values.accounts);
+const history = Number(values.history);
 
 // ---- the database: a utility with a town of accounts and a hotline agent ----
 const adminUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -89,6 +98,11 @@ await admin.connect();
 await admin.query('DROP DATABASE IF EXISTS shuiwu_bench_service WITH (FORCE)');
 await admin.query('CREATE DATABASE shuiwu_bench_service');
 if (process.env.BENCH_LOG_MS) await admin.query(`ALTER DATABASE shuiwu_bench_service SET log_min_duration_statement = ${Number(process.env.BENCH_LOG_MS)}`);
+if (process.env.BENCH_EXPLAIN) {
+  for (const setting of ["session_preload_libraries = 'auto_explain'", 'auto_explain.log_min_duration = 0', 'auto_explain.log_nested_statements = on']) {
+    await admin.query(`ALTER DATABASE shuiwu_bench_service SET ${setting}`);
+  }
+}
 await admin.end();
 const db = await openServerDatabase(benchUrl.toString(), 4);
 await migrate(db);
@@ -103,9 +117,55 @@ await db.withTenant(tenant.id, async (sql) => {
 const premises = await db.withTenant(tenant.id, (sql) =>
   sql.query<{ account_id: string; premise_id: string }>('SELECT id AS account_id, premise_id FROM accounts ORDER BY account_no'),
 );
+// The categories the hotline will use, created with the defaults as on first use.
+await db.withTenant(tenant.id, (sql) => categoriesOf(sql, tenant.id));
+await db.asOwner((sql) => seedHistory(sql, tenant.id, history));
 await db.execAsOwner('ANALYZE');
 await db.close();
-log(`utility with ${premises.length.toLocaleString('en')} accounts ready`);
+log(`utility with ${premises.length.toLocaleString('en')} accounts and ${history.toLocaleString('en')} past requests ready`);
+
+/**
+ * `count` closed requests over the year before today, at the town's premises in turn: numbered per day
+ * ("GD" + day + serial), each with its category's deadlines (met) and a submit and a close event.
+ */
+async function seedHistory(sql: Sql, tenantId: string, count: number): Promise<void> {
+  if (count <= 0) return;
+  // Made from the utility's own accounts and categories in these statements, so their references hold; the
+  // per-row reference checks and triggers (a million of them) are skipped, as a restore would.
+  await sql.query('SET LOCAL session_replication_role = replica');
+  await sql.query(
+    `CREATE TEMPORARY TABLE past ON COMMIT DROP AS
+     WITH a AS (SELECT id, premise_id, customer_id, row_number() OVER (ORDER BY account_no) - 1 AS n FROM accounts WHERE tenant_id = $1),
+     c AS (SELECT id, kind, limits, row_number() OVER (ORDER BY code) - 1 AS n FROM service_categories WHERE tenant_id = $1),
+     r AS (SELECT i, i % (SELECT count(*) FROM a) AS account_n, i % (SELECT count(*) FROM c) AS category_n,
+             (date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') - interval '1 day' * (1 + (i * 365 / $2))
+               + interval '1 second' * ((i * 7919) % 50000 + 28800)) AT TIME ZONE 'Asia/Shanghai' AS created_at
+           FROM generate_series(0, $2 - 1) AS i)
+     SELECT gen_random_uuid() AS id, r.i, r.created_at, c.id AS category_id, c.kind, c.limits, a.id AS account_id, a.premise_id, a.customer_id,
+       'GD' || to_char(r.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad((row_number() OVER (PARTITION BY (r.created_at AT TIME ZONE 'Asia/Shanghai')::date ORDER BY r.i))::text, 5, '0') AS request_no
+     FROM r JOIN a ON a.n = r.account_n JOIN c ON c.n = r.category_n`,
+    [tenantId, count],
+  );
+  const [made] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM past');
+  if (made?.n !== count) throw new Error(`${made?.n ?? 0} past requests made of ${count}: has the utility its categories?`);
+  await sql.query(
+    `INSERT INTO service_requests (tenant_id, id, request_no, category_id, kind, channel, state, customer_id, account_id, premise_id, description, contact_name, alert_level, created_by, created_at, updated_at, closed_at)
+     SELECT $1::uuid, id, request_no, category_id, kind, 'hotline', 'closed', customer_id, account_id, premise_id, '历史工单 ' || i, '李女士', 2, 'bench', created_at, created_at + interval '1 day', created_at + interval '1 day' FROM past`,
+    [tenantId],
+  );
+  await sql.query(
+    `INSERT INTO service_request_deadlines (tenant_id, request_id, time_limit, due_at, met_at)
+     SELECT $1::uuid, p.id, l.key, p.created_at + interval '1 minute' * l.value::int, p.created_at + interval '1 minute' * l.value::int / 2
+     FROM past p, jsonb_each_text(p.limits) AS l`,
+    [tenantId],
+  );
+  await sql.query(
+    `INSERT INTO service_request_events (tenant_id, request_id, step, from_state, to_state, actor, at)
+     SELECT $1::uuid, id, 'submit', NULL, 'submitted', '话务员', created_at FROM past
+     UNION ALL SELECT $1::uuid, id, 'close', 'submitted', 'closed', '话务员', created_at + interval '1 day' FROM past`,
+    [tenantId],
+  );
+}
 
 // ---- the server ----
 const server: ChildProcess = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--role', 'server', '--url', benchUrl.toString()], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
