@@ -6,6 +6,7 @@
 import { recordAudit, recordAuditAtCommit, systemActor, type Actor } from '../../platform/audit/audit';
 import type { PlatformContext } from '../../platform/context';
 import type { Sql } from '../../platform/db/database';
+import { GroupWriter, type Settled } from '../../platform/db/groups';
 import { timeOrderedUuid } from '../../platform/db/ids';
 import { DomainError, invalidField, notFound, staleVersion } from '../../platform/errors';
 import { forbidden } from '../../platform/http/guards';
@@ -266,95 +267,205 @@ const CREATION_FACTS = 'SELECT * FROM service_request_creation_facts($1, $2, $3,
  */
 const INSERT_REQUEST = 'SELECT service_request_insert($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)';
 
+/** What a creation is given, from any channel. */
+type CreationInput = NewServiceRequest | (PortalNewServiceRequest & { channel?: undefined });
+
+/** A creation as prepared before its transaction: its instant and its number from the process's block. */
+interface Creation {
+  context: PlatformContext;
+  tenantId: string;
+  input: CreationInput;
+  origin: Origin;
+  actor: Actor;
+  now: Date;
+  /** The utility's time zone as this process last saw it, and the business day it gives. */
+  assumedTimeZone: string;
+  assumedDay: string;
+  blockNumber: string;
+}
+
+/** Returned by recordCreation in a group for a creation that must go alone: nothing of it was written. */
+const ALONE = Symbol('alone');
+
 /**
  * Creates a request with its deadlines; the account (or premise) fills in the customer and address.
  * Two round trips on the plain path (what it reads, with the BEGIN and settings; what it writes and the
  * audit entry, with the COMMIT: platform/db): the id is made here, the number comes from the process's
  * block (numbers.ts), the calendar from the cache, and the answer is built from what was written rather
- * than read back. When the desk has work at creation (a duplicate check, a call linked, answers quoted,
- * closed on the call, the duty leader told: desk.ts) the request is written first, in a round trip of its
- * own, and when the desk wrote to it the answer is read back.
+ * than read back. Creations of a utility that arrive while others are being written go together in one
+ * transaction (group commit: platform/db/groups.ts), each with its own outcome. When the desk has work at
+ * creation (a duplicate check, a call linked, answers quoted, closed on the call, the duty leader told:
+ * desk.ts) the request goes alone: it is written first, in a round trip of its own, and when the desk wrote
+ * to it the answer is read back.
  */
-export async function createRequest(context: PlatformContext, tenantId: string, input: NewServiceRequest | (PortalNewServiceRequest & { channel?: undefined }), origin: Origin, actor: Actor): Promise<ServiceRequestDetail> {
+export async function createRequest(context: PlatformContext, tenantId: string, input: CreationInput, origin: Origin, actor: Actor): Promise<ServiceRequestDetail> {
   const now = context.clock.now();
   // The number is taken before the transaction, so no creation holds the day counter's lock to its commit.
   const assumedTimeZone = await timeZoneOf(context, tenantId);
   const assumedDay = requestDay(now, assumedTimeZone);
   const blockNumber = await takeRequestNumber(context, tenantId, assumedDay);
-  // One transaction. The audit entry, whose chain head every audited write of the utility waits for, is its
-  // last statement, sent with the COMMIT: the head is held through the commit alone.
+  const creation: Creation = { context, tenantId, input, origin, actor, now, assumedTimeZone, assumedDay, blockNumber };
+  // Desk work known from the input alone: alone from the start (the alert level may still send one alone).
+  if (deskActsAtCreation(input as DeskInput, origin.desk ?? {}, 0)) return createAlone(creation);
+  return creationGroups(context).submit(tenantId, creation);
+}
+
+/** Per database: the creations of each utility waiting for a writer, and the groups being written. */
+const groupWriters = new WeakMap<PlatformContext['db'], GroupWriter<Creation, ServiceRequestDetail>>();
+
+/**
+ * The creation groups of this context's database. Half its connections may write groups of one utility at
+ * once (one on the embedded database); the rest stay for everything else.
+ */
+function creationGroups(context: PlatformContext): GroupWriter<Creation, ServiceRequestDetail> {
+  let writer = groupWriters.get(context.db);
+  if (!writer) {
+    const writers = Math.max(1, Math.floor(context.db.connections / 2));
+    writer = new GroupWriter(createTogether, { writers, largest: CREATION_GROUP_LARGEST });
+    groupWriters.set(context.db, writer);
+  }
+  return writer;
+}
+
+/** At most this many creations in one transaction: its audit entries hold one chain lane that long. */
+export const CREATION_GROUP_LARGEST = 32;
+
+const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
+  promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+
+/** A creation in a transaction of its own. */
+function createAlone(creation: Creation): Promise<ServiceRequestDetail> {
+  const { context, tenantId, input } = creation;
   return context.db.withTenant(tenantId, async (sql) => {
     const givenPremiseId = 'premiseId' in input ? (input.premiseId ?? null) : null;
     // With the BEGIN, in one round trip (its plan is kept in the function: CREATION_FACTS).
     const [facts] = await sql.query<CreationFacts>(CREATION_FACTS, [tenantId, input.categoryId, input.accountId ?? null, input.accountId ? null : givenPremiseId]);
-    if (!facts) throw notFound({ zh: '水司', en: 'Utility' });
-    if (!facts.category_id) throw invalidField('categoryId', '没有这个工单类别', 'no such request category');
-    const calendar = await calendarFor(context, sql, tenantId, { version: facts.settings_version ?? 1, timeZone: facts.time_zone });
-    let customerId: string | null = null;
-    let premiseId: string | null = givenPremiseId;
-    let address = input.address ?? null;
-    let alertLevel = facts.alert_level;
-    if (input.accountId) {
-      if (!facts.account_found) throw invalidField('accountId', '账户不存在', 'no such account');
-      customerId = facts.customer_id;
-      premiseId = facts.account_premise_id;
-      address ??= facts.account_address;
-      // An important customer or a special-care household raises the alert level (4 and up reaches the duty leader).
-      if (facts.is_important || facts.is_special_care) alertLevel = Math.max(alertLevel, 4);
-    } else if (premiseId) {
-      if (!facts.premise_found) throw invalidField('premiseId', '用水地址不存在', 'no such premise');
-      address ??= facts.premise_address;
-    }
-    if (!address && input.latitude === undefined) {
-      throw new DomainError('validation', 'validation_failed', '请给出地址、户号或位置', 'Give an address, an account or a location', [{ field: 'address', zh: '地址、户号或位置至少填一项', en: 'give an address, an account or a location' }]);
-    }
-    const day = calendar.timeZone === assumedTimeZone ? assumedDay : requestDay(now, calendar.timeZone);
-    const requestNo = day === assumedDay ? blockNumber : await takeRequestNumberInTransaction(sql, tenantId, day);
-    const category = { id: facts.category_id, code: facts.category_code, name: facts.category_name, nameEn: facts.category_name_en, kind: facts.kind };
-    const limits = TIME_LIMITS[trackOf(category.kind)] as readonly TimeLimit[];
-    const dues = limits.filter((limit) => Number.isInteger(facts.limits[limit])).map((limit) => [limit, addTime(calendar, now, facts.limits[limit] as number, facts.time_basis)] as const);
-    const contactPhone = 'contactPhone' in input ? (input.contactPhone ?? null) : null;
-    const id = timeOrderedUuid();
-    const written = [
-      tenantId, id, requestNo, category.id, category.kind, origin.channel, customerId, input.accountId ?? null, premiseId, address, input.latitude ?? null, input.longitude ?? null,
-      input.description, input.contactName ?? null, contactPhone, alertLevel, origin.portalUserId ?? null, origin.createdBy, now,
-      dues.map(([limit]) => limit), dues.map(([, due]) => due), actor.name,
-    ];
-    const deskInput = input as DeskInput;
-    const deskOrigin = origin.desk ?? {};
-    let deskWrote = false;
-    if (deskActsAtCreation(deskInput, deskOrigin, alertLevel)) {
-      await sql.query(INSERT_REQUEST, written, { prepared: true });
-      deskWrote = await afterRequestCreated(context, sql, tenantId, { id, requestNo, kind: category.kind, categoryId: category.id, categoryName: category.name, premiseId, address, alertLevel, customerId }, deskInput, deskOrigin, actor, now);
-    } else if (sql.atCommit) {
-      // Nothing reads the request before the commit: it is written with the COMMIT, before the audit entry.
-      sql.atCommit(INSERT_REQUEST, written);
-    } else {
-      await sql.query(INSERT_REQUEST, written, { prepared: true });
-    }
-    const detail: ServiceRequestDetail = deskWrote
-      ? await detailOf(sql, id, now)
-      : {
-          ...toRequest(
-            {
-              id, request_no: requestNo, category_id: category.id, category_code: category.code, category_name: category.name, category_name_en: category.nameEn, kind: category.kind,
-              channel: origin.channel, state: 'submitted', customer_id: customerId, account_id: input.accountId ?? null, premise_id: premiseId, address,
-              latitude: input.latitude === undefined ? null : String(input.latitude), longitude: input.longitude === undefined ? null : String(input.longitude),
-              description: input.description, contact_name: input.contactName ?? null, contact_phone: contactPhone,
-              has_contact_phone: contactPhone !== null || (customerId !== null && facts.customer_has_phone), alert_level: alertLevel, assignee_staff_id: null, assignee_name: null,
-              portal_user_id: origin.portalUserId ?? null, created_at: now, closed_at: null, version: 1, first_contact_resolution: false,
-            },
-            dues.map(([limit, due]) => ({ request_id: id, time_limit: limit, due_at: due, met_at: null, escalation_level: 0 })),
-            now,
-          ),
-          events: await withActors(sql, [{ step: 'submit', fromState: null, toState: 'submitted', actor: actor.name, at: now.toISOString(), note: null }], origin.actorStaff),
-          nextSteps: nextSteps(category.kind, 'submitted'),
-          photos: [],
-          materials: [],
-        };
-    await recordAuditAtCommit(sql, tenantId, actor, now, { action: 'service_request.create', objectType: 'service_request', objectId: id, ...(customerId ? { customerId } : {}), after: { requestNo, category: category.code, channel: origin.channel } });
-    return detail;
+    return (await recordCreation(sql, creation, facts, false)) as ServiceRequestDetail;
   });
+}
+
+/** The facts of several creations of one utility in one statement, each row numbered by its creation. */
+const groupFacts = (size: number): string =>
+  `${Array.from({ length: size }, (_unused, index) => `SELECT ${index} AS n, f.* FROM service_request_creation_facts($1, $${index * 3 + 2}, $${index * 3 + 3}, $${index * 3 + 4}) f`).join(' UNION ALL ')} ORDER BY n`;
+
+/**
+ * A group of creations of one utility in one transaction: their facts in one statement with the BEGIN,
+ * their requests and audit entries with the COMMIT. A creation refused (no such account, say) is refused
+ * alone, having written nothing; one the desk must act on, or numbered on another day, goes alone after. If
+ * the group's transaction fails (at its commit, say), none of it was written, and each goes alone, so that
+ * each gets its own answer.
+ */
+async function createTogether(tenantId: string, creations: readonly Creation[]): Promise<Settled<ServiceRequestDetail>[]> {
+  const first = creations[0];
+  if (!first) return [];
+  if (creations.length === 1) return [await settle(createAlone(first))];
+  let outcomes: (Settled<ServiceRequestDetail> | typeof ALONE)[];
+  try {
+    outcomes = await first.context.db.withTenant(tenantId, async (sql) => {
+      const params = creations.flatMap(({ input }) => {
+        const givenPremiseId = 'premiseId' in input ? (input.premiseId ?? null) : null;
+        return [input.categoryId, input.accountId ?? null, input.accountId ? null : givenPremiseId];
+      });
+      const rows = await sql.query<CreationFacts & { n: number }>(groupFacts(creations.length), [tenantId, ...params]);
+      const byIndex = new Map(rows.map((row) => [row.n, row]));
+      const settled: (Settled<ServiceRequestDetail> | typeof ALONE)[] = [];
+      for (const [index, creation] of creations.entries()) {
+        try {
+          const detail = await recordCreation(sql, creation, byIndex.get(index), true);
+          settled.push(detail === ALONE ? ALONE : { ok: true, value: detail });
+        } catch (error) {
+          // A refusal is the creation's own, and it wrote nothing; anything else ends the group.
+          if (!(error instanceof DomainError)) throw error;
+          settled.push({ ok: false, error });
+        }
+      }
+      return settled;
+    });
+  } catch {
+    return Promise.all(creations.map((creation) => settle(createAlone(creation))));
+  }
+  return Promise.all(outcomes.map((outcome, index) => (outcome === ALONE ? settle(createAlone(creations[index] as Creation)) : outcome)));
+}
+
+/**
+ * One creation in the transaction of `sql`, from the facts read for it. Refusals (DomainError) come before
+ * anything is written or queued. In a group (`grouped`), a creation the desk must act on, or whose business
+ * day is not the one it was numbered for, is left for a transaction of its own: ALONE, nothing written.
+ */
+async function recordCreation(sql: Sql, creation: Creation, facts: CreationFacts | undefined, grouped: boolean): Promise<ServiceRequestDetail | typeof ALONE> {
+  const { context, tenantId, input, origin, actor, now, assumedTimeZone, assumedDay, blockNumber } = creation;
+  const givenPremiseId = 'premiseId' in input ? (input.premiseId ?? null) : null;
+  if (!facts) throw notFound({ zh: '水司', en: 'Utility' });
+  if (!facts.category_id) throw invalidField('categoryId', '没有这个工单类别', 'no such request category');
+  const calendar = await calendarFor(context, sql, tenantId, { version: facts.settings_version ?? 1, timeZone: facts.time_zone });
+  let customerId: string | null = null;
+  let premiseId: string | null = givenPremiseId;
+  let address = input.address ?? null;
+  let alertLevel = facts.alert_level;
+  if (input.accountId) {
+    if (!facts.account_found) throw invalidField('accountId', '账户不存在', 'no such account');
+    customerId = facts.customer_id;
+    premiseId = facts.account_premise_id;
+    address ??= facts.account_address;
+    // An important customer or a special-care household raises the alert level (4 and up reaches the duty leader).
+    if (facts.is_important || facts.is_special_care) alertLevel = Math.max(alertLevel, 4);
+  } else if (premiseId) {
+    if (!facts.premise_found) throw invalidField('premiseId', '用水地址不存在', 'no such premise');
+    address ??= facts.premise_address;
+  }
+  if (!address && input.latitude === undefined) {
+    throw new DomainError('validation', 'validation_failed', '请给出地址、户号或位置', 'Give an address, an account or a location', [{ field: 'address', zh: '地址、户号或位置至少填一项', en: 'give an address, an account or a location' }]);
+  }
+  const day = calendar.timeZone === assumedTimeZone ? assumedDay : requestDay(now, calendar.timeZone);
+  const deskInput = input as DeskInput;
+  const deskOrigin = origin.desk ?? {};
+  if (grouped && (day !== assumedDay || deskActsAtCreation(deskInput, deskOrigin, alertLevel) || !sql.atCommit)) return ALONE;
+  const requestNo = day === assumedDay ? blockNumber : await takeRequestNumberInTransaction(sql, tenantId, day);
+  const category = { id: facts.category_id, code: facts.category_code, name: facts.category_name, nameEn: facts.category_name_en, kind: facts.kind };
+  const limits = TIME_LIMITS[trackOf(category.kind)] as readonly TimeLimit[];
+  const dues = limits.filter((limit) => Number.isInteger(facts.limits[limit])).map((limit) => [limit, addTime(calendar, now, facts.limits[limit] as number, facts.time_basis)] as const);
+  const contactPhone = 'contactPhone' in input ? (input.contactPhone ?? null) : null;
+  const id = timeOrderedUuid();
+  const written = [
+    tenantId, id, requestNo, category.id, category.kind, origin.channel, customerId, input.accountId ?? null, premiseId, address, input.latitude ?? null, input.longitude ?? null,
+    input.description, input.contactName ?? null, contactPhone, alertLevel, origin.portalUserId ?? null, origin.createdBy, now,
+    dues.map(([limit]) => limit), dues.map(([, due]) => due), actor.name,
+  ];
+  let deskWrote = false;
+  if (deskActsAtCreation(deskInput, deskOrigin, alertLevel)) {
+    await sql.query(INSERT_REQUEST, written, { prepared: true });
+    deskWrote = await afterRequestCreated(context, sql, tenantId, { id, requestNo, kind: category.kind, categoryId: category.id, categoryName: category.name, premiseId, address, alertLevel, customerId }, deskInput, deskOrigin, actor, now);
+  } else if (sql.atCommit) {
+    // Nothing reads the request before the commit: it is written with the COMMIT, before the audit entry.
+    sql.atCommit(INSERT_REQUEST, written);
+  } else {
+    await sql.query(INSERT_REQUEST, written, { prepared: true });
+  }
+  const detail: ServiceRequestDetail = deskWrote
+    ? await detailOf(sql, id, now)
+    : {
+        ...toRequest(
+          {
+            id, request_no: requestNo, category_id: category.id, category_code: category.code, category_name: category.name, category_name_en: category.nameEn, kind: category.kind,
+            channel: origin.channel, state: 'submitted', customer_id: customerId, account_id: input.accountId ?? null, premise_id: premiseId, address,
+            latitude: input.latitude === undefined ? null : String(input.latitude), longitude: input.longitude === undefined ? null : String(input.longitude),
+            description: input.description, contact_name: input.contactName ?? null, contact_phone: contactPhone,
+            has_contact_phone: contactPhone !== null || (customerId !== null && facts.customer_has_phone), alert_level: alertLevel, assignee_staff_id: null, assignee_name: null,
+            portal_user_id: origin.portalUserId ?? null, created_at: now, closed_at: null, version: 1, first_contact_resolution: false,
+          },
+          dues.map(([limit, due]) => ({ request_id: id, time_limit: limit, due_at: due, met_at: null, escalation_level: 0 })),
+          now,
+        ),
+        events: await withActors(sql, [{ step: 'submit', fromState: null, toState: 'submitted', actor: actor.name, at: now.toISOString(), note: null }], origin.actorStaff),
+        nextSteps: nextSteps(category.kind, 'submitted'),
+        photos: [],
+        materials: [],
+      };
+  await recordAuditAtCommit(sql, tenantId, actor, now, { action: 'service_request.create', objectType: 'service_request', objectId: id, ...(customerId ? { customerId } : {}), after: { requestNo, category: category.code, channel: origin.channel } });
+  return detail;
 }
 
 async function detailOf(sql: Sql, id: string, now: Date): Promise<ServiceRequestDetail> {

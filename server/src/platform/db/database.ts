@@ -31,6 +31,8 @@ export const APP_ROLE = 'shuiwu_app';
  */
 export interface Database {
   readonly kind: 'embedded' | 'server';
+  /** Connections it can have open at once: the pool's size on the server, one for PGlite. */
+  readonly connections: number;
   /** A transaction as the application role with `app.tenant_id` set: sees exactly one tenant's rows. */
   withTenant<T>(tenantId: string, work: (sql: Sql) => Promise<T>): Promise<T>;
   /** A transaction as the application role with no tenant set: sees global tables only. */
@@ -210,6 +212,7 @@ const beginWith = (settings: [string, string][]): string =>
 
 class ServerDatabase implements Database {
   readonly kind = 'server' as const;
+  readonly connections: number;
   private readonly pool: pg.Pool;
   /** The connection behind each transaction's Sql, for COPY, and how to begin its transaction first. */
   private readonly clients = new WeakMap<Sql, { client: pg.PoolClient; ensureBegun: () => Promise<void> }>();
@@ -217,6 +220,7 @@ class ServerDatabase implements Database {
   private lastAnalyzeLookAt = -Infinity;
 
   constructor(url: string, maxConnections: number) {
+    this.connections = maxConnections;
     const types = {
       getTypeParser: (oid: number, format?: 'text' | 'binary') => {
         if (oid === 20) return parseInt8;
@@ -394,6 +398,7 @@ class ServerDatabase implements Database {
 
 class EmbeddedDatabase implements Database {
   readonly kind = 'embedded' as const;
+  readonly connections = 1;
   /** The PGlite transaction behind each Sql, for COPY. */
   private readonly transactions = new WeakMap<Sql, Transaction>();
 
