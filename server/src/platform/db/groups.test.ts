@@ -22,7 +22,7 @@ function gatedWriter(settle: (item: number) => Settled<string> = (item) => ({ ok
 describe('GroupWriter', () => {
   it('writes each item at once while a writer is free, and those that arrive while all are busy together', async () => {
     const gated = gatedWriter();
-    const writer = new GroupWriter(gated.write, { writers: 2, largest: 10 });
+    const writer = new GroupWriter(gated.write, { writers: 2, largest: 10, spillAt: 1 });
     const answers = [1, 2, 3, 4, 5].map((item) => writer.submit('a', item));
     expect(gated.groups).toEqual([
       { key: 'a', items: [1] },
@@ -35,9 +35,25 @@ describe('GroupWriter', () => {
     expect(writer.load('a')).toEqual({ writing: 0, waiting: 0 });
   });
 
+  it('starts a further writer only when a group\'s worth waits', async () => {
+    const gated = gatedWriter();
+    const writer = new GroupWriter(gated.write, { writers: 3, largest: 10, spillAt: 3 });
+    const answers = [1, 2, 3].map((item) => writer.submit('a', item));
+    // The first goes at once; two waiting are not enough for a second writer.
+    expect(gated.groups).toEqual([{ key: 'a', items: [1] }]);
+    answers.push(writer.submit('a', 4));
+    // Three waiting are: they go together while the first is still being written.
+    expect(gated.groups).toEqual([
+      { key: 'a', items: [1] },
+      { key: 'a', items: [2, 3, 4] },
+    ]);
+    await gated.releaseAll();
+    expect(await Promise.all(answers)).toEqual(['#1', '#2', '#3', '#4']);
+  });
+
   it('keeps keys apart and no group larger than its largest', async () => {
     const gated = gatedWriter();
-    const writer = new GroupWriter(gated.write, { writers: 1, largest: 2 });
+    const writer = new GroupWriter(gated.write, { writers: 1, largest: 2, spillAt: 1 });
     const answers = [writer.submit('a', 1), writer.submit('b', 2), writer.submit('a', 3), writer.submit('a', 4), writer.submit('a', 5), writer.submit('b', 6)];
     await gated.releaseAll();
     await Promise.all(answers);
@@ -52,7 +68,7 @@ describe('GroupWriter', () => {
 
   it('gives each item its own outcome, and fails a whole group only when its write throws', async () => {
     const gated = gatedWriter((item) => (item % 2 === 0 ? { ok: false, error: new Error(`refused ${item}`) } : { ok: true, value: `#${item}` }));
-    const writer = new GroupWriter(gated.write, { writers: 1, largest: 10 });
+    const writer = new GroupWriter(gated.write, { writers: 1, largest: 10, spillAt: 1 });
     const answers = [1, 2, 3, 4].map((item) => writer.submit('a', item).catch((error: Error) => error.message));
     await gated.releaseAll();
     expect(await Promise.all(answers)).toEqual(['#1', 'refused 2', '#3', 'refused 4']);
@@ -65,7 +81,7 @@ describe('GroupWriter', () => {
         throw new Error('connection lost');
       }
       return items.map((item) => ({ ok: true as const, value: String(item) }));
-    }, { writers: 1, largest: 10 });
+    }, { writers: 1, largest: 10, spillAt: 1 });
     // The first goes alone; the two queued behind it are one group, which the failure does not reach.
     const lost = await Promise.all([1, 2, 3].map((item) => failing.submit('a', item).catch((error: Error) => error.message)));
     expect(lost).toEqual(['connection lost', '2', '3']);
@@ -73,7 +89,7 @@ describe('GroupWriter', () => {
   });
 
   it('refuses a write that settles fewer items than it was given, rather than leave callers waiting', async () => {
-    const writer = new GroupWriter<number, string>(() => Promise.resolve([]), { writers: 1, largest: 10 });
+    const writer = new GroupWriter<number, string>(() => Promise.resolve([]), { writers: 1, largest: 10, spillAt: 1 });
     await expect(writer.submit('a', 1)).rejects.toThrow('settled fewer items');
   });
 });

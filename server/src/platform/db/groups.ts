@@ -3,12 +3,20 @@
  * are being written wait, and the next free writer takes them all together, in one transaction. At light load
  * every write goes at once and alone, as it would without this; under load each transaction's fixed costs
  * (BEGIN, settings, round trips, the COMMIT and its WAL flush) are shared by the writes that queued behind the
- * ones before. At most `writers` groups of a key are written at once, fewer than the pool's connections, so
- * that a queue forms here, where it can be shared, rather than in front of the pool.
+ * ones before. Fewer groups of a key are written at once than the pool has connections, and a further one
+ * starts only when enough items wait for a group of their own, so that a queue forms here, where its items
+ * share a transaction, rather than in front of the pool. Reads made together can be grouped the same way.
  */
 
 /** What became of one item of a group: its result or its own error. */
 export type Settled<Result> = { ok: true; value: Result } | { ok: false; error: unknown };
+
+/** A promise's outcome as a Settled, never rejected. */
+export const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
+  promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 
 interface Waiting<Item, Result> {
   item: Item;
@@ -26,11 +34,13 @@ export class GroupWriter<Item, Result> {
 
   /**
    * `write` writes a group (one item or more, in arrival order) and settles each item: an item's own error
-   * does not fail the others. An error it throws fails every item of the group.
+   * does not fail the others. An error it throws fails every item of the group. At most `writers` groups of
+   * a key are written at once, each of at most `largest` items; while one is being written, another starts
+   * only when at least `spillAt` items wait.
    */
   constructor(
     private readonly write: (key: string, items: readonly Item[]) => Promise<readonly Settled<Result>[]>,
-    private readonly options: { writers: number; largest: number },
+    private readonly options: { writers: number; largest: number; spillAt: number },
   ) {}
 
   submit(key: string, item: Item): Promise<Result> {
@@ -52,6 +62,9 @@ export class GroupWriter<Item, Result> {
 
   private next(key: string, lane: Lane<Item, Result>): void {
     if (lane.writing >= this.options.writers || lane.waiting.length === 0) return;
+    // A further writer only for a queue worth a group of its own: otherwise the queue waits for the next
+    // free writer and goes in one group.
+    if (lane.writing > 0 && lane.waiting.length < this.options.spillAt) return;
     const group = lane.waiting.splice(0, this.options.largest);
     lane.writing += 1;
     void this.run(key, group).finally(() => {
