@@ -332,13 +332,17 @@ export const CREATION_GROUP_LARGEST = 32;
 /** While a group is being written, another writer starts only for this many waiting (bench/RESULTS.md). */
 const CREATION_GROUP_SPILL = 8;
 
+/** The premise a creation names, if its channel names one. */
+const givenPremiseOf = (input: CreationInput): string | null => ('premiseId' in input ? (input.premiseId ?? null) : null);
+/** What the facts of a creation are read by: its category, and its account or else the premise it names. */
+const factsKeys = (input: CreationInput) => [input.categoryId, input.accountId ?? null, input.accountId ? null : givenPremiseOf(input)];
+
 /** A creation in a transaction of its own. */
 function createAlone(creation: Creation): Promise<ServiceRequestDetail> {
   const { context, tenantId, input } = creation;
   return context.db.withTenant(tenantId, async (sql) => {
-    const givenPremiseId = 'premiseId' in input ? (input.premiseId ?? null) : null;
     // With the BEGIN, in one round trip (its plan is kept in the function: CREATION_FACTS).
-    const [facts] = await sql.query<CreationFacts>(CREATION_FACTS, [tenantId, input.categoryId, input.accountId ?? null, input.accountId ? null : givenPremiseId]);
+    const [facts] = await sql.query<CreationFacts>(CREATION_FACTS, [tenantId, ...factsKeys(input)]);
     return (await recordCreation(sql, creation, facts, false)) as ServiceRequestDetail;
   });
 }
@@ -361,11 +365,7 @@ async function createTogether(tenantId: string, creations: readonly Creation[]):
   let outcomes: (Settled<ServiceRequestDetail> | typeof ALONE)[];
   try {
     outcomes = await first.context.db.withTenant(tenantId, async (sql) => {
-      const params = creations.flatMap(({ input }) => {
-        const givenPremiseId = 'premiseId' in input ? (input.premiseId ?? null) : null;
-        return [input.categoryId, input.accountId ?? null, input.accountId ? null : givenPremiseId];
-      });
-      const rows = await sql.query<CreationFacts & { n: number }>(groupFacts(creations.length), [tenantId, ...params]);
+      const rows = await sql.query<CreationFacts & { n: number }>(groupFacts(creations.length), [tenantId, ...creations.flatMap(({ input }) => factsKeys(input))]);
       const byIndex = new Map(rows.map((row) => [row.n, row]));
       const settled: (Settled<ServiceRequestDetail> | typeof ALONE)[] = [];
       for (const [index, creation] of creations.entries()) {
@@ -393,7 +393,7 @@ async function createTogether(tenantId: string, creations: readonly Creation[]):
  */
 async function recordCreation(sql: Sql, creation: Creation, facts: CreationFacts | undefined, grouped: boolean): Promise<ServiceRequestDetail | typeof ALONE> {
   const { context, tenantId, input, origin, actor, now, assumedTimeZone, assumedDay, blockNumber } = creation;
-  const givenPremiseId = 'premiseId' in input ? (input.premiseId ?? null) : null;
+  const givenPremiseId = givenPremiseOf(input);
   if (!facts) throw notFound({ zh: '水司', en: 'Utility' });
   if (!facts.category_id) throw invalidField('categoryId', '没有这个工单类别', 'no such request category');
   const calendar = await calendarFor(context, sql, tenantId, { version: facts.settings_version ?? 1, timeZone: facts.time_zone });
