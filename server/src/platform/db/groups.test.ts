@@ -51,6 +51,18 @@ describe('GroupWriter', () => {
     expect(await Promise.all(answers)).toEqual(['#1', '#2', '#3', '#4']);
   });
 
+  it('starts each further writer for a group\'s worth waiting, and writes a long queue in groups of the largest', async () => {
+    const gated = gatedWriter();
+    const writer = new GroupWriter(gated.write, { writers: 3, largest: 2, spillAt: 2 });
+    // One writer takes the first; the next two start for the two pairs queued behind it.
+    const answers = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((item) => writer.submit('a', item));
+    expect(gated.groups.map((group) => group.items)).toEqual([[1], [2, 3], [4, 5]]);
+    // As writers come free, the four still waiting go as two pairs.
+    await gated.releaseAll();
+    expect(await Promise.all(answers)).toEqual(['#1', '#2', '#3', '#4', '#5', '#6', '#7', '#8', '#9']);
+    expect(gated.groups.map((group) => group.items)).toEqual([[1], [2, 3], [4, 5], [6, 7], [8, 9]]);
+  });
+
   it('keeps keys apart and no group larger than its largest', async () => {
     const gated = gatedWriter();
     const writer = new GroupWriter(gated.write, { writers: 1, largest: 2, spillAt: 1 });

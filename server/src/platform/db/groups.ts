@@ -5,7 +5,7 @@
  * (BEGIN, settings, round trips, the COMMIT and its WAL flush) are shared by the writes that queued behind the
  * ones before. Fewer groups of a key are written at once than the pool has connections, and a further one
  * starts only when enough items wait for a group of their own, so that a queue forms here, where its items
- * share a transaction, rather than in front of the pool. Reads made together can be grouped the same way.
+ * share a transaction, rather than in front of the pool.
  */
 
 /** What became of one item of a group: its result or its own error. */
@@ -60,18 +60,17 @@ export class GroupWriter<Item, Result> {
     return { writing: lane?.writing ?? 0, waiting: lane?.waiting.length ?? 0 };
   }
 
+  /** Starts as many writers as may start now: one more only for a queue worth a group of its own. */
   private next(key: string, lane: Lane<Item, Result>): void {
-    if (lane.writing >= this.options.writers || lane.waiting.length === 0) return;
-    // A further writer only for a queue worth a group of its own: otherwise the queue waits for the next
-    // free writer and goes in one group.
-    if (lane.writing > 0 && lane.waiting.length < this.options.spillAt) return;
-    const group = lane.waiting.splice(0, this.options.largest);
-    lane.writing += 1;
-    void this.run(key, group).finally(() => {
-      lane.writing -= 1;
-      if (lane.writing === 0 && lane.waiting.length === 0) this.lanes.delete(key);
-      else this.next(key, lane);
-    });
+    while (lane.writing < this.options.writers && lane.waiting.length > 0 && (lane.writing === 0 || lane.waiting.length >= this.options.spillAt)) {
+      const group = lane.waiting.splice(0, this.options.largest);
+      lane.writing += 1;
+      void this.run(key, group).finally(() => {
+        lane.writing -= 1;
+        if (lane.writing === 0 && lane.waiting.length === 0) this.lanes.delete(key);
+        else this.next(key, lane);
+      });
+    }
   }
 
   private async run(key: string, group: Waiting<Item, Result>[]): Promise<void> {
