@@ -416,25 +416,28 @@ async function collect<T extends { id: string }>(lookups: Lookups, toRow: (field
   return { byKey, byId };
 }
 
-function sendAccountLookups(sql: Sql, db: Database | undefined, inputs: readonly ReadingInput[]): Promise<Lookups> {
-  const numbers = new Set<string>();
+/** The ids the inputs give, and the keys they give where they give no id, each once. */
+function idsAndKeys(inputs: readonly ReadingInput[], idOf: (input: ReadingInput) => string | null | undefined, keyOf: (input: ReadingInput) => string | null | undefined): { ids: string[]; keys: string[] } {
   const ids = new Set<string>();
+  const keys = new Set<string>();
   for (const input of inputs) {
-    if (input.accountId) ids.add(input.accountId);
-    else if (input.accountNo) numbers.add(input.accountNo);
+    const id = idOf(input);
+    const key = id ? null : keyOf(input);
+    if (id) ids.add(id);
+    if (key) keys.add(key);
   }
-  const wellFormed = [...numbers].filter((number) => /^\d{8,12}$/.test(number));
-  return sendKeyLookups(sql, db, { table: 'accounts', alias: 'a', columns: ACCOUNT_REF_COLUMNS, key: 'a.account_no', staged: 'ingest_account_nos' }, wellFormed, [...ids]);
+  return { ids: [...ids], keys: [...keys] };
+}
+
+function sendAccountLookups(sql: Sql, db: Database | undefined, inputs: readonly ReadingInput[]): Promise<Lookups> {
+  const { ids, keys } = idsAndKeys(inputs, (input) => input.accountId, (input) => input.accountNo);
+  const wellFormed = keys.filter((number) => /^\d{8,12}$/.test(number));
+  return sendKeyLookups(sql, db, { table: 'accounts', alias: 'a', columns: ACCOUNT_REF_COLUMNS, key: 'a.account_no', staged: 'ingest_account_nos' }, wellFormed, ids);
 }
 
 function sendMeterLookups(sql: Sql, db: Database | undefined, inputs: readonly ReadingInput[]): Promise<Lookups> {
-  const serials = new Set<string>();
-  const ids = new Set<string>();
-  for (const input of inputs) {
-    if (input.meterId) ids.add(input.meterId);
-    else if (input.meterSerial) serials.add(input.meterSerial);
-  }
-  return sendKeyLookups(sql, db, { table: 'meters', alias: 'm', columns: METER_INFO_COLUMNS, key: 'm.serial_no', staged: 'ingest_meter_serials' }, [...serials], [...ids]);
+  const { ids, keys } = idsAndKeys(inputs, (input) => input.meterId, (input) => input.meterSerial);
+  return sendKeyLookups(sql, db, { table: 'meters', alias: 'm', columns: METER_INFO_COLUMNS, key: 'm.serial_no', staged: 'ingest_meter_serials' }, keys, ids);
 }
 
 async function collectAccounts(lookups: Lookups): Promise<{ byNo: Map<string, AccountRef>; byId: Map<string, AccountRef> }> {
