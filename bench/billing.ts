@@ -1,9 +1,10 @@
 /**
  * The monthly billing run at utility scale: N accounts (default 1,000,000) with a reading each, billed
  * through the real code path (createBillingRun, then workers claiming chunks: tariff engine, bills, lines,
- * ledger journals, COPY through temporary tables under row-level security). Against it, in the same run,
+ * ledger journals, COPY as the bulk writer checked for the tenant: ADR 0007). Against it, in the same run,
  * the floor: COPY of the very same bill, line and ledger rows into the same tables (emptied), as the owner,
- * with the same indexes, constraints and triggers, on as many connections as the run had workers.
+ * with the same indexes, constraints and triggers, on as many connections as the run had workers, in COPY's
+ * binary format as the run writes them (platform/db/copy-binary.ts).
  *
  *   npm run bench -- billing [--accounts 1000000] [--workers 2] [--chunk 5000] [--period 2026-01]
  *   npm run bench -- billing --engine pglite --accounts 100000
@@ -149,7 +150,7 @@ if (engine === 'pg') {
     columns[table] = await columnsOf(async (text) => (await client.query<{ name: string }>(text)).rows, table);
     for (let part = 0; part < workers; part += 1) {
       const select = selectOf(entry, columns[table] as string, run.id, part, workers);
-      await pipeline(client.query(copyTo(`COPY (${select}) TO STDOUT`)), createWriteStream(path.join(directory, `${table}.${part}.copy`)));
+      await pipeline(client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT binary)`)), createWriteStream(path.join(directory, `${table}.${part}.copy`)));
     }
   }
   await client.query(TRUNCATE);
@@ -164,7 +165,7 @@ if (engine === 'pg') {
       await writer.connect();
       await writer.query('BEGIN');
       for (const { table } of TABLES) {
-        await pipeline(createReadStream(path.join(directory, `${table}.${part}.copy`)), writer.query(copyFrom(`COPY ${table} (${columns[table]}) FROM STDIN`)));
+        await pipeline(createReadStream(path.join(directory, `${table}.${part}.copy`)), writer.query(copyFrom(`COPY ${table} (${columns[table]}) FROM STDIN WITH (FORMAT binary)`)));
       }
       await writer.query('COMMIT');
       await writer.end();
@@ -178,14 +179,14 @@ if (engine === 'pg') {
   for (const entry of TABLES) {
     const { table } = entry;
     const list = await columnsOf(async (text) => (await raw.query<{ name: string }>(text)).rows, table);
-    const result = await raw.query(`COPY (${selectOf(entry, list, run.id, 0, 1)}) TO '/dev/blob'`);
+    const result = await raw.query(`COPY (${selectOf(entry, list, run.id, 0, 1)}) TO '/dev/blob' WITH (FORMAT binary)`);
     if (!result.blob) throw new Error('PGlite returned no blob');
     blobs.push({ table, columns: list, blob: result.blob });
   }
   await raw.exec(TRUNCATE);
   started = performance.now();
   await raw.transaction(async (tx) => {
-    for (const { table, columns, blob } of blobs) await tx.query(`COPY ${table} (${columns}) FROM '/dev/blob'`, [], { blob });
+    for (const { table, columns, blob } of blobs) await tx.query(`COPY ${table} (${columns}) FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob });
   });
   floorSeconds = seconds(started);
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { copyBinary } from './copy-binary';
 import { APP_ROLE, type Database, type Sql } from './database';
 
 export interface BulkColumn {
@@ -63,6 +64,16 @@ export function copyText(columns: readonly BulkColumn[], rows: readonly (readonl
   return pieces;
 }
 
+/**
+ * `COPY table (columns) FROM STDIN` with its rows: in the binary format where every value has an exact binary
+ * form (copy-binary.ts; PostgreSQL then parses nothing), else as text.
+ */
+function copyOf(table: string, columns: readonly BulkColumn[], rows: readonly (readonly unknown[])[]): { statement: string; data: (string | Uint8Array)[] } {
+  const statement = `COPY ${table} (${columns.map((column) => column.name).join(', ')}) FROM STDIN`;
+  const binary = copyBinary(columns, rows);
+  return binary ? { statement: `${statement} WITH (FORMAT binary)`, data: binary } : { statement, data: copyText(columns, rows) };
+}
+
 /** From this many keys a look-up on a server stages them (stageKeys); below it, an array is cheaper. */
 export const STAGE_KEYS_FROM = 10_000;
 
@@ -80,11 +91,11 @@ export const shouldStageKeys = (db: Database | undefined, keys: number): db is D
 export async function stageKeys(db: Database, sql: Sql, table: string, columns: readonly BulkColumn[], rows: readonly (readonly unknown[])[], options: { keyed?: boolean } = {}): Promise<void> {
   const definition = columns.map((column) => `${column.name} ${column.type}`).join(', ');
   const key = options.keyed === false ? '' : `, PRIMARY KEY (${(columns[0] as BulkColumn).name})`;
-  // The text first: while it is made, the connection may still be answering a statement sent before.
-  const text = copyText(columns, rows);
+  // The data first: while it is made, the connection may still be answering a statement sent before.
+  const copy = copyOf(table, columns, rows);
   await sql.query(`CREATE TEMPORARY TABLE IF NOT EXISTS ${table} (${definition}${key}) ON COMMIT DELETE ROWS`);
   await sql.query(`TRUNCATE ${table}`);
-  await db.copyIn(sql, `COPY ${table} (${columns.map((column) => column.name).join(', ')}) FROM STDIN`, text);
+  await db.copyIn(sql, copy.statement, copy.data);
   await sql.query(`ANALYZE ${table}`);
 }
 
@@ -148,14 +159,16 @@ export async function copyRows(db: Database, sql: Sql, table: string, columns: r
       [APP_ROLE, BULK_ROLE],
     );
     if (taken?.taken) {
-      await db.copyIn(sql, `COPY ${table} (${names}) FROM STDIN`, copyText(columns, rows));
+      const copy = copyOf(table, columns, rows);
+      await db.copyIn(sql, copy.statement, copy.data);
       await sql.query("SELECT set_config('role', $1, true)", [APP_ROLE]);
       return;
     }
   }
   const scratch = scratchName(table, names);
   await sql.query(`CREATE TEMPORARY TABLE IF NOT EXISTS ${scratch} ON COMMIT DELETE ROWS AS SELECT ${names} FROM ${table} WITH NO DATA`);
-  await db.copyIn(sql, `COPY ${scratch} (${names}) FROM STDIN`, copyText(columns, rows));
+  const copy = copyOf(scratch, columns, rows);
+  await db.copyIn(sql, copy.statement, copy.data);
   // Emptied by the same statement, so a second call in the transaction starts from nothing.
   await sql.query(`WITH moved AS (DELETE FROM ${scratch} RETURNING ${names}) INSERT INTO ${table} (${names}) SELECT ${names} FROM moved`);
 }

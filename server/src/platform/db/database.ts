@@ -50,12 +50,13 @@ export interface Database {
   execAsOwner(script: string): Promise<void>;
   /**
    * Runs one `COPY table (columns) FROM STDIN` statement inside the transaction of `sql` (a Sql given by
-   * withTenant/withoutTenant/asOwner of this database), feeding it `data`: text-format lines. The server
+   * withTenant/withoutTenant/asOwner of this database), feeding it `data`: text-format lines, or the pieces
+   * of COPY's binary format when the statement ends `WITH (FORMAT binary)` (copy-binary.ts). The server
    * streams it (pg-copy-streams); PGlite reads it as a blob, which as the application role it does only
    * into a temporary table. COPY FROM into a table with row-level security is refused for the application
    * role: use copyRows (bulk.ts), which copies as the bulk writer or through a temporary table (ADR 0007).
    */
-  copyIn(sql: Sql, statement: string, data: readonly string[]): Promise<void>;
+  copyIn(sql: Sql, statement: string, data: readonly (string | Uint8Array)[]): Promise<void>;
   /**
    * Brings the planner's statistics up to date where autovacuum would have: a server whose autovacuum is on
    * does it on its own (nothing to do); PGlite has no autovacuum, nor has a server configured with
@@ -332,7 +333,7 @@ class ServerDatabase implements Database {
     return this.pool.waitingCount;
   }
 
-  async copyIn(sql: Sql, statement: string, data: readonly string[]): Promise<void> {
+  async copyIn(sql: Sql, statement: string, data: readonly (string | Uint8Array)[]): Promise<void> {
     const transaction = this.clients.get(sql);
     if (!transaction) throw new Error('copyIn needs a Sql of one of this database\'s transactions');
     await transaction.ensureBegun();
@@ -343,7 +344,7 @@ class ServerDatabase implements Database {
       let index = 0;
       const writeMore = (): void => {
         while (index < data.length) {
-          const isFull = !stream.write(data[index] as string);
+          const isFull = !stream.write(data[index] as string | Uint8Array);
           index += 1;
           if (isFull) {
             stream.once('drain', writeMore);
@@ -448,10 +449,10 @@ class EmbeddedDatabase implements Database {
     return 0;
   }
 
-  async copyIn(sql: Sql, statement: string, data: readonly string[]): Promise<void> {
+  async copyIn(sql: Sql, statement: string, data: readonly (string | Uint8Array)[]): Promise<void> {
     const tx = this.transactions.get(sql);
     if (!tx) throw new Error('copyIn needs a Sql of one of this database\'s transactions');
-    const target = /^COPY\s+([A-Za-z_][\w.]*)[\s(][\s\S]*\bFROM STDIN$/i.exec(statement.trim())?.[1];
+    const target = /^COPY\s+([A-Za-z_][\w.]*)[\s(][\s\S]*\bFROM STDIN(\s+WITH \(FORMAT binary\))?$/i.exec(statement.trim())?.[1];
     if (!target) throw new Error('copyIn takes COPY table (columns) FROM STDIN');
     // PGlite reads COPY data from a blob "file", which needs the superuser's file privilege. A transaction
     // running as the application role gets it for this one statement, and only into a temporary table of
@@ -463,7 +464,7 @@ class EmbeddedDatabase implements Database {
     const isAppRole = who?.role !== who?.session;
     if (isAppRole && who?.is_temporary !== true) throw new Error(`copyIn as ${who?.role} only into a temporary table, not ${target}`);
     if (isAppRole) await tx.query('SET LOCAL ROLE NONE');
-    await tx.query(statement.trim().replace(/STDIN$/i, "'/dev/blob'"), [], { blob: new Blob(data as string[]) });
+    await tx.query(statement.trim().replace(/\bSTDIN\b/i, "'/dev/blob'"), [], { blob: new Blob(data as (string | Uint8Array)[]) });
     if (isAppRole) await tx.query(`SET LOCAL ROLE ${who?.role}`);
   }
 
