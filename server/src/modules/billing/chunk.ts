@@ -1,7 +1,7 @@
 import type { PlatformContext } from '../../platform/context';
 import { copyRows, type BulkColumn } from '../../platform/db/bulk';
 import { takeCounterBlock } from '../../platform/db/counters';
-import type { Sql } from '../../platform/db/database';
+import { arrayLiteral, type Sql } from '../../platform/db/database';
 import { timeOrderedUuid } from '../../platform/db/ids';
 import { BILL_LINE_COLUMNS, billLineRow } from '../bills';
 import { postJournalsBulk } from '../ledger';
@@ -124,7 +124,8 @@ export async function chunkInputs(sql: Sql, accountIds: readonly string[], perio
     by === undefined
       ? ((await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM (SELECT FROM accounts WHERE id BETWEEN $1 AND $2 LIMIT $3) x', [first, last, limit + 1]))[0]?.n ?? 0) <= limit
       : by === 'range';
-  const params = [accountIds, period.start, period.end, period.period, period.yearStart];
+  // One array literal, not an array the driver would convert element by element.
+  const params = [arrayLiteral(accountIds), period.start, period.end, period.period, period.yearStart];
   const inputs = isDense ? await sql.query<AccountInput>(INPUTS_BY_RANGE, [...params, first, last]) : await sql.query<AccountInput>(INPUTS_BY_ACCOUNT, params);
   // Joins keep no order: back to the chunk's (its skipped accounts are listed in it).
   const order = new Map(accountIds.map((id, index) => [id, index]));
@@ -152,8 +153,9 @@ export async function processNextChunk(context: PlatformContext, tenantId: strin
   const { db } = context;
   return db.withTenant(tenantId, async (sql) => {
     const startedAt = context.clock.now();
-    const chunks = await sql.query<{ chunk_no: number; account_ids: string[]; period: string; issued_on: string }>(
-      `SELECT c.chunk_no, c.account_ids, r.period, (r.created_at AT TIME ZONE t.time_zone)::date AS issued_on
+    // The ids as one text: the driver's array parser took 5 ms a chunk for 5,000 uuids, which need no quoting.
+    const chunks = await sql.query<{ chunk_no: number; account_ids: string; period: string; issued_on: string }>(
+      `SELECT c.chunk_no, array_to_string(c.account_ids, ',') AS account_ids, r.period, (r.created_at AT TIME ZONE t.time_zone)::date AS issued_on
        FROM billing_run_chunks c JOIN billing_runs r ON r.id = c.run_id JOIN tenants t ON t.id = r.tenant_id
        WHERE c.run_id = $1 AND c.status = 'pending' AND r.status IN ('pending', 'running')
        ORDER BY c.chunk_no LIMIT 1 FOR UPDATE OF c SKIP LOCKED`,
@@ -168,7 +170,7 @@ export async function processNextChunk(context: PlatformContext, tenantId: strin
     // at 1.6 s of a 2.4 s input query for 5,000 accounts. Set-based and index-driven, they never gain from it.
     if (context.db.kind === 'server') await sql.query('SET LOCAL jit = off');
     const period = periodRange(chunk.period);
-    const inputs = await chunkInputs(sql, chunk.account_ids, period);
+    const inputs = await chunkInputs(sql, chunk.account_ids === '' ? [] : chunk.account_ids.split(','), period);
     phase('inputs');
     const book = await loadTariffBook(sql, period.start, period.end);
     const billing = billAccounts(inputs, book, period);
