@@ -34,6 +34,8 @@ export async function activeRoutes(sql: Sql): Promise<RouteRef[]> {
  */
 export async function chunkAccountsOfRoutes(sql: Sql, tenantId: string, runId: string, routeIds: readonly string[], chunkSize: number): Promise<number> {
   if (routeIds.length === 0) return 0;
+  // A million ids sorted twice (by id, then by chunk): in memory, not in files (1.6 → 1.35 s, psql).
+  await sql.query("SELECT set_config('work_mem', '128MB', true)");
   const rows = await sql.query<{ accounts: number }>(
     `WITH chunks AS (
        INSERT INTO billing_run_chunks (tenant_id, run_id, chunk_no, account_ids)
