@@ -4,8 +4,8 @@
  * `shuiwu import-readings` (importReadingFile: parse, resolve accounts and meters, de-duplicate, validate
  * against each meter's history, insert set-based, all rows of a file or none, audit entry, statistics) into
  * the partitioned, indexed readings table under row-level security. Alongside, in the same run:
- *   - the floor: raw COPY FROM STDIN of the very same rows, as the owner, into a scratch table with the same
- *     columns and indexes (no validation, no RLS);
+ *   - the floor: raw COPY FROM STDIN of the very same rows (binary format, as the import path sends them), as
+ *     the owner, into a scratch table with the same columns and indexes (no validation, no RLS);
  *   - MQTT: messages from remote meters published to the broker and stored through the subscriber.
  *
  *   npm run bench -- ingest [--readings 2000000] [--file-rows 250000] [--mqtt 20000] [--mqtt-connections 64]
@@ -20,7 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { createContext } from '../server/src/app';
 import { ImportRejected, importReadingFile, readingTopic, startReadingSubscriber } from '../server/src/modules/reading';
 import { systemActor } from '../server/src/platform/audit/audit';
@@ -139,23 +139,20 @@ const floorClient = new pg.Client({ connectionString: benchUrl });
 await floorClient.connect();
 await floorClient.query(`CREATE TABLE readings_floor (LIKE readings INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
 const columns = 'tenant_id, id, account_id, meter_id, read_on, read_at, register_litres, consumption_litres, source, status, anomalies, staff_id, photo_path, external_id, created_at';
-const dump = await floorClient.query<{ line: string }>(`SELECT concat_ws(E'\\t', ${columns.split(', ').map((column) => `coalesce(${column}::text, '\\N')`).join(', ')}) AS line FROM readings`);
-const copyLines = dump.rows.map((row) => row.line);
+// In COPY's binary format, as the import path writes them (platform/db/copy-binary.ts).
+const copied: Buffer[] = [];
+for await (const piece of floorClient.query(copyTo(`COPY (SELECT ${columns} FROM readings) TO STDOUT WITH (FORMAT binary)`))) copied.push(piece as Buffer);
+const floorRows = (await floorClient.query<{ n: number }>('SELECT count(*)::int AS n FROM readings')).rows[0]?.n ?? 0;
 await floorClient.query('CHECKPOINT');
 started = performance.now();
 await floorClient.query('BEGIN');
-await pipeline(
-  Readable.from((function* () {
-    for (let start = 0; start < copyLines.length; start += 10_000) yield `${copyLines.slice(start, start + 10_000).join('\n')}\n`;
-  })()),
-  floorClient.query(copyFrom(`COPY readings_floor (${columns}) FROM STDIN`)),
-);
+await pipeline(Readable.from(copied), floorClient.query(copyFrom(`COPY readings_floor (${columns}) FROM STDIN WITH (FORMAT binary)`)));
 await floorClient.query('COMMIT');
 const floorSeconds = seconds(started);
-const floorPerSecond = Math.round(copyLines.length / floorSeconds);
+const floorPerSecond = Math.round(floorRows / floorSeconds);
 await floorClient.query('DROP TABLE readings_floor');
 await floorClient.end();
-log(`COPY floor: ${copyLines.length.toLocaleString('en')} rows in ${floorSeconds.toFixed(1)} s = ${floorPerSecond.toLocaleString('en')}/s`);
+log(`COPY floor: ${floorRows.toLocaleString('en')} rows in ${floorSeconds.toFixed(1)} s = ${floorPerSecond.toLocaleString('en')}/s`);
 
 // ---- MQTT: messages through the broker into the table ----
 let mqttPerSecond: number | null = null;
@@ -203,7 +200,7 @@ console.log(`${new Date().toISOString().slice(0, 10)} · ${os.cpus().length} × 
 console.log('| path | readings | seconds | per second |');
 console.log('|---|---:|---:|---:|');
 console.log(`| import path: CSV → validate + de-duplicate → insert (${files.length} files, all-or-nothing each) | ${imported.toLocaleString('en')} | ${importSeconds.toFixed(1)} | ${perSecond.toLocaleString('en')} |`);
-console.log(`| floor: raw COPY FROM STDIN, owner, same indexes, no checks | ${copyLines.length.toLocaleString('en')} | ${floorSeconds.toFixed(1)} | ${floorPerSecond.toLocaleString('en')} |`);
+console.log(`| floor: raw COPY FROM STDIN, owner, same indexes, no checks | ${floorRows.toLocaleString('en')} | ${floorSeconds.toFixed(1)} | ${floorPerSecond.toLocaleString('en')} |`);
 if (mqttPerSecond !== null) console.log(`| MQTT: publish → Mosquitto → subscriber (${mqttConnections} connections, acknowledged after commit) → table | ${Math.min(mqttMessages, accounts).toLocaleString('en')} | | ${mqttPerSecond.toLocaleString('en')} |`);
 console.log(`\n${duplicates.toLocaleString('en')} duplicate rows ignored, ${suspect.toLocaleString('en')} readings sent to review.`);
 console.log(JSON.stringify({ bench: 'ingest', readings: imported, per_second: perSecond, floor_per_second: floorPerSecond, ...(mqttPerSecond !== null ? { mqtt_per_second: mqttPerSecond } : {}) }));
