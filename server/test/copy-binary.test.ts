@@ -94,6 +94,12 @@ describe('COPY in the binary format', () => {
     expect(one('date', 'today')).toBeNull();
     expect(one('timestamptz', '2026-01-01 10:00:00')).toBeNull();
     expect(one('timestamptz', '2026-01-01T10:00:00.123456Z')).toBeNull();
+    expect(one('timestamptz', '2026-02-30T10:00:00Z')).toBeNull();
+    expect(one('timestamptz', '0099-01-01 10:00:00Z')).toBeNull();
+    expect(one('date', '0099-01-01')).toBeNull();
+    expect(one('int8', '9223372036854775808')).toBeNull();
+    expect(one('int8', -(2n ** 63n) - 1n)).toBeNull();
+    expect(one('int4', '2147483648')).toBeNull();
     expect(one('text[]', '{"quoted"}')).toBeNull();
     expect(one('text[]', ['a', 'b'])).toBeNull();
     expect(one('text[]', '{a,null}')).toBeNull();

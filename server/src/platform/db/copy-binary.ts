@@ -30,9 +30,12 @@ for (let digit = 0; digit < 16; digit += 1) {
   HEX['0123456789ABCDEF'.charCodeAt(digit)] = digit;
 }
 const hexDigit = (code: number): number => (code < 128 ? (HEX[code] as number) : -1);
-const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
+// Years 1000–9999 only: JavaScript reads years below 100 as 1900 and more.
+const DATE_TEXT = /^([1-9]\d{3})-(\d{2})-(\d{2})$/;
 // Millisecond precision and an explicit zone: what Date.parse reads exactly as PostgreSQL would.
-const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
+const TIMESTAMP_TEXT = /^([1-9]\d{3})-(\d{2})-(\d{2})[T ]\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
+const INT8_MIN = -(2n ** 63n);
+const INT8_MAX = 2n ** 63n - 1n;
 const INTEGER_TEXT = /^-?\d+$/;
 // Elements that need no quotes: any other literal is left to PostgreSQL's own parser (the text path).
 const PLAIN_ARRAY_LITERAL = /^\{([^\s",{}\\]+(,[^\s",{}\\]+)*)?\}$/u;
@@ -188,9 +191,9 @@ const textOf = (value: unknown): string =>
 
 function wholeNumber(value: unknown, bits: 32 | 64): number | bigint {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'string' && INTEGER_TEXT.test(value)) return bits === 64 ? BigInt(value) : Number(value);
-  throw new NotBinary();
+  const big = typeof value === 'bigint' ? value : typeof value === 'string' && INTEGER_TEXT.test(value) ? BigInt(value) : null;
+  if (big === null || big < INT8_MIN || big > INT8_MAX) throw new NotBinary();
+  return bits === 64 ? big : Number(big);
 }
 
 // Dates repeat (a chunk's bills share their period): each distinct text is turned into days once.
@@ -201,18 +204,31 @@ function daysOf(value: unknown, known: Map<string, number>): number {
   if (cached !== undefined) return cached;
   const parts = DATE_TEXT.exec(value);
   if (!parts) throw new NotBinary();
-  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
-  const at = Date.UTC(year, month - 1, day);
-  const check = new Date(at);
-  // 2026-02-30 is an error in PostgreSQL; leave it to the text path to say so.
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) throw new NotBinary();
-  const days = (at - PG_EPOCH_MS) / MS_PER_DAY;
+  const days = (calendarDay(parts) - PG_EPOCH_MS) / MS_PER_DAY;
   known.set(value, days);
   return days;
 }
 
+/** Midnight UTC of a matched year, month and day; 2026-02-30 is an error in PostgreSQL, left to the text path. */
+function calendarDay(parts: RegExpExecArray): number {
+  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  const at = Date.UTC(year, month - 1, day);
+  const check = new Date(at);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) throw new NotBinary();
+  return at;
+}
+
 function microsecondsOf(value: unknown): number {
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'string' && TIMESTAMP_TEXT.test(value) ? Date.parse(value) : Number.NaN;
+  let ms = Number.NaN;
+  if (value instanceof Date) ms = value.getTime();
+  else if (typeof value === 'string') {
+    const parts = TIMESTAMP_TEXT.exec(value);
+    if (parts) {
+      // Date.parse would roll 2026-02-30 over into March: checked (and refused) first.
+      calendarDay(parts);
+      ms = Date.parse(value);
+    }
+  }
   if (!Number.isFinite(ms)) throw new NotBinary();
   return (ms - PG_EPOCH_MS) * 1000;
 }
