@@ -6,7 +6,7 @@
  * with the same indexes, constraints and triggers, on as many connections as the run had workers, in COPY's
  * binary format as the run writes them (platform/db/copy-binary.ts).
  *
- *   npm run bench -- billing [--accounts 1000000] [--workers 2] [--chunk 5000] [--period 2026-01]
+ *   npm run bench -- billing [--accounts 1000000] [--workers 2] [--chunk 10000] [--period 2026-01]
  *   npm run bench -- billing --engine pglite --accounts 100000
  *   npm run bench -- billing --reuse   (keep the town of an earlier run of the same size; bill it afresh)
  *
