@@ -1,14 +1,8 @@
 import { createHash } from 'node:crypto';
-import { copyBinary } from './copy-binary';
+import { copyBinary, type BulkColumn } from './copy-binary';
 import { APP_ROLE, type Database, type Sql } from './database';
 
-export interface BulkColumn {
-  name: string;
-  /** The PostgreSQL element type, e.g. 'uuid', 'text', 'int4', 'int8', 'bool', 'date', 'timestamptz'. */
-  type: string;
-  /** Stored as bytea; given as hex text, which every driver passes through unchanged. */
-  isHexBytes?: boolean;
-}
+export type { BulkColumn } from './copy-binary';
 
 /**
  * Inserts many rows with one statement per chunk through unnest() of typed arrays: set-based, the same on

@@ -7,7 +7,15 @@
  * (a timestamp without a zone, an array literal with quotes, a type not listed here) makes `copyBinary` answer
  * null, and the caller sends text as before. So a row never means one thing in text and another in binary.
  */
-import type { BulkColumn } from './bulk';
+
+/** A column of a bulk write (bulk.ts: copyRows, stageKeys, insertMany). */
+export interface BulkColumn {
+  name: string;
+  /** The PostgreSQL element type, e.g. 'uuid', 'text', 'int4', 'int8', 'bool', 'date', 'timestamptz'. */
+  type: string;
+  /** Stored as bytea; given as hex text, which every driver passes through unchanged. */
+  isHexBytes?: boolean;
+}
 
 /** The 11-byte signature, the flags field and the header extension's length. */
 const HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
