@@ -31,6 +31,7 @@ import { loadConfig } from '../server/src/platform/config';
 import { openEmbeddedDatabase, openServerDatabase, type Database } from '../server/src/platform/db/database';
 import { migrate } from '../server/src/platform/db/migrate';
 import { generateTown } from '../server/test/billing-town';
+import { busySeconds, referenceMilliseconds } from './machine';
 
 const { values } = parseArgs({
   options: {
@@ -48,8 +49,6 @@ const workers = engine === 'pglite' ? 1 : Number(values.workers);
 const period = values.period;
 const chunkSize = values.chunk ? Number(values.chunk) : DEFAULT_CHUNK_SIZE;
 const seconds = (from: number) => (performance.now() - from) / 1000;
-// The machine's CPU time in use (all processes: this one, PostgreSQL's backends, the kernel), in seconds.
-const busySeconds = () => os.cpus().reduce((sum, cpu) => sum + cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.irq, 0) / 1000;
 const log = (message: string) => console.error(`[bench billing] ${message}`);
 /** Empties append-only tables (their refusal triggers off for the one transaction): the owner's script. */
 const emptying = (tables: string) => `BEGIN; SET LOCAL session_replication_role = replica; TRUNCATE ${tables} CASCADE; COMMIT`;
@@ -116,6 +115,7 @@ await db.execAsOwner('ANALYZE');
 if (engine === 'pg') await db.execAsOwner('CHECKPOINT');
 const setupSeconds = seconds(started);
 log(`town of ${accounts.toLocaleString('en')} accounts ready in ${setupSeconds.toFixed(1)} s`);
+const referenceBefore = referenceMilliseconds();
 
 // ---- the billing run, through the real code path ----
 started = performance.now();
@@ -193,10 +193,12 @@ if (engine === 'pg') {
 log(`floor (COPY of the same rows) ${floorSeconds.toFixed(1)} s${engine === 'pg' ? ` (CPU in use on the machine: ${(busySeconds() - floorBusy).toFixed(1)} s of ${(floorSeconds * os.cpus().length).toFixed(1)})` : ''}`);
 await db.close();
 
+const referenceAfter = referenceMilliseconds();
+log(`the machine's reference work took ${referenceBefore} ms before the run and ${referenceAfter} ms after the floor (bench/machine.ts)`);
 const ratio = runSeconds / floorSeconds;
 const cpu = os.cpus();
 console.log(`\n### Billing run, ${accounts.toLocaleString('en')} accounts, ${engine === 'pg' ? 'PostgreSQL server' : 'PGlite (in memory)'}`);
-console.log(`${new Date().toISOString().slice(0, 10)} · ${cpu.length} × ${cpu[0]?.model.trim()} · ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB · ${workers} workers · chunks of ${chunkSize.toLocaleString('en')} · setup ${setupSeconds.toFixed(0)} s\n`);
+console.log(`${new Date().toISOString().slice(0, 10)} · ${cpu.length} × ${cpu[0]?.model.trim()} · ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB · ${workers} workers · chunks of ${chunkSize.toLocaleString('en')} · setup ${setupSeconds.toFixed(0)} s · reference work ${referenceBefore} / ${referenceAfter} ms\n`);
 console.log('| what | rows | seconds | ÷ floor |');
 console.log('|---|---:|---:|---:|');
 console.log(`| billing run: create, ${run.totalChunks} chunks, tariff engine, bills + lines + ledger | ${counts.bills.toLocaleString('en')} bills, ${counts.lines.toLocaleString('en')} lines, ${counts.entries.toLocaleString('en')} ledger entries | ${runSeconds.toFixed(1)} | ${ratio.toFixed(2)} |`);

@@ -29,6 +29,7 @@ import { systemClock } from '../server/src/platform/clock';
 import { loadConfig } from '../server/src/platform/config';
 import { openServerDatabase } from '../server/src/platform/db/database';
 import { migrate } from '../server/src/platform/db/migrate';
+import { referenceMilliseconds } from './machine';
 
 const { values } = parseArgs({
   options: {
@@ -112,6 +113,7 @@ for (let index = 0; index < files.length; index += 1) {
   files[index] = `${[...rows, ...rows.slice(1, duplicatesPerFile + 1)].join('\n')}\n`;
 }
 log(`${generated.toLocaleString('en')} readings in ${files.length} CSV files of ≤ ${fileRows.toLocaleString('en')} rows (+${duplicatesPerFile} duplicate rows each)`);
+const referenceBefore = referenceMilliseconds();
 
 // ---- the import path ----
 started = performance.now();
@@ -196,7 +198,9 @@ if (mqttMessages > 0) {
 await db.close();
 
 console.log(`\n### Reading ingest, ${imported.toLocaleString('en')} readings for ${accounts.toLocaleString('en')} accounts`);
-console.log(`${new Date().toISOString().slice(0, 10)} · ${os.cpus().length} × ${os.cpus()[0]?.model.trim()} · ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB · PostgreSQL server\n`);
+const referenceAfter = referenceMilliseconds();
+log(`the machine's reference work took ${referenceBefore} ms before the import and ${referenceAfter} ms at the end (bench/machine.ts)`);
+console.log(`${new Date().toISOString().slice(0, 10)} · ${os.cpus().length} × ${os.cpus()[0]?.model.trim()} · ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB · PostgreSQL server · reference work ${referenceBefore} / ${referenceAfter} ms\n`);
 console.log('| path | readings | seconds | per second |');
 console.log('|---|---:|---:|---:|');
 console.log(`| import path: CSV → validate + de-duplicate → insert (${files.length} files, all-or-nothing each) | ${imported.toLocaleString('en')} | ${importSeconds.toFixed(1)} | ${perSecond.toLocaleString('en')} |`);

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const benches = readdirSync(here).filter((file) => file.endsWith('.ts') && file !== 'run.ts').map((file) => file.slice(0, -3));
+const benches = readdirSync(here).filter((file) => file.endsWith('.ts') && file !== 'run.ts' && file !== 'machine.ts').map((file) => file.slice(0, -3));
 const [name, ...rest] = process.argv.slice(2);
-const file = name && /^[a-z0-9-]+$/.test(name) ? path.join(here, `${name}.ts`) : '';
+const file = name && benches.includes(name) ? path.join(here, `${name}.ts`) : '';
 if (!file || !existsSync(file)) {
   console.error(`Usage: npm run bench -- <${benches.join('|')}> [options]`);
   process.exit(2);
