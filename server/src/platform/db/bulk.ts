@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyBinary, type BulkColumn } from './copy-binary';
+import { copyBinary, textOf, type BulkColumn } from './copy-binary';
 import { APP_ROLE, type Database, type Sql } from './database';
 
 export type { BulkColumn } from './copy-binary';
@@ -29,9 +29,9 @@ export async function insertMany(sql: Sql, table: string, columns: BulkColumn[],
 function copyField(value: unknown, column: BulkColumn): string {
   if (value === null || value === undefined) return '\\N';
   if (column.isHexBytes) return `\\\\x${String(value)}`;
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  const text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value : JSON.stringify(value);
+  const text = textOf(value);
+  // Only strings and JSON can hold a backslash, tab or line break.
+  if (typeof value !== 'string' && typeof value !== 'object') return text;
   return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (character) => COPY_ESCAPES[character] as string) : text;
 }
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };

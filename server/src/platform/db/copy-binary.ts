@@ -184,7 +184,8 @@ function setInt32(buffer: Uint8Array, at: number, value: number): void {
   buffer[at + 3] = value;
 }
 
-const textOf = (value: unknown): string =>
+/** A value as the text PostgreSQL is given for it, in either format: numbers as written, booleans t/f, instants in ISO form, objects as JSON. */
+export const textOf = (value: unknown): string =>
   typeof value === 'string'
     ? value
     : typeof value === 'number' || typeof value === 'bigint'
