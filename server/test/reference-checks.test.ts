@@ -32,9 +32,10 @@ async function fixture(db: Database, close: () => Promise<void>): Promise<Fixtur
   const context = createContext({ config: loadConfig({ SHUIWU_SECRET_KEY: TEST_SECRET_KEY }), db, clock: new ManualClock('2026-02-02T02:00:00Z') });
   const tenantId = (await createTenant(context, { code: 'refs-a', name: '甲', nameEn: 'A', hotline: null })).id;
   const otherTenantId = (await createTenant(context, { code: 'refs-b', name: '乙', nameEn: 'B', hotline: null })).id;
-  for (const [tenant, firstAccountNo] of [[tenantId, 2_000_000_000], [otherTenantId, 2_100_000_000]] as const) {
+  // Enough accounts (and so bills) in the first utility for the checks that read a range of keys (0053).
+  for (const [tenant, firstAccountNo, accounts] of [[tenantId, 2_000_000_000, 1200], [otherTenantId, 2_100_000_000, 3]] as const) {
     await db.withTenant(tenant, async (sql) => {
-      await generateTown(sql, { tenantId: tenant, accounts: 3, months: ['2026-01'], perRoute: 10, firstAccountNo });
+      await generateTown(sql, { tenantId: tenant, accounts, months: ['2026-01'], perRoute: 400, firstAccountNo });
       await seedDemoTariffs(context, sql, tenant);
     });
   }
@@ -64,11 +65,15 @@ async function outcome(work: Promise<unknown>): Promise<string> {
 
 // A period of its own per call, so the one-regular-bill-per-period rule never answers first.
 let periods = 0;
+const nextPeriod = () => {
+  periods += 1;
+  return `${2000 + Math.floor(periods / 12)}-${String((periods % 12) + 1).padStart(2, '0')}`;
+};
 const billInsert = (accountId: string, runId: string | null, adjusts: string | null = null) => ({
   text: `INSERT INTO bills (tenant_id, bill_no, kind, account_id, period, period_start, period_end, run_id, adjusts_bill_id, reason,
            consumption_litres, total_fen, issued_on, due_on, created_at)
          VALUES (current_tenant_id(), 'T-' || gen_random_uuid(), $3, $1, $6, ($6 || '-01')::date, ($6 || '-28')::date, $2, $4, $5, 0, 0, '2026-02-01', '2026-03-01', now())`,
-  params: [accountId, runId, adjusts ? 'credit_note' : 'regular', adjusts, adjusts ? 'meter_error' : null, `2025-${String((periods += 1)).padStart(2, '0')}`],
+  params: [accountId, runId, adjusts ? 'credit_note' : 'regular', adjusts, adjusts ? 'meter_error' : null, nextPeriod()],
 });
 
 function describeChecks(engine: string, open: () => Promise<Fixture>) {
@@ -135,6 +140,59 @@ function describeChecks(engine: string, open: () => Promise<Fixture>) {
       for (const table of ['accounts', 'meters', 'billing_runs', 'tariff_versions']) expect(await asOwner(`TRUNCATE ${table} CASCADE`)).not.toBe('ok');
       // Ordinary changes still go through.
       expect(await asApp("UPDATE accounts SET household_size = household_size WHERE id = $1", [f.bill.accountId])).toBe('ok');
+    });
+
+    // Migration 0053: a statement of many keys of one tenant lying close together is checked against one read
+    // of the parent's key range; anything not found there (missing, or the range too sparse) goes to the probes.
+    it('checks many close keys by one range read, and sparse, missing or mixed keys by the probes', async () => {
+      const accountIds = await f.db.withTenant(f.tenantId, async (sql) => (await sql.query<{ id: string }>('SELECT id FROM accounts ORDER BY id')).map((row) => row.id));
+      expect(accountIds.length).toBe(1200);
+      // Bills for the given accounts in one statement, in a period of its own; the answer and how many times
+      // the statement read the accounts' indexes (the range read is one scan, the probes one scan per key).
+      const billsFor = (ids: readonly string[], tenant = f.tenantId) =>
+        f.db.withTenant(tenant, async (sql) => {
+          const scans = async () => (await sql.query<{ n: number }>("SELECT coalesce(sum(idx_scan), 0)::int AS n FROM pg_stat_xact_user_tables WHERE relname = 'accounts'"))[0]?.n ?? 0;
+          const before = await scans();
+          const answer = await outcome(sql.query(
+            `INSERT INTO bills (tenant_id, bill_no, account_id, period, period_start, period_end, consumption_litres, total_fen, issued_on, due_on, created_at)
+             SELECT current_tenant_id(), 'R-' || gen_random_uuid(), a, $2, ($2 || '-01')::date, ($2 || '-28')::date, 0, 0, '2026-02-01', '2026-03-01', now()
+             FROM unnest($1::uuid[]) AS a`,
+            [ids, nextPeriod()],
+          ));
+          return { answer, scans: answer === 'ok' ? (await scans()) - before : null };
+        });
+      const dense = await billsFor(accountIds);
+      expect(dense.answer).toBe('ok');
+      expect(dense.scans).toBeLessThan(10);
+      // Every fourth account: the range holds four times as many accounts as there are keys, beyond the two the read allows.
+      const sparse = await billsFor(accountIds.filter((_, index) => index % 4 === 0));
+      expect(sparse).toEqual({ answer: 'ok', scans: expect.any(Number) });
+      expect(sparse.scans).toBeGreaterThanOrEqual(300);
+      // A key inside the range that names no account: refused, the statement's other 1,199 rows with it.
+      const at = accountIds.findIndex((id, index) => index >= 600 && !id.endsWith('f'));
+      const near = accountIds[at] as string;
+      const between = `${near.slice(0, 35)}${(parseInt(near.slice(35), 16) + 1).toString(16)}`;
+      expect(between > near && between < (accountIds[at + 1] as string)).toBe(true);
+      const withMissing = accountIds.map((id, index) => (index === at ? between : id));
+      expect((await billsFor(withMissing)).answer).toBe('23503 bills_tenant_id_account_id_fkey');
+      // The probes name the missing key, as a foreign key would.
+      const detail = await f.db
+        .withTenant(f.tenantId, (sql) => sql.query(
+          `INSERT INTO bills (tenant_id, bill_no, account_id, period, period_start, period_end, consumption_litres, total_fen, issued_on, due_on, created_at)
+           SELECT current_tenant_id(), 'R-' || gen_random_uuid(), a, '2023-01', '2023-01-01', '2023-01-28', 0, 0, '2026-02-01', '2026-03-01', now() FROM unnest($1::uuid[]) AS a`,
+          [withMissing],
+        ))
+        .then(() => 'ok', (error: { detail?: string }) => error.detail);
+      expect(detail).toBe(`Key (tenant_id, account_id)=(${f.tenantId}, ${between}) is not present in table "accounts".`);
+      // A key of another utility among them, written by the owner (no policy): the probes find it missing here.
+      const mixed = await outcome(f.db.asOwner((sql) => sql.query(
+        `INSERT INTO bill_lines (tenant_id, bill_id, line_no, line_type, amount_fen, description)
+         SELECT CASE WHEN n = 700 THEN $2::uuid ELSE $1::uuid END, $3::uuid, 200 + n, 'adjustment', 0, 'test' FROM generate_series(1, 1000) AS n`,
+        [f.tenantId, f.otherTenantId, f.bill.id],
+      )));
+      expect(mixed).toBe('23503 bill_lines_tenant_id_bill_id_fkey');
+      const [lines] = await f.db.withTenant(f.tenantId, (sql) => sql.query<{ n: number }>('SELECT count(*)::int AS n FROM bill_lines WHERE line_no > 199'));
+      expect(lines?.n).toBe(0);
     });
 
     // ADR 0007: on PostgreSQL bulk rows are COPied straight into the table as the bulk writer, on PGlite through a
