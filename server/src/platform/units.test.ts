@@ -3,7 +3,7 @@ import { PersonalDataCipher } from './crypto';
 import { splitSqlScript } from './db/migrate';
 import { maskIdNumber, maskPersonName, maskPhone } from './masking';
 import { permissionsOf, ROLES } from './permissions';
-import { isValidResidentId } from './validation';
+import { isCalendarDate, isValidResidentId } from './validation';
 
 describe('masking', () => {
   it('masks phones, ID numbers and names the way GB/T 35273 examples do', () => {
@@ -70,5 +70,15 @@ DO $body$ BEGIN PERFORM 1; END $body$;`);
     expect(statements).toHaveLength(3);
     expect(statements[0]).toContain('SELECT 1; $$');
     expect(statements[1]).toContain("'a;b', 'it''s'");
+  });
+});
+
+describe('calendar dates', () => {
+  it('accepts YYYY-MM-DD days that exist, leap days by the Gregorian rule, and nothing else', () => {
+    for (const date of ['2026-01-31', '2024-02-29', '2000-02-29', '2026-04-30', '2026-12-31', '0001-01-01']) expect(isCalendarDate(date), date).toBe(true);
+    for (const date of ['2026-02-29', '1900-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '0000-01-01', '2026-1-01', '2026/01/01', '2026-01-011', ' 2026-01-01', '２０２６-01-01', '2026-0a-01', ''])
+      expect(isCalendarDate(date), date).toBe(false);
+    // Every day of four years, against Date's own calendar.
+    for (let time = Date.UTC(2023, 0, 1); time < Date.UTC(2027, 0, 1); time += 86_400_000) expect(isCalendarDate(new Date(time).toISOString().slice(0, 10))).toBe(true);
   });
 });

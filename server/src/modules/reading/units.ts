@@ -50,8 +50,4 @@ export function addMonths(date: string, months: number): string {
 }
 
 /** A real calendar date as YYYY-MM-DD (rejects 2026-02-30). */
-export function isCalendarDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const parsed = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
-}
+export { isCalendarDate } from '../../platform/validation';

@@ -2,6 +2,7 @@
  * What every file format here shares: the row-level problem report (the same shape as the reading importer's:
  * row, field, zh, en; row 0 is the file as a whole) and small checks on dates and text.
  */
+import { isCalendarDate } from '../../../platform/validation';
 
 export interface RowError {
   row: number;
@@ -44,13 +45,7 @@ export class ErrorList {
 }
 
 /** True for a real calendar date written YYYY-MM-DD. */
-export function isCalendarDate(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
+export { isCalendarDate };
 
 /** YYYYMMDD → YYYY-MM-DD, or null when it is not a calendar date. */
 export function compactToIsoDate(text: string): string | null {
