@@ -4,7 +4,7 @@
 import { expect, request, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEMO_PASSWORD, DEMO_TENANT, PORTAL_PHONE } from './support.js';
+import { DEMO_PASSWORD, DEMO_TENANT, openSelectOptions, PORTAL_PHONE } from './support.js';
 
 const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 // The demo's main hall (server/src/modules/appointments/seed.ts): weekday evenings to 20:00 and Saturdays.
@@ -142,12 +142,12 @@ test('a resident books a visit on the phone, moves it, and the counter sees it',
   await counter.getByTestId('appointment-book').click();
   const modal = counter.getByRole('dialog');
   await modal.getByLabel('业务').click();
-  await counter.locator('.ant-select-item-option', { hasText: '更名过户' }).click();
+  await (await openSelectOptions(counter, modal.getByLabel('业务'))).filter({ hasText: '更名过户' }).click();
   await modal.getByLabel('日期').click();
   await modal.getByLabel('日期').fill(second.day);
   await modal.getByLabel('日期').press('Enter');
   await modal.getByLabel('时段').click();
-  await counter.locator('.ant-select-dropdown:visible .ant-select-item-option:not(.ant-select-item-option-disabled)').first().click();
+  await (await openSelectOptions(counter, modal.getByLabel('时段'))).first().click();
   await modal.getByLabel('办理人姓名').fill('刘芳');
   await modal.getByLabel('手机号').fill(`135${String(Date.now() % 100_000_000).padStart(8, '0')}`);
   await screenshot(counter, 'console-walk-in');

@@ -77,3 +77,14 @@ export async function cameraPhoto(page: Page, label: string): Promise<UploadFile
   }, label);
   return { name: `IMG_${label}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(dataUrl.split(',')[1] ?? '', 'base64') };
 }
+
+/**
+ * The options of the dropdown an antd select has open, and of no other: a dropdown just closed stays in the
+ * page, still "visible" to Playwright while it fades, so `.ant-select-dropdown:visible` could pick it. The
+ * select's input names its open list in aria-controls (`<id>_list`), which lives in its own dropdown.
+ */
+export async function openSelectOptions(page: Page, select: Locator): Promise<Locator> {
+  await expect(select).toHaveAttribute('aria-controls', /_list$/);
+  const list = (await select.getAttribute('aria-controls')) as string;
+  return page.locator('.ant-select-dropdown', { has: page.locator(`[id="${list}"]`) }).locator('.ant-select-item-option:not(.ant-select-item-option-disabled)');
+}
