@@ -184,6 +184,25 @@ function describeChecks(engine: string, open: () => Promise<Fixture>) {
         ))
         .then(() => 'ok', (error: { detail?: string }) => error.detail);
       expect(detail).toBe(`Key (tenant_id, account_id)=(${f.tenantId}, ${between}) is not present in table "accounts".`);
+      // The readings' checks read up to eight parent keys per row (migration 0054): a reading for every meter
+      // goes through on one read of each parent; one unknown meter among them is refused, by name.
+      const meterIds = await f.db.withTenant(f.tenantId, async (sql) => (await sql.query<{ id: string }>('SELECT id FROM meters ORDER BY id')).map((row) => row.id));
+      const readingsFor = (meters: readonly string[]) =>
+        f.db.withTenant(f.tenantId, async (sql) => {
+          const scans = async () => (await sql.query<{ n: number }>("SELECT coalesce(sum(idx_scan), 0)::int AS n FROM pg_stat_xact_user_tables WHERE relname IN ('accounts', 'meters')"))[0]?.n ?? 0;
+          const before = await scans();
+          const answer = await outcome(sql.query(
+            `INSERT INTO readings (tenant_id, account_id, meter_id, read_on, read_at, register_litres, source, status)
+             SELECT current_tenant_id(), a, m, '2026-01-21', now(), 1000, 'api', 'accepted' FROM unnest($1::uuid[], $2::uuid[]) AS x(a, m)`,
+            [accountIds.slice(0, meters.length), meters],
+          ));
+          return { answer, scans: answer === 'ok' ? (await scans()) - before : null };
+        });
+      const everyMeter = await readingsFor(meterIds.slice(0, 1200));
+      expect(everyMeter.answer).toBe('ok');
+      expect(everyMeter.scans).toBeLessThan(10);
+      expect((await readingsFor(meterIds.slice(0, 1200).map((id, index) => (index === 900 ? MISSING.replace('dead', 'beef') : id)))).answer).toBe('23503 readings_tenant_id_meter_id_fkey');
+
       // A key of another utility among them, written by the owner (no policy): the probes find it missing here.
       const mixed = await outcome(f.db.asOwner((sql) => sql.query(
         `INSERT INTO bill_lines (tenant_id, bill_id, line_no, line_type, amount_fen, description)
