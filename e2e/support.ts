@@ -80,7 +80,7 @@ export async function cameraPhoto(page: Page, label: string): Promise<UploadFile
 
 /**
  * The options of the dropdown an antd select has open, and of no other: a dropdown just closed stays in the
- * page, still "visible" to Playwright while it fades, so `.ant-select-dropdown:visible` could pick it. The
+ * page and may still match `.ant-select-dropdown:visible` while it closes (a full run picked one and timed out). The
  * select's input names its open list in aria-controls (`<id>_list`), which lives in its own dropdown.
  */
 export async function openSelectOptions(page: Page, select: Locator): Promise<Locator> {
