@@ -165,7 +165,7 @@ function describeChecks(engine: string, open: () => Promise<Fixture>) {
       expect(dense.answer).toBe('ok');
       expect(dense.scans).toBeLessThan(10);
       // Every fourth account: the range holds four times as many accounts as there are keys, beyond the two the
-      // read allows. With the accounts analysed, their count says so before anything is read (migration 0055):
+      // read allows. With the accounts analysed, their count says so before anything is read (migration 0053):
       // the probes only, one scan per key.
       await f.db.asOwner((sql) => sql.query('ANALYZE accounts'));
       const sparse = await billsFor(accountIds.filter((_, index) => index % 4 === 0));
@@ -186,7 +186,7 @@ function describeChecks(engine: string, open: () => Promise<Fixture>) {
         ))
         .then(() => 'ok', (error: { detail?: string }) => error.detail);
       expect(detail).toBe(`Key (tenant_id, account_id)=(${f.tenantId}, ${between}) is not present in table "accounts".`);
-      // The readings' checks read up to eight parent keys per row (migration 0054): a reading for every meter
+      // The readings' checks read up to eight parent keys per row (migration 0053): a reading for every meter
       // goes through on one read of each parent; one unknown meter among them is refused, by name.
       const meterIds = await f.db.withTenant(f.tenantId, async (sql) => (await sql.query<{ id: string }>('SELECT id FROM meters ORDER BY id')).map((row) => row.id));
       const readingsFor = (meters: readonly string[]) =>
