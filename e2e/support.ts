@@ -88,3 +88,17 @@ export async function openSelectOptions(page: Page, select: Locator): Promise<Lo
   const list = (await select.getAttribute('aria-controls')) as string;
   return page.locator('.ant-select-dropdown', { has: page.locator(`[id="${list}"]`) }).locator('.ant-select-item-option:not(.ant-select-item-option-disabled)');
 }
+
+/**
+ * Sets an antd date picker to today from its own 今天 link, once the dropdown has finished opening. While it
+ * slides in (rc-motion's `ant-slide-up-appear`/`-enter` classes) the panel is scaled from its top, so a click
+ * aimed at the link can land on the day above it: two full runs picked the 26th on the 25th, the day in the
+ * middle of the row above the link.
+ */
+export async function pickToday(page: Page, input: Locator): Promise<void> {
+  await input.click();
+  const dropdown = page.locator('.ant-picker-dropdown:visible');
+  await expect(dropdown).toHaveCount(1);
+  await expect(dropdown).not.toHaveClass(/ant-slide-up-(appear|enter)/);
+  await dropdown.locator('.ant-picker-now-btn').click();
+}

@@ -8,7 +8,7 @@ import { expect, type Browser, type BrowserContextOptions, type Page } from '@pl
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
-import { DEMO_PASSWORD } from '../support.js';
+import { DEMO_PASSWORD, pickToday } from '../support.js';
 
 export const CONSOLE_DESKTOP: BrowserContextOptions = { viewport: { width: 1440, height: 900 }, locale: 'zh-CN' };
 
@@ -161,8 +161,7 @@ export async function fillStageForm(page: Page, stageCode: string, applicationNo
   // Today, from the picker's own 今天 link: Enter in the field would also submit the form when the picker is
   // not open yet (a loaded machine), finishing the stage before the rest of it is filled.
   const date = async (key: string) => {
-    await page.locator(`#outputs_${key}`).click();
-    await page.locator('.ant-picker-dropdown:visible .ant-picker-now-btn').click();
+    await pickToday(page, page.locator(`#outputs_${key}`));
     await expect(page.locator(`#outputs_${key}`)).toHaveValue(today);
   };
   const upload = async (key: string, colour: [number, number, number]) => {
