@@ -95,6 +95,59 @@ describe('a large batch of readings', () => {
     expect({ created: again.created, duplicates: again.duplicates }).toEqual({ created: 0, duplicates: HOMES });
   }, 120_000);
 
+  it('refuses, per row and on both paths, what cannot be resolved: unknown or malformed numbers and ids, an address with no open account or with no or several meters, a meter of another account, a closed account', async () => {
+    // Homes past the fixture's, made in a transaction that is rolled back: each case's premise, accounts and meters.
+    const cases = await rolledBack(async (sql) => {
+      const tenant = utility.tenant.id;
+      const premise = async (address: string) => (await sql.query<{ id: string }>("INSERT INTO premises (tenant_id, district, street, address) VALUES ($1, '江岸区', '解析路', $2) RETURNING id", [tenant, address]))[0]?.id as string;
+      const customer = (await sql.query<{ id: string }>("INSERT INTO customers (tenant_id, customer_no, kind, name) VALUES ($1, 'R-1', 'individual', '解析') RETURNING id", [tenant]))[0]?.id as string;
+      const account = async (premiseId: string, number: string, status: string) =>
+        (await sql.query<{ id: string }>("INSERT INTO accounts (tenant_id, account_no, customer_id, premise_id, category, household_size, opened_on, status) VALUES ($1, $2, $3, $4, 'residential', 3, DATE '2015-01-01', $5) RETURNING id", [tenant, number, customer, premiseId, status]))[0]?.id as string;
+      const meter = async (premiseId: string, serial: string) =>
+        (await sql.query<{ id: string }>("INSERT INTO meters (tenant_id, serial_no, premise_id, model, size_dn, status, installed_on, first_verified_on, initial_reading_litres) VALUES ($1, $2, $3, 'LXS-15E', 15, 'installed', DATE '2024-01-01', DATE '2023-12-01', 0) RETURNING id", [tenant, serial, premiseId]))[0]?.id as string;
+      const twoMeters = await premise('两表');
+      await account(twoMeters, '4200000001', 'active');
+      await meter(twoMeters, 'RS-TWO-1');
+      await meter(twoMeters, 'RS-TWO-2');
+      await account(await premise('无表'), '4200000002', 'active');
+      const closed = await premise('已销户');
+      await account(closed, '4200000003', 'closed');
+      await meter(closed, 'RS-CLOSED');
+      const home = `${FIRST_NO + 1}`;
+      const rows: [Partial<ReadingInput>, { field: string; en: string } | null][] = [
+        [{ accountNo: '4299999999', meterSerial: `LB-${FIRST_NO + 1}` }, { field: 'account', en: 'no account with this number' }],
+        [{ accountNo: '12-34', meterSerial: `LB-${FIRST_NO + 1}` }, { field: 'account', en: 'no account with this number' }],
+        [{ accountId: 'not-a-uuid' }, { field: 'account', en: 'no account with this number' }],
+        [{ accountNo: home, meterSerial: 'RS-NONE' }, { field: 'meter', en: 'no meter with this serial number' }],
+        [{ meterId: 'not-a-uuid' }, { field: 'meter', en: 'no meter with this serial number' }],
+        [{ meterSerial: 'RS-CLOSED' }, { field: 'meter', en: 'the meter is not at an address with an open account' }],
+        [{ accountNo: '4200000001' }, { field: 'meter', en: 'the account has several meters: name one' }],
+        [{ accountNo: '4200000002' }, { field: 'meter', en: 'the account has no installed meter' }],
+        [{ accountNo: home, meterSerial: `LB-${FIRST_NO + 2}` }, { field: 'meter', en: `the meter does not belong to account ${home}` }],
+        [{ accountNo: '4200000003', meterSerial: 'RS-CLOSED' }, { field: 'account', en: 'the account is closed' }],
+        [{ accountNo: '4200000001', meterSerial: 'RS-TWO-2' }, null],
+        [{ meterSerial: `LB-${FIRST_NO + 3}` }, null],
+        [{ accountId: (await sql.query<{ id: string }>('SELECT id FROM accounts WHERE account_no = $1', [`${FIRST_NO + 4}`]))[0]?.id as string }, null],
+      ];
+      const inputs = rows.map(([named], index): ReadingInput => ({ row: index, readOn: '2026-04-05', registerLitres: 900_000, source: 'api', ...named }));
+      const expected = rows.map(([, error]) => error);
+      const options = { mode: 'per_item' as const, today: '2026-04-30', fields: { account: 'account', meter: 'meter' } };
+      const ordinary = await ingestReadings(sql, tenant, inputs, options);
+      // The same rows on the staged path: past the threshold with copies of the last case, which resolve.
+      const padding = Array.from({ length: 10_000 }, (_unused, index): ReadingInput => ({ ...(inputs.at(-1) as ReadingInput), row: inputs.length + index }));
+      const staged = await ingestReadings(sql, tenant, [...inputs, ...padding], { ...options, db: environment.db });
+      return { expected, ordinary, staged };
+    });
+    const found = (outcome: Awaited<ReturnType<typeof ingestReadings>>) =>
+      cases.expected.map((_expected, index) => {
+        const item = outcome.items[index];
+        return item?.outcome === 'error' ? { field: item.errors[0]?.field, en: item.errors[0]?.en } : null;
+      });
+    expect(found(cases.ordinary)).toEqual(cases.expected);
+    expect(found(cases.staged)).toEqual(cases.expected);
+    expect(cases.staged.items.slice(cases.expected.length).every((item) => item.outcome !== 'error')).toBe(true);
+  }, 120_000);
+
   it('loads each meter’s state from keyed temporary tables exactly as from the ids given as arrays', async () => {
     await environment.db.withTenant(utility.tenant.id, async (sql) => {
       const rows = await sql.query<{ id: string; serial_no: string; premise_id: string; account_id: string }>(

@@ -246,16 +246,21 @@ async function prepareAverages(
   };
 }
 
-/** A meter's facts as text columns (selectText), in the order toMeterInfo reads them. */
-export const METER_INFO_COLUMNS =
-  'm.id::text AS id, m.serial_no, m.premise_id::text AS premise_id, m.size_dn::text AS size_dn, m.status, m.initial_reading_litres::text AS initial_reading_litres, m.installed_on::text AS installed_on';
+/**
+ * A meter's facts as text columns (selectText) of the meters aliased `alias`, in the order toMeterInfo reads
+ * them, each named after the alias: selectText without a database takes the row's values by name.
+ */
+export const meterInfoColumns = (alias: string): string =>
+  ['id', 'serial_no', 'premise_id', 'size_dn', 'status', 'initial_reading_litres', 'installed_on'].map((column) => `${alias}.${column}::text AS ${alias}_${column}`).join(', ');
+export const METER_INFO_COLUMNS = meterInfoColumns('m');
 
-export const toMeterInfo = (fields: readonly (string | null)[]): MeterInfo => ({
-  id: fields[0] as string,
-  serialNo: fields[1] as string,
-  premiseId: fields[2] ?? null,
-  sizeDn: Number(fields[3]),
-  status: fields[4] as string,
-  initialReadingLitres: Number(fields[5]),
-  installedOn: fields[6] ?? null,
+/** The meter whose columns (meterInfoColumns) start at `at` of a row's fields. */
+export const toMeterInfo = (fields: readonly (string | null)[], at = 0): MeterInfo => ({
+  id: fields[at] as string,
+  serialNo: fields[at + 1] as string,
+  premiseId: fields[at + 2] ?? null,
+  sizeDn: Number(fields[at + 3]),
+  status: fields[at + 4] as string,
+  initialReadingLitres: Number(fields[at + 5]),
+  installedOn: fields[at + 6] ?? null,
 });

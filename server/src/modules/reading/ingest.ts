@@ -14,7 +14,7 @@
 import { copyRows, shouldStageKeys, stageKeys, type BulkColumn } from '../../platform/db/bulk';
 import { arrayLiteral, selectText, type Database, type Sql } from '../../platform/db/database';
 import { timeOrderedUuid } from '../../platform/db/ids';
-import { loadMeterStates, METER_INFO_COLUMNS, toMeterInfo, type MeterInfo } from './history';
+import { loadMeterStates, meterInfoColumns, toMeterInfo, type MeterInfo } from './history';
 import type { ReadingSource, RowError } from './schemas';
 import { isCalendarDate, MAX_REGISTER_LITRES } from './units';
 import { nextState, validateReading, type Anomaly, type MeterState } from './validation';
@@ -93,13 +93,6 @@ export const middayOf = (date: string): Date => new Date(`${date}T04:00:00Z`);
 
 /** A batch large enough to stage its keys is large: more memory for its joins, and no JIT. */
 const LARGE_BATCH_WORK_MEM = '128MB';
-/**
- * Keys per look-up statement given as an array. The planner hashes the whole table for a large key set,
- * whatever its size, so one statement for 250,000 keys costs what each of five statements of 50,000 did
- * (0.7 s at 1,000,000 accounts). On a server a large batch's numbers go into a keyed temporary table
- * instead (stageKeys), which the planner merges with the table's unique index: 0.22 s for 250,000.
- */
-const LOOKUP_CHUNK = 500_000;
 
 const PROFILE = process.env.SHUIWU_INGEST_PROFILE === '1';
 
@@ -144,40 +137,11 @@ export async function ingestReadings(sql: Sql, tenantId: string, inputs: readonl
   }
   phase('shape + lock');
 
-  // 2. Accounts and meters, by number or id, looked up once each.
-  const live = () => inputs.map((input, index) => ({ input, index })).filter(({ index }) => (items[index] as IngestItem).outcome !== 'error');
-  // The meters' keys are staged and their look-ups sent while PostgreSQL still answers the accounts', whose
-  // rows Node then reads while it answers the meters': the same statements in the same order, overlapped.
-  const accountLookups = await sendAccountLookups(sql, options.db, inputs);
-  let meterLookups: Lookups;
-  try {
-    meterLookups = await sendMeterLookups(sql, options.db, inputs);
-  } catch (error) {
-    // Sent behind the accounts' look-ups: if one of them failed, that is the error to report.
-    await collectAccounts(accountLookups);
-    throw error;
-  }
-  const accounts = await collectAccounts(accountLookups);
-  const meters = await collectMeters(meterLookups);
-  phase('resolve: accounts and meters');
-  // Meters named without an account belong to the open account at their premise; accounts named without a
-  // meter are read on the meter installed at their premise.
-  const premiseIds = new Set<string>();
-  for (const { input } of live()) {
-    if (!input.accountNo && !input.accountId) {
-      const meter = input.meterId ? meters.byId.get(input.meterId) : meters.bySerial.get(input.meterSerial ?? '');
-      if (meter?.premiseId) premiseIds.add(meter.premiseId);
-    }
-  }
-  const openAccountAt = await openAccountsAt(sql, options.db, [...premiseIds]);
-  const accountPremises = new Set<string>();
-  for (const { input } of live()) {
-    if (!input.meterId && !input.meterSerial) {
-      const account = input.accountId ? accounts.byId.get(input.accountId) : accounts.byNo.get(input.accountNo ?? '');
-      if (account) accountPremises.add(account.premiseId);
-    }
-  }
-  const installedAt = await installedMetersAt(sql, options.db, [...accountPremises]);
+  // 2. Accounts and meters, by number or id, and through the premise where an input names only one of them:
+  // one look-up of every row that passed the shape checks, answered per row.
+  const live: number[] = [];
+  for (let index = 0; index < inputs.length; index += 1) if ((items[index] as IngestItem).outcome !== 'error') live.push(index);
+  const found = await resolveRows(sql, options.db, inputs, live);
   phase('resolve');
 
   interface Resolved {
@@ -187,37 +151,30 @@ export async function ingestReadings(sql: Sql, tenantId: string, inputs: readonl
     meter: MeterInfo;
   }
   const resolved: Resolved[] = [];
-  for (const { input, index } of live()) {
-    let account: AccountRef | undefined;
-    let meter: MeterInfo | undefined;
+  for (const index of live) {
+    const input = inputs[index] as ReadingInput;
+    const row = found[index] as ResolvedRow;
+    let meter: MeterInfo | null = null;
     if (input.meterId || input.meterSerial) {
-      meter = input.meterId ? meters.byId.get(input.meterId) : meters.bySerial.get(input.meterSerial ?? '');
+      meter = row.meter;
       if (!meter) {
         fail(index, field.meter, '表号不存在', 'no meter with this serial number');
         continue;
       }
     }
-    if (input.accountId || input.accountNo) {
-      account = input.accountId ? accounts.byId.get(input.accountId) : accounts.byNo.get(input.accountNo ?? '');
-      if (!account) {
-        fail(index, field.account, '户号不存在', 'no account with this number');
-        continue;
-      }
-    } else if (meter) {
-      account = meter.premiseId ? openAccountAt.get(meter.premiseId) : undefined;
-      if (!account) {
-        fail(index, field.meter, '该水表所在地址没有在用账户', 'the meter is not at an address with an open account');
-        continue;
-      }
+    // Named, or else the open account at the named meter's premise (the look-up gives whichever applies).
+    const account = row.account;
+    if (!account) {
+      if (input.accountId || input.accountNo) fail(index, field.account, '户号不存在', 'no account with this number');
+      else fail(index, field.meter, '该水表所在地址没有在用账户', 'the meter is not at an address with an open account');
+      continue;
     }
-    if (!account) continue;
     if (!meter) {
-      const candidates = installedAt.get(account.premiseId) ?? [];
-      if (candidates.length !== 1) {
-        fail(index, field.meter, candidates.length === 0 ? '该账户没有在装水表' : '该账户有多块水表，请指定表号', candidates.length === 0 ? 'the account has no installed meter' : 'the account has several meters: name one');
+      if (row.installedMeters !== 1) {
+        fail(index, field.meter, row.installedMeters === 0 ? '该账户没有在装水表' : '该账户有多块水表，请指定表号', row.installedMeters === 0 ? 'the account has no installed meter' : 'the account has several meters: name one');
         continue;
       }
-      meter = candidates[0] as MeterInfo;
+      meter = row.installedMeter as MeterInfo;
     }
     if (meter.premiseId !== account.premiseId) {
       fail(index, field.meter, `该水表不属于户号 ${account.accountNo}`, `the meter does not belong to account ${account.accountNo}`);
@@ -359,121 +316,122 @@ export async function insertReadings(sql: Sql, tenantId: string, rows: readonly 
   }
 }
 
-const ACCOUNT_REF_COLUMNS = 'a.id::text AS id, a.account_no, a.premise_id::text AS premise_id, a.status';
-const toAccountRef = (fields: readonly (string | null)[]): AccountRef => ({ id: fields[0] as string, accountNo: fields[1] as string, premiseId: fields[2] as string, status: fields[3] as string });
+/** What the look-up found for one input row (resolveRows). */
+interface ResolvedRow {
+  /** The named account, or the open account at the named meter's premise when none is named. */
+  account: AccountRef | null;
+  /** The named meter. */
+  meter: MeterInfo | null;
+  /** When no meter is named: the meters installed at the account's premise, and the one if there is one. */
+  installedMeters: number;
+  installedMeter: MeterInfo | null;
+}
+
 const UUID_LIKE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ACCOUNT_NO = /^\d{8,12}$/;
+/** Rows per look-up statement given as arrays (small batches, and PGlite). */
+const RESOLVE_CHUNK = 100_000;
+/** Never an account number or a serial: stands for a malformed one, so that the row finds nothing and falls back to nothing. */
+const NO_MATCH = '';
+
+const RESOLVE_COLUMNS: BulkColumn[] = [
+  { name: 'idx', type: 'int4' },
+  { name: 'account_id', type: 'uuid' },
+  { name: 'account_no', type: 'text' },
+  { name: 'meter_id', type: 'uuid' },
+  { name: 'serial', type: 'text' },
+];
+
+const accountColumns = (alias: string) => `${alias}.id::text AS ${alias}_id, ${alias}.account_no AS ${alias}_account_no, ${alias}.premise_id::text AS ${alias}_premise_id, ${alias}.status AS ${alias}_status`;
+const accountAt = (fields: readonly (string | null)[], at: number): AccountRef | null =>
+  fields[at] === null ? null : { id: fields[at] as string, accountNo: fields[at + 1] as string, premiseId: fields[at + 2] as string, status: fields[at + 3] as string };
+const meterAt = (fields: readonly (string | null)[], at: number): MeterInfo | null => (fields[at] === null ? null : toMeterInfo(fields, at));
 
 /**
- * Look-ups sent but not yet awaited: on one connection they queue and run in turn. Each promise's failure is
- * reported where it is awaited (collectAccounts, collectMeters); the catch only keeps it from being reported
- * as unhandled before that.
+ * Looks up the account and meter of each of the rows `indexes` of `inputs` in one statement, answered per row
+ * (by its index, so Node keeps no table of accounts or meters): the account by id or number, the meter by id
+ * or serial; where a row names no account, the open account at its meter's premise; where it names no meter,
+ * the meters installed at its account's premise. A large batch (on a server) is staged in a temporary table;
+ * otherwise its columns go as arrays. Malformed ids and numbers find nothing.
  */
-type Lookups = Promise<(string | null)[][]>[];
-const sent = (lookup: Promise<(string | null)[][]>, lookups: Lookups): void => {
-  lookup.catch(() => undefined);
-  lookups.push(lookup);
-};
-
-/**
- * One table's rows looked up by a text key (staged in a temporary table when there are many: shouldStageKeys)
- * and by id, each look-up sent at once and read later (collect). The table, its alias and the aliased key
- * column are this file's own names, never input.
- */
-async function sendKeyLookups(
-  sql: Sql,
-  db: Database | undefined,
-  target: { table: string; alias: string; columns: string; key: string; staged: string },
-  keys: readonly string[],
-  ids: readonly string[],
-): Promise<Lookups> {
-  const lookups: Lookups = [];
-  const from = `${target.table} ${target.alias}`;
-  if (shouldStageKeys(db, keys.length)) {
-    await stageKeys(db, sql, target.staged, [{ name: 'key', type: 'text' }], keys.map((key) => [key]));
-    sent(selectText(sql, db, `SELECT ${target.columns} FROM ${from} JOIN ${target.staged} k ON k.key = ${target.key}`), lookups);
+async function resolveRows(sql: Sql, db: Database | undefined, inputs: readonly ReadingInput[], indexes: readonly number[]): Promise<ResolvedRow[]> {
+  const found: ResolvedRow[] = new Array<ResolvedRow>(inputs.length);
+  if (indexes.length === 0) return found;
+  const rows: (string | number | null)[][] = new Array<(string | number | null)[]>(indexes.length);
+  let accountsById = false;
+  let accountsByNo = false;
+  let metersById = false;
+  let metersBySerial = false;
+  let withoutAccount = false;
+  let withoutMeter = false;
+  for (let at = 0; at < indexes.length; at += 1) {
+    const index = indexes[at] as number;
+    const input = inputs[index] as ReadingInput;
+    let accountId: string | null = null;
+    let accountNo: string | null = null;
+    if (input.accountId) {
+      if (UUID_LIKE.test(input.accountId)) accountId = input.accountId;
+      else accountNo = NO_MATCH;
+    } else if (input.accountNo) accountNo = ACCOUNT_NO.test(input.accountNo) ? input.accountNo : NO_MATCH;
+    let meterId: string | null = null;
+    let serial: string | null = null;
+    if (input.meterId) {
+      if (UUID_LIKE.test(input.meterId)) meterId = input.meterId;
+      else serial = NO_MATCH;
+    } else if (input.meterSerial) serial = input.meterSerial;
+    accountsById ||= accountId !== null;
+    accountsByNo ||= accountNo !== null;
+    metersById ||= meterId !== null;
+    metersBySerial ||= serial !== null;
+    withoutAccount ||= accountId === null && accountNo === null;
+    withoutMeter ||= meterId === null && serial === null;
+    rows[at] = [index, accountId, accountNo, meterId, serial];
+  }
+  // Only the joins some row needs: a file names accounts and meters by number, a head-end names meters only.
+  const on = (alias: string, byId: boolean, byKey: boolean, idColumn: string, keyColumn: string, keyOf: string) =>
+    byId && byKey ? `(${alias}.id = k.${idColumn} OR ${alias}.${keyOf} = k.${keyColumn})` : byId ? `${alias}.id = k.${idColumn}` : byKey ? `${alias}.${keyOf} = k.${keyColumn}` : 'false';
+  const statement = (from: string) => `SELECT k.idx::text,
+      ${withoutAccount ? `coalesce(a.id, oa.id)::text AS a_id, coalesce(a.account_no, oa.account_no) AS a_account_no, coalesce(a.premise_id, oa.premise_id)::text AS a_premise_id, coalesce(a.status, oa.status) AS a_status` : accountColumns('a')},
+      ${meterInfoColumns('m')}${withoutMeter ? `, im.n::text AS installed_meters, ${meterInfoColumns('im')}` : ''}
+    FROM ${from}
+    LEFT JOIN accounts a ON ${on('a', accountsById, accountsByNo, 'account_id', 'account_no', 'account_no')}
+    LEFT JOIN meters m ON ${on('m', metersById, metersBySerial, 'meter_id', 'serial', 'serial_no')}
+    ${
+      withoutAccount
+        ? `LEFT JOIN LATERAL (
+             SELECT x.id, x.account_no, x.premise_id, x.status FROM accounts x
+             WHERE k.account_id IS NULL AND k.account_no IS NULL AND x.premise_id = m.premise_id AND x.status <> 'closed'
+             ORDER BY x.opened_on DESC, x.id LIMIT 1
+           ) oa ON true`
+        : ''
+    }
+    ${
+      withoutMeter
+        ? `LEFT JOIN LATERAL (
+             SELECT x.*, count(*) OVER () AS n FROM meters x
+             WHERE k.meter_id IS NULL AND k.serial IS NULL AND x.premise_id = a.premise_id AND x.status = 'installed'
+             ORDER BY x.id LIMIT 1
+           ) im ON true`
+        : ''
+    }`;
+  const answers: (string | null)[][][] = [];
+  if (shouldStageKeys(db, rows.length)) {
+    await stageKeys(db, sql, 'ingest_rows', RESOLVE_COLUMNS, rows);
+    answers.push(await selectText(sql, db, statement('ingest_rows k')));
   } else {
-    for (const chunk of chunks(keys, LOOKUP_CHUNK)) {
-      sent(selectText(sql, db, `SELECT ${target.columns} FROM ${from} JOIN unnest($1::text[]) AS k(key) ON k.key = ${target.key}`, [arrayLiteral(chunk)]), lookups);
+    for (const chunk of chunks(rows, RESOLVE_CHUNK)) {
+      const column = (at: number) => arrayLiteral(chunk.map((row) => row[at] as string | number | null));
+      answers.push(
+        await selectText(sql, db, statement('unnest($1::int4[], $2::uuid[], $3::text[], $4::uuid[], $5::text[]) AS k(idx, account_id, account_no, meter_id, serial)'), [column(0), column(1), column(2), column(3), column(4)]),
+      );
     }
   }
-  for (const chunk of chunks(ids.filter((id) => UUID_LIKE.test(id)), LOOKUP_CHUNK)) {
-    sent(selectText(sql, db, `SELECT ${target.columns} FROM ${from} JOIN unnest($1::uuid[]) AS k(id) ON k.id = ${target.alias}.id`, [arrayLiteral(chunk)]), lookups);
-  }
-  return lookups;
-}
-
-/** The rows of sent look-ups, by key and by id. */
-async function collect<T extends { id: string }>(lookups: Lookups, toRow: (fields: (string | null)[]) => T, keyOf: (row: T) => string): Promise<{ byKey: Map<string, T>; byId: Map<string, T> }> {
-  const byKey = new Map<string, T>();
-  const byId = new Map<string, T>();
-  for (const lookup of lookups) {
-    for (const fields of await lookup) {
-      const row = toRow(fields);
-      byKey.set(keyOf(row), row);
-      byId.set(row.id, row);
+  for (const answer of answers) {
+    for (const fields of answer) {
+      found[Number(fields[0])] = { account: accountAt(fields, 1), meter: meterAt(fields, 5), installedMeters: withoutMeter ? Number(fields[12] ?? 0) : 0, installedMeter: withoutMeter ? meterAt(fields, 13) : null };
     }
   }
-  return { byKey, byId };
-}
-
-/** The ids the inputs give, and the keys they give where they give no id, each once. */
-function idsAndKeys(inputs: readonly ReadingInput[], idOf: (input: ReadingInput) => string | null | undefined, keyOf: (input: ReadingInput) => string | null | undefined): { ids: string[]; keys: string[] } {
-  const ids = new Set<string>();
-  const keys = new Set<string>();
-  for (const input of inputs) {
-    const id = idOf(input);
-    const key = id ? null : keyOf(input);
-    if (id) ids.add(id);
-    if (key) keys.add(key);
-  }
-  return { ids: [...ids], keys: [...keys] };
-}
-
-function sendAccountLookups(sql: Sql, db: Database | undefined, inputs: readonly ReadingInput[]): Promise<Lookups> {
-  const { ids, keys } = idsAndKeys(inputs, (input) => input.accountId, (input) => input.accountNo);
-  const wellFormed = keys.filter((number) => /^\d{8,12}$/.test(number));
-  return sendKeyLookups(sql, db, { table: 'accounts', alias: 'a', columns: ACCOUNT_REF_COLUMNS, key: 'a.account_no', staged: 'ingest_account_nos' }, wellFormed, ids);
-}
-
-function sendMeterLookups(sql: Sql, db: Database | undefined, inputs: readonly ReadingInput[]): Promise<Lookups> {
-  const { ids, keys } = idsAndKeys(inputs, (input) => input.meterId, (input) => input.meterSerial);
-  return sendKeyLookups(sql, db, { table: 'meters', alias: 'm', columns: METER_INFO_COLUMNS, key: 'm.serial_no', staged: 'ingest_meter_serials' }, keys, ids);
-}
-
-async function collectAccounts(lookups: Lookups): Promise<{ byNo: Map<string, AccountRef>; byId: Map<string, AccountRef> }> {
-  const { byKey, byId } = await collect(lookups, toAccountRef, (account) => account.accountNo);
-  return { byNo: byKey, byId };
-}
-
-async function collectMeters(lookups: Lookups): Promise<{ bySerial: Map<string, MeterInfo>; byId: Map<string, MeterInfo> }> {
-  const { byKey, byId } = await collect(lookups, toMeterInfo, (meter) => meter.serialNo);
-  return { bySerial: byKey, byId };
-}
-
-async function openAccountsAt(sql: Sql, db: Database | undefined, premiseIds: string[]): Promise<Map<string, AccountRef>> {
-  const result = new Map<string, AccountRef>();
-  for (const chunk of chunks(premiseIds, LOOKUP_CHUNK)) {
-    const rows = await selectText(sql, db, `SELECT ${ACCOUNT_REF_COLUMNS} FROM accounts a JOIN unnest($1::uuid[]) AS p(id) ON p.id = a.premise_id WHERE a.status <> 'closed'`, [arrayLiteral(chunk)]);
-    for (const fields of rows) {
-      const account = toAccountRef(fields);
-      result.set(account.premiseId, account);
-    }
-  }
-  return result;
-}
-
-async function installedMetersAt(sql: Sql, db: Database | undefined, premiseIds: string[]): Promise<Map<string, MeterInfo[]>> {
-  const result = new Map<string, MeterInfo[]>();
-  for (const chunk of chunks(premiseIds, LOOKUP_CHUNK)) {
-    const rows = await selectText(sql, db, `SELECT ${METER_INFO_COLUMNS} FROM meters m JOIN unnest($1::uuid[]) AS p(id) ON p.id = m.premise_id WHERE m.status = 'installed'`, [arrayLiteral(chunk)]);
-    for (const fields of rows) {
-      const meter = toMeterInfo(fields);
-      const list = result.get(meter.premiseId as string);
-      if (list) list.push(meter);
-      else result.set(meter.premiseId as string, [meter]);
-    }
-  }
-  return result;
+  return found;
 }
 
 const READING_KEY_COLUMNS: BulkColumn[] = [
