@@ -14,7 +14,7 @@
 import { copyRows, shouldStageKeys, stageKeys, type BulkColumn } from '../../platform/db/bulk';
 import { arrayLiteral, selectText, type Database, type Sql } from '../../platform/db/database';
 import { timeOrderedUuid } from '../../platform/db/ids';
-import { loadMeterStates, meterInfoColumns, toMeterInfo, type MeterInfo } from './history';
+import { loadMeterStatesAt, meterInfoColumns, toMeterInfo, type MeterInfo, type MeterToLoad } from './history';
 import type { ReadingSource, RowError } from './schemas';
 import { isCalendarDate, MAX_REGISTER_LITRES } from './units';
 import { nextState, validateReading, type Anomaly, type MeterState } from './validation';
@@ -209,25 +209,37 @@ export async function ingestReadings(sql: Sql, tenantId: string, inputs: readonl
     fresh.push(entry);
   }
 
-  // 4. Validation against each meter's history, in date order per meter.
-  fresh.sort((a, b) => (a.meter.id < b.meter.id ? -1 : a.meter.id > b.meter.id ? 1 : a.input.readOn < b.input.readOn ? -1 : a.input.readOn > b.input.readOn ? 1 : a.index - b.index));
-  const meterList = new Map<string, MeterInfo>();
-  const accountOfMeter = new Map<string, string>();
-  const asOf = new Map<string, string>();
+  // 4. Validation against each meter's history, in date order per meter. Each meter is numbered (its slot)
+  // where it first appears, and its state is filed under that number.
+  const slotOf = new Map<string, number>();
+  const wanted: MeterToLoad[] = [];
+  const slotOfEntry = new Array<number>(inputs.length);
   for (const entry of fresh) {
-    meterList.set(entry.meter.id, entry.meter);
-    accountOfMeter.set(entry.meter.id, entry.account.id);
-    const current = asOf.get(entry.meter.id);
-    if (!current || entry.input.readOn < current) asOf.set(entry.meter.id, entry.input.readOn);
+    let slot = slotOf.get(entry.meter.id);
+    if (slot === undefined) {
+      slot = wanted.length;
+      slotOf.set(entry.meter.id, slot);
+      wanted.push({ meter: entry.meter, accountId: entry.account.id, asOf: entry.input.readOn });
+    }
+    slotOfEntry[entry.index] = slot;
+  }
+  const slotAt = (entry: Resolved) => slotOfEntry[entry.index] as number;
+  fresh.sort((a, b) => slotAt(a) - slotAt(b) || (a.input.readOn < b.input.readOn ? -1 : a.input.readOn > b.input.readOn ? 1 : a.index - b.index));
+  // Each meter's earliest date, and the account of its last row in date order.
+  for (const entry of fresh) {
+    const meter = wanted[slotAt(entry)] as MeterToLoad;
+    meter.accountId = entry.account.id;
+    if (entry.input.readOn < (meter.asOf as string)) meter.asOf = entry.input.readOn;
   }
   phase('duplicates');
-  const states = await loadMeterStates(sql, [...meterList.values()], accountOfMeter, asOf, { db: options.db });
+  const states = await loadMeterStatesAt(sql, wanted, { db: options.db });
   phase('history');
   const rows: unknown[][] = [];
   let accepted = 0;
   let suspect = 0;
   for (const entry of fresh) {
-    const state = states.get(entry.meter.id) as MeterState;
+    const slot = slotAt(entry);
+    const state = states[slot] as MeterState;
     const latest = [state.previous?.readOn, state.lastActual?.readOn].filter(Boolean).sort().at(-1);
     if (latest && entry.input.readOn < latest) {
       fail(entry.index, field.readOn, `早于该水表最近一次读数日期 ${latest}`, `is before the meter's latest reading on ${latest}`);
@@ -235,7 +247,7 @@ export async function ingestReadings(sql: Sql, tenantId: string, inputs: readonl
     }
     const reading = { readOn: entry.input.readOn, registerLitres: entry.input.registerLitres };
     const result = validateReading(state, reading);
-    states.set(entry.meter.id, nextState(state, reading, result));
+    states[slot] = nextState(state, reading, result);
     const item = items[entry.index] as IngestItem;
     const id = timeOrderedUuid();
     item.readingId = id;
