@@ -2,7 +2,7 @@
 // on PGlite, and declines (null) every value it has no exact binary form for, so that the text path takes it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyText, type BulkColumn } from '../src/platform/db/bulk';
-import { copyBinary } from '../src/platform/db/copy-binary';
+import { BinaryCopy, copyBinary, NotBinaryError } from '../src/platform/db/copy-binary';
 import { openEmbeddedDatabase, type Database } from '../src/platform/db/database';
 import { createTestEnvironment, type TestEnvironment } from './harness';
 
@@ -78,6 +78,50 @@ describe('COPY in the binary format', () => {
     expect(stored.pieces).toBeGreaterThan(1);
     expect(stored.binary).toHaveLength(rows.length);
     expect(stored.binary).toEqual(stored.text);
+  });
+
+  it('streams rows batch by batch from a generator, storing what one encoding stores; a value with no binary form cancels the COPY with the reason', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, index) => [
+      `0190f0e2-7c1a-7b3e-9f00-${index.toString(16).padStart(12, '0')}`, `第 ${index} 行`, index, index * 1_000, index % 2 === 0, '2026-01-31', new Date(Date.UTC(2026, 0, 1) + index * 1000), `{a,${index}}`, 'ff',
+    ]);
+    const names = COLUMNS.map((column) => column.name).join(', ');
+    const select = `SELECT ${COLUMNS.map((column) => `${column.name}::text`).join(', ')} FROM`;
+    let made = 0;
+    const stored = await environment.db.asOwner(async (sql) => {
+      await sql.query(`CREATE TEMPORARY TABLE streamed (${DEFINITION}) ON COMMIT DROP`);
+      await sql.query(`CREATE TEMPORARY TABLE whole (${DEFINITION}) ON COMMIT DROP`);
+      const copy = new BinaryCopy(COLUMNS);
+      await environment.db.copyIn(sql, `COPY streamed (${names}) FROM STDIN WITH (FORMAT binary)`, (function* pieces() {
+        for (let start = 0; start < rows.length; start += 1000) {
+          made += 1;
+          const pieces = copy.rows(rows.slice(start, start + 1000));
+          yield* pieces;
+        }
+        yield* copy.end();
+      })());
+      await environment.db.copyIn(sql, `COPY whole (${names}) FROM STDIN WITH (FORMAT binary)`, copyBinary(COLUMNS, rows) as Buffer[]);
+      return { streamed: await sql.query(`${select} streamed ORDER BY i`), whole: await sql.query(`${select} whole ORDER BY i`) };
+    });
+    expect(made).toBe(30);
+    expect(stored.streamed).toHaveLength(rows.length);
+    expect(stored.streamed).toEqual(stored.whole);
+
+    // A value with no exact binary form, met half-way: the COPY is cancelled and nothing of it stays.
+    const broken = [...rows.slice(0, 5000), ['not-a-uuid', ...(rows[0] as unknown[]).slice(1)]];
+    const failed = await environment.db
+      .asOwner(async (sql) => {
+        await sql.query(`CREATE TEMPORARY TABLE cancelled (${DEFINITION}) ON COMMIT DROP`);
+        const copy = new BinaryCopy(COLUMNS);
+        await environment.db.copyIn(sql, `COPY cancelled (${names}) FROM STDIN WITH (FORMAT binary)`, (function* pieces() {
+          yield* copy.rows(broken.slice(0, 5000));
+          yield* copy.rows(broken.slice(5000));
+          yield* copy.end();
+        })());
+      })
+      .then(() => null, (error: unknown) => error);
+    // PostgreSQL is told why (CopyFail), and says so back.
+    expect(String(failed)).toContain('a value has no exact binary form');
+    expect(() => new BinaryCopy([{ name: 'j', type: 'jsonb' }])).toThrow(NotBinaryError);
   });
 
   it('declines, for the text path to take, every value it has no exact binary form for', () => {

@@ -11,7 +11,7 @@
  * Ingestion for a tenant is serialised by a transaction-scoped advisory lock, so two batches touching the
  * same meter never compute consumption from the same previous reading.
  */
-import { copyRows, shouldStageKeys, stageKeys, type BulkColumn } from '../../platform/db/bulk';
+import { copyRows, copyRowsStreamed, shouldStageKeys, stageKeys, type BulkColumn } from '../../platform/db/bulk';
 import { arrayLiteral, selectText, type Database, type Sql } from '../../platform/db/database';
 import { timeOrderedUuid } from '../../platform/db/ids';
 import { loadMeterStatesAt, meterInfoColumns, toMeterInfo, type MeterInfo, type MeterToLoad } from './history';
@@ -259,7 +259,24 @@ export async function ingestReadings(sql: Sql, tenantId: string, inputs: readonl
   phase('duplicates');
   const states = await loadMeterStatesAt(sql, wanted, { db: options.db });
   phase('history');
-  const rows: unknown[][] = [];
+  // A reading dated before its meter's latest stored one is refused. A meter's rows come in date order, and a
+  // state only ever moves on to a row's own date, so each row is compared with the state as loaded: every
+  // refusal is known before any row is written.
+  const valid: Resolved[] = [];
+  for (const entry of fresh) {
+    const { previous, lastActual } = states[stateAt(entry)] as MeterState;
+    const latest = previous && lastActual ? (previous.readOn > lastActual.readOn ? previous.readOn : lastActual.readOn) : (previous?.readOn ?? lastActual?.readOn ?? null);
+    if (latest !== null && entry.input.readOn < latest) {
+      fail(entry.index, field.readOn, `早于该水表最近一次读数日期 ${latest}`, `is before the meter's latest reading on ${latest}`);
+      continue;
+    }
+    valid.push(entry);
+  }
+
+  const errors = items.flatMap((item) => item.errors);
+  const duplicates = items.filter((item) => item.outcome === 'duplicate').length;
+  const isRejected = (options.mode === 'all_or_nothing' && errors.length > 0) || options.validateOnly === true;
+  let created = 0;
   let accepted = 0;
   let suspect = 0;
   // Readings of a file share a few dates: each date's stand-in time is made once (the same Date is only read).
@@ -269,55 +286,75 @@ export async function ingestReadings(sql: Sql, tenantId: string, inputs: readonl
     if (!at) middays.set(date, (at = middayOf(date)));
     return at;
   };
-  for (const entry of fresh) {
-    const slot = stateAt(entry);
-    const state = states[slot] as MeterState;
-    const latest = [state.previous?.readOn, state.lastActual?.readOn].filter(Boolean).sort().at(-1);
-    if (latest && entry.input.readOn < latest) {
-      fail(entry.index, field.readOn, `早于该水表最近一次读数日期 ${latest}`, `is before the meter's latest reading on ${latest}`);
-      continue;
+  // The rows validated and made into the table's rows (READING_INSERT_COLUMNS), `size` at a time.
+  function* validated(size: number): Generator<unknown[][]> {
+    for (let start = 0; start < valid.length; start += size) {
+      const end = Math.min(valid.length, start + size);
+      const rows = new Array<unknown[]>(end - start);
+      for (let at = start; at < end; at += 1) {
+        const entry = valid[at] as Resolved;
+        const slot = stateAt(entry);
+        const state = states[slot] as MeterState;
+        const reading = { readOn: entry.input.readOn, registerLitres: entry.input.registerLitres };
+        const result = validateReading(state, reading);
+        states[slot] = nextState(state, reading, result);
+        const item = items[entry.index] as IngestItem;
+        const id = timeOrderedUuid();
+        item.readingId = id;
+        item.status = result.status;
+        item.anomalies = result.anomalies;
+        item.consumptionLitres = result.consumptionLitres;
+        if (result.status === 'accepted') accepted += 1;
+        else suspect += 1;
+        created += 1;
+        rows[at - start] = [
+          id,
+          entry.account.id,
+          entry.meter.id,
+          entry.input.readOn,
+          entry.input.readAt ?? midday(entry.input.readOn),
+          entry.input.registerLitres,
+          result.consumptionLitres,
+          entry.input.source,
+          result.status,
+          `{${result.anomalies.join(',')}}`,
+          entry.input.staffId ?? null,
+          entry.input.photoPath ?? null,
+          entry.input.externalId ?? null,
+          entry.input.note ?? null,
+        ];
+      }
+      yield rows;
     }
-    const reading = { readOn: entry.input.readOn, registerLitres: entry.input.registerLitres };
-    const result = validateReading(state, reading);
-    states[slot] = nextState(state, reading, result);
-    const item = items[entry.index] as IngestItem;
-    const id = timeOrderedUuid();
-    item.readingId = id;
-    item.status = result.status;
-    item.anomalies = result.anomalies;
-    item.consumptionLitres = result.consumptionLitres;
-    if (result.status === 'accepted') accepted += 1;
-    else suspect += 1;
-    rows.push([
-      id,
-      entry.account.id,
-      entry.meter.id,
-      entry.input.readOn,
-      entry.input.readAt ?? midday(entry.input.readOn),
-      entry.input.registerLitres,
-      result.consumptionLitres,
-      entry.input.source,
-      result.status,
-      `{${result.anomalies.join(',')}}`,
-      entry.input.staffId ?? null,
-      entry.input.photoPath ?? null,
-      entry.input.externalId ?? null,
-      entry.input.note ?? null,
-    ]);
   }
 
-  const errors = items.flatMap((item) => item.errors);
-  const duplicates = items.filter((item) => item.outcome === 'duplicate').length;
-  if ((options.mode === 'all_or_nothing' && errors.length > 0) || options.validateOnly) {
+  if (isRejected) {
+    // Validated all the same, so that each item says what its reading would have been; nothing is written.
+    for (const _rows of validated(valid.length));
     for (const item of items) if (item.outcome === 'created') Object.assign(item, { readingId: null, status: null });
     return { items, created: 0, duplicates, accepted: 0, suspect: 0, errors, isRejected: true };
   }
-  // Rows that failed the order check above were already dropped from `rows` by `continue`.
-  phase('validate');
-  await insertReadings(sql, tenantId, rows, options.db);
-  phase('insert');
-  return { items, created: rows.length, duplicates, accepted, suspect, errors, isRejected: false };
+  // A large batch on a server streams: PostgreSQL stores each piece of rows while the next is validated and
+  // encoded. The binary encoding takes dates from the year 1000 (copy-binary.ts); a batch with an earlier
+  // one goes the gathered way, which may fall back to text.
+  if (options.db?.kind === 'server' && valid.length >= STREAM_FROM && valid.every((entry) => entry.input.readOn >= '1000-01-01')) {
+    const db = options.db;
+    await copyRowsStreamed(db, sql, 'readings', COPY_COLUMNS, (function* withTenant() {
+      for (const rows of validated(STREAM_PIECE)) yield rows.map((row) => [tenantId, ...row]);
+    })());
+    phase('validate + insert');
+  } else {
+    const rows = [...validated(Math.max(1, valid.length))].flat();
+    phase('validate');
+    await insertReadings(sql, tenantId, rows, options.db);
+    phase('insert');
+  }
+  return { items, created, duplicates, accepted, suspect, errors, isRejected: false };
 }
+
+/** Rows of a batch from which its insert is streamed (copyRowsStreamed), and the rows validated per piece. */
+const STREAM_FROM = 1000;
+const STREAM_PIECE = 5000;
 
 export const READING_INSERT_COLUMNS = [
   ['id', 'uuid'],

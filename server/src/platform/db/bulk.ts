@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyBinary, textOf, type BulkColumn } from './copy-binary';
+import { BinaryCopy, copyBinary, textOf, type BulkColumn } from './copy-binary';
 import { APP_ROLE, type Database, type Sql } from './database';
 
 export type { BulkColumn } from './copy-binary';
@@ -145,6 +145,32 @@ export async function copyRows(db: Database, sql: Sql, table: string, columns: r
     await insertMany(sql, table, [...columns], rows as unknown[][]);
     return;
   }
+  await copyInto(db, sql, table, columns, (target) => copyOf(target, columns, rows));
+}
+
+/**
+ * copyRows for rows made batch by batch as the COPY asks for them (a generator): PostgreSQL stores each batch
+ * while Node makes the next, instead of waiting for all of them. Always in the binary format, so every value
+ * must have an exact binary form (copy-binary.ts); one that has none cancels the COPY with NotBinaryError,
+ * and the transaction with it. For large batches on a server; elsewhere the rows are gathered and copied.
+ */
+export async function copyRowsStreamed(db: Database, sql: Sql, table: string, columns: readonly BulkColumn[], batches: Iterable<readonly (readonly unknown[])[]>): Promise<void> {
+  if (db.kind !== 'server') {
+    await copyRows(db, sql, table, columns, [...batches].flat());
+    return;
+  }
+  await copyInto(db, sql, table, columns, (target) => ({
+    statement: `COPY ${target} (${columns.map((column) => column.name).join(', ')}) FROM STDIN WITH (FORMAT binary)`,
+    data: (function* encoded() {
+      const copy = new BinaryCopy(columns);
+      for (const batch of batches) yield* copy.rows(batch);
+      yield* copy.end();
+    })(),
+  }));
+}
+
+/** Runs the COPY `copy` makes for a target table: the table itself as the bulk writer, or a scratch table emptied into it. */
+async function copyInto(db: Database, sql: Sql, table: string, columns: readonly BulkColumn[], copy: (target: string) => { statement: string; data: Iterable<string | Uint8Array> }): Promise<void> {
   const names = columns.map((column) => column.name).join(', ');
   if (await canWriteAsBulk(db, sql, table)) {
     // Only from the application role with a tenant set, and back to it after the one statement.
@@ -153,16 +179,16 @@ export async function copyRows(db: Database, sql: Sql, table: string, columns: r
       [APP_ROLE, BULK_ROLE],
     );
     if (taken?.taken) {
-      const copy = copyOf(table, columns, rows);
-      await db.copyIn(sql, copy.statement, copy.data);
+      const { statement, data } = copy(table);
+      await db.copyIn(sql, statement, data);
       await sql.query("SELECT set_config('role', $1, true)", [APP_ROLE]);
       return;
     }
   }
   const scratch = scratchName(table, names);
   await sql.query(`CREATE TEMPORARY TABLE IF NOT EXISTS ${scratch} ON COMMIT DELETE ROWS AS SELECT ${names} FROM ${table} WITH NO DATA`);
-  const copy = copyOf(scratch, columns, rows);
-  await db.copyIn(sql, copy.statement, copy.data);
+  const { statement, data } = copy(scratch);
+  await db.copyIn(sql, statement, data);
   // Emptied by the same statement, so a second call in the transaction starts from nothing.
   await sql.query(`WITH moved AS (DELETE FROM ${scratch} RETURNING ${names}) INSERT INTO ${table} (${names}) SELECT ${names} FROM moved`);
 }

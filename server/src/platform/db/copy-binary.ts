@@ -55,8 +55,13 @@ const PLAIN_ARRAY_LITERAL = /^\{([^\s",{}\\]+(,[^\s",{}\\]+)*)?\}$/u;
  */
 class Pieces {
   readonly done: Buffer[] = [];
-  buffer = Buffer.allocUnsafe(PIECE_BYTES);
+  buffer: Buffer;
   at = 0;
+
+  /** The first piece's size: a megabyte, or less where little is expected (BinaryCopy's trailer). */
+  constructor(first = PIECE_BYTES) {
+    this.buffer = Buffer.allocUnsafe(first);
+  }
 
   room(bytes: number): void {
     if (this.at + bytes <= this.buffer.length) return;
@@ -347,35 +352,76 @@ function encoderOf(column: BulkColumn, dates: Map<string, number>): Encode | nul
 }
 
 /**
+ * Encodes the rows of one `COPY … FROM STDIN WITH (FORMAT binary)` as they come: `rows` encodes a batch and
+ * hands over the bytes made so far, `end` the trailer. For a stream whose rows are made while PostgreSQL
+ * stores the ones before (bulk.ts copyRowsStreamed). A value with no exact binary form here throws
+ * `NotBinaryError`: the caller must send only values it knows to have one, as a stream cannot turn to text.
+ */
+export class BinaryCopy {
+  private readonly encoders: Encode[] = [];
+  private readonly width: number;
+  private out = new Pieces();
+
+  /** Throws NotBinaryError when a column's type has no binary encoder here. */
+  constructor(columns: readonly BulkColumn[]) {
+    const dates = new Map<string, number>();
+    for (const column of columns) {
+      const encode = encoderOf(column, dates);
+      if (!encode) throw new NotBinaryError(`${column.name} (${column.type}) has no binary encoder`);
+      this.encoders.push(encode);
+    }
+    this.width = columns.length;
+    this.out.room(HEADER.length);
+    HEADER.copy(this.out.buffer, this.out.at);
+    this.out.at += HEADER.length;
+  }
+
+  /** Encodes the rows and hands over every byte made so far (the header first). */
+  rows(rows: readonly (readonly unknown[])[]): Buffer[] {
+    const { out, encoders, width } = this;
+    try {
+      for (const row of rows) {
+        out.int16(width);
+        for (let column = 0; column < width; column += 1) {
+          const value = row[column];
+          if (value === null || value === undefined) out.int32(-1);
+          else (encoders[column] as Encode)(out, value);
+        }
+      }
+    } catch (error) {
+      if (error instanceof NotBinary) throw new NotBinaryError('a value has no exact binary form');
+      throw error;
+    }
+    return this.handOver();
+  }
+
+  /** The trailer, after the last rows. */
+  end(): Buffer[] {
+    this.out.int16(-1);
+    return this.handOver();
+  }
+
+  private handOver(): Buffer[] {
+    const pieces = this.out.finish();
+    // The next rows grow it to full pieces as they need; the trailer alone fits.
+    this.out = new Pieces(4096);
+    return pieces.filter((piece) => piece.length > 0);
+  }
+}
+
+/** A column or value that BinaryCopy cannot encode exactly. */
+export class NotBinaryError extends Error {}
+
+/**
  * Rows in COPY's binary format, in pieces of about a megabyte, or null when a column's type or a value has no
  * exact binary form here (send text then: bulk.ts copyText). The statement must say `(FORMAT binary)`.
  */
 export function copyBinary(columns: readonly BulkColumn[], rows: readonly (readonly unknown[])[]): Buffer[] | null {
-  const dates = new Map<string, number>();
-  const encoders: Encode[] = [];
-  for (const column of columns) {
-    const encode = encoderOf(column, dates);
-    if (!encode) return null;
-    encoders.push(encode);
-  }
-  const width = columns.length;
-  const out = new Pieces();
-  out.room(HEADER.length);
-  HEADER.copy(out.buffer, out.at);
-  out.at += HEADER.length;
   try {
-    for (const row of rows) {
-      out.int16(width);
-      for (let column = 0; column < width; column += 1) {
-        const value = row[column];
-        if (value === null || value === undefined) out.int32(-1);
-        else (encoders[column] as Encode)(out, value);
-      }
-    }
+    const copy = new BinaryCopy(columns);
+    return [...copy.rows(rows), ...copy.end()];
   } catch (error) {
-    if (error instanceof NotBinary) return null;
+    if (error instanceof NotBinaryError) return null;
     throw error;
   }
-  out.int16(-1);
-  return out.finish();
 }

@@ -56,7 +56,7 @@ export interface Database {
    * into a temporary table. COPY FROM into a table with row-level security is refused for the application
    * role: use copyRows (bulk.ts), which copies as the bulk writer or through a temporary table (ADR 0007).
    */
-  copyIn(sql: Sql, statement: string, data: readonly (string | Uint8Array)[]): Promise<void>;
+  copyIn(sql: Sql, statement: string, data: Iterable<string | Uint8Array>): Promise<void>;
   /**
    * Brings the planner's statistics up to date where autovacuum would have: a server whose autovacuum is on
    * does it on its own (nothing to do); PGlite has no autovacuum, nor has a server configured with
@@ -333,7 +333,7 @@ class ServerDatabase implements Database {
     return this.pool.waitingCount;
   }
 
-  async copyIn(sql: Sql, statement: string, data: readonly (string | Uint8Array)[]): Promise<void> {
+  async copyIn(sql: Sql, statement: string, data: Iterable<string | Uint8Array>): Promise<void> {
     const transaction = this.clients.get(sql);
     if (!transaction) throw new Error('copyIn needs a Sql of one of this database\'s transactions');
     await transaction.ensureBegun();
@@ -341,17 +341,25 @@ class ServerDatabase implements Database {
     await new Promise<void>((resolve, reject) => {
       stream.on('error', reject);
       stream.on('finish', resolve);
-      let index = 0;
+      // Pieces are taken only when the connection wants more: data made as it is asked for (a generator) is
+      // made while PostgreSQL stores what was sent before. A failure to make one cancels the COPY with it.
+      const pieces = data[Symbol.iterator]();
       const writeMore = (): void => {
-        while (index < data.length) {
-          const isFull = !stream.write(data[index] as string | Uint8Array);
-          index += 1;
-          if (isFull) {
-            stream.once('drain', writeMore);
-            return;
+        try {
+          for (;;) {
+            const next = pieces.next();
+            if (next.done === true) {
+              stream.end();
+              return;
+            }
+            if (!stream.write(next.value)) {
+              stream.once('drain', writeMore);
+              return;
+            }
           }
+        } catch (error) {
+          stream.destroy(error as Error);
         }
-        stream.end();
       };
       writeMore();
     });
@@ -449,7 +457,7 @@ class EmbeddedDatabase implements Database {
     return 0;
   }
 
-  async copyIn(sql: Sql, statement: string, data: readonly (string | Uint8Array)[]): Promise<void> {
+  async copyIn(sql: Sql, statement: string, data: Iterable<string | Uint8Array>): Promise<void> {
     const tx = this.transactions.get(sql);
     if (!tx) throw new Error('copyIn needs a Sql of one of this database\'s transactions');
     const target = /^COPY\s+([A-Za-z_][\w.]*)[\s(][\s\S]*\bFROM STDIN(\s+WITH \(FORMAT binary\))?$/i.exec(statement.trim())?.[1];
@@ -464,7 +472,7 @@ class EmbeddedDatabase implements Database {
     const isAppRole = who?.role !== who?.session;
     if (isAppRole && who?.is_temporary !== true) throw new Error(`copyIn as ${who?.role} only into a temporary table, not ${target}`);
     if (isAppRole) await tx.query('SET LOCAL ROLE NONE');
-    await tx.query(statement.trim().replace(/\bSTDIN\b/i, "'/dev/blob'"), [], { blob: new Blob(data as (string | Uint8Array)[]) });
+    await tx.query(statement.trim().replace(/\bSTDIN\b/i, "'/dev/blob'"), [], { blob: new Blob([...data] as (string | Uint8Array<ArrayBuffer>)[]) });
     if (isAppRole) await tx.query(`SET LOCAL ROLE ${who?.role}`);
   }
 
