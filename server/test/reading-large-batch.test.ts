@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestReadings, type ReadingInput } from '../src/modules/reading';
 import { loadMeterStates, type MeterInfo } from '../src/modules/reading/history';
+import { listReviewQueue } from '../src/modules/reading/readings';
 import type { Sql } from '../src/platform/db/database';
 import { createTestEnvironment, type TestEnvironment, type Utility } from './harness';
 
@@ -94,6 +95,13 @@ describe('a large batch of readings', () => {
     const again = await environment.db.withTenant(utility.tenant.id, (sql) => ingestReadings(sql, utility.tenant.id, monthOf(3, '2026-03-05'), { ...options, db: environment.db }));
     expect({ created: again.created, duplicates: again.duplicates }).toEqual({ created: 0, duplicates: HOMES });
   }, 120_000);
+
+  it('lists the suspect readings of many meters for review, each with its own meter’s last reading', async () => {
+    const queue = await listReviewQueue(environment.context, utility.tenant.id, 50, undefined);
+    // The spikes and decreases of month 3 (imported above), of as many meters.
+    expect(queue.items.length).toBe(Math.floor(HOMES / 997) + Math.floor(HOMES / 1009));
+    for (const item of queue.items) expect({ previousReadOn: item.previousReadOn, hasExpected: item.expected !== null }).toEqual({ previousReadOn: '2026-02-05', hasExpected: true });
+  });
 
   it('refuses, per row and on both paths, what cannot be resolved: unknown or malformed numbers and ids, an address with no open account or with no or several meters, a meter of another account, a closed account', async () => {
     // Homes past the fixture's, made in a transaction that is rolled back: each case's premise, accounts and meters.

@@ -31,7 +31,10 @@ interface HistoryRow {
 /** How far back the window of recent readings reaches before the earliest date asked about. */
 const WINDOW_DAYS = READING_RULES.averageWindowDays + 45;
 
-function emptyState(meter: MeterInfo): MeterState {
+/** What a meter's state starts from. */
+export type MeterFacts = Pick<MeterInfo, 'id' | 'sizeDn' | 'status' | 'initialReadingLitres'>;
+
+function emptyState(meter: MeterFacts): MeterState {
   return {
     sizeDn: meter.sizeDn,
     meterStatus: meter.status,
@@ -86,7 +89,7 @@ const HISTORY_ORDER = 'ORDER BY r.meter_id, r.read_on, r.created_at, r.id';
 
 /** A meter whose state is wanted: its account (for the average) and the earliest date it is read on now. */
 export interface MeterToLoad {
-  meter: MeterInfo;
+  meter: MeterFacts;
   accountId: string | null;
   /** The state is the one before readings on this date; null: no average. */
   asOf: string | null;
@@ -290,21 +293,16 @@ async function prepareAverages(
   };
 }
 
-/**
- * A meter's facts as text columns (selectText) of the meters aliased `alias`, in the order toMeterInfo reads
- * them, each named after the alias: selectText without a database takes the row's values by name.
- */
-export const meterInfoColumns = (alias: string): string =>
-  ['id', 'serial_no', 'premise_id', 'size_dn', 'status', 'initial_reading_litres', 'installed_on'].map((column) => `${alias}.${column}::text AS ${alias}_${column}`).join(', ');
-export const METER_INFO_COLUMNS = meterInfoColumns('m');
+/** A meter's facts as text columns (selectText), in the order toMeterInfo reads them. */
+export const METER_INFO_COLUMNS =
+  'm.id::text AS id, m.serial_no, m.premise_id::text AS premise_id, m.size_dn::text AS size_dn, m.status, m.initial_reading_litres::text AS initial_reading_litres, m.installed_on::text AS installed_on';
 
-/** The meter whose columns (meterInfoColumns) start at `at` of a row's fields. */
-export const toMeterInfo = (fields: readonly (string | null)[], at = 0): MeterInfo => ({
-  id: fields[at] as string,
-  serialNo: fields[at + 1] as string,
-  premiseId: fields[at + 2] ?? null,
-  sizeDn: Number(fields[at + 3]),
-  status: fields[at + 4] as string,
-  initialReadingLitres: Number(fields[at + 5]),
-  installedOn: fields[at + 6] ?? null,
+export const toMeterInfo = (fields: readonly (string | null)[]): MeterInfo => ({
+  id: fields[0] as string,
+  serialNo: fields[1] as string,
+  premiseId: fields[2] ?? null,
+  sizeDn: Number(fields[3]),
+  status: fields[4] as string,
+  initialReadingLitres: Number(fields[5]),
+  installedOn: fields[6] ?? null,
 });

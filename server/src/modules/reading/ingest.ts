@@ -14,7 +14,7 @@
 import { copyRows, copyRowsStreamed, shouldStageKeys, stageKeys, type BulkColumn } from '../../platform/db/bulk';
 import { arrayLiteral, selectText, type Database, type Sql } from '../../platform/db/database';
 import { timeOrderedUuid } from '../../platform/db/ids';
-import { loadMeterStatesAt, meterInfoColumns, toMeterInfo, type MeterInfo, type MeterToLoad } from './history';
+import { loadMeterStatesAt, type MeterFacts, type MeterToLoad } from './history';
 import type { ReadingSource, RowError } from './schemas';
 import { isCalendarDate, MAX_REGISTER_LITRES } from './units';
 import { nextState, validateReading, type Anomaly, type MeterState } from './validation';
@@ -72,7 +72,6 @@ export interface IngestOptions {
 interface AccountRef {
   id: string;
   accountNo: string;
-  premiseId: string;
   status: string;
 }
 
@@ -153,13 +152,13 @@ export async function ingestReadings(sql: Sql, tenantId: string, inputs: readonl
     index: number;
     input: ReadingInput;
     account: AccountRef;
-    meter: MeterInfo;
+    meter: MeterFacts;
   }
   const resolved: Resolved[] = [];
   for (const index of live) {
     const input = inputs[index] as ReadingInput;
     const row = found[index] as ResolvedRow;
-    let meter: MeterInfo | null = null;
+    let meter: MeterFacts | null = null;
     if (input.meterId || input.meterSerial) {
       meter = row.meter;
       if (!meter) {
@@ -179,9 +178,9 @@ export async function ingestReadings(sql: Sql, tenantId: string, inputs: readonl
         fail(index, field.meter, row.installedMeters === 0 ? '该账户没有在装水表' : '该账户有多块水表，请指定表号', row.installedMeters === 0 ? 'the account has no installed meter' : 'the account has several meters: name one');
         continue;
       }
-      meter = row.installedMeter as MeterInfo;
+      meter = row.installedMeter as MeterFacts;
     }
-    if (meter.premiseId !== account.premiseId) {
+    if (!row.samePremise) {
       fail(index, field.meter, `该水表不属于户号 ${account.accountNo}`, `the meter does not belong to account ${account.accountNo}`);
       continue;
     }
@@ -402,10 +401,12 @@ interface ResolvedRow {
   /** The named account, or the open account at the named meter's premise when none is named. */
   account: AccountRef | null;
   /** The named meter. */
-  meter: MeterInfo | null;
+  meter: MeterFacts | null;
   /** When no meter is named: the meters installed at the account's premise, and the one if there is one. */
   installedMeters: number;
-  installedMeter: MeterInfo | null;
+  installedMeter: MeterFacts | null;
+  /** The meter (named or found) is at the account's premise. */
+  samePremise: boolean;
 }
 
 const UUID_LIKE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -423,10 +424,10 @@ const RESOLVE_COLUMNS: BulkColumn[] = [
   { name: 'serial', type: 'text' },
 ];
 
-const accountColumns = (alias: string) => `${alias}.id::text AS ${alias}_id, ${alias}.account_no AS ${alias}_account_no, ${alias}.premise_id::text AS ${alias}_premise_id, ${alias}.status AS ${alias}_status`;
-const accountAt = (fields: readonly (string | null)[], at: number): AccountRef | null =>
-  fields[at] === null ? null : { id: fields[at] as string, accountNo: fields[at + 1] as string, premiseId: fields[at + 2] as string, status: fields[at + 3] as string };
-const meterAt = (fields: readonly (string | null)[], at: number): MeterInfo | null => (fields[at] === null ? null : toMeterInfo(fields, at));
+/** What a meter's state starts from (MeterFacts), as text. */
+const meterColumns = (alias: string) => `${alias}.id::text AS ${alias}_id, ${alias}.size_dn::text AS ${alias}_size_dn, ${alias}.status AS ${alias}_status, ${alias}.initial_reading_litres::text AS ${alias}_initial`;
+const meterAt = (fields: readonly (string | null)[], at: number): MeterFacts | null =>
+  fields[at] === null ? null : { id: fields[at] as string, sizeDn: Number(fields[at + 1]), status: fields[at + 2] as string, initialReadingLitres: Number(fields[at + 3]) };
 
 /**
  * Looks up the account and meter of each of the rows `indexes` of `inputs` in one statement, answered per row
@@ -471,9 +472,15 @@ async function resolveRows(sql: Sql, db: Database | undefined, inputs: readonly 
   // Only the joins some row needs: a file names accounts and meters by number, a head-end names meters only.
   const on = (alias: string, byId: boolean, byKey: boolean, idColumn: string, keyColumn: string, keyOf: string) =>
     byId && byKey ? `(${alias}.id = k.${idColumn} OR ${alias}.${keyOf} = k.${keyColumn})` : byId ? `${alias}.id = k.${idColumn}` : byKey ? `${alias}.${keyOf} = k.${keyColumn}` : 'false';
+  // The account found, by name or by premise; its number only where the batch does not give it.
+  const account = (column: string) => (withoutAccount ? `coalesce(a.${column}, oa.${column})` : `a.${column}`);
+  const withNumber = accountsById || withoutAccount;
+  const meterAt0 = withNumber ? 4 : 3;
   const statement = (from: string) => `SELECT k.idx::text,
-      ${withoutAccount ? `coalesce(a.id, oa.id)::text AS a_id, coalesce(a.account_no, oa.account_no) AS a_account_no, coalesce(a.premise_id, oa.premise_id)::text AS a_premise_id, coalesce(a.status, oa.status) AS a_status` : accountColumns('a')},
-      ${meterInfoColumns('m')}${withoutMeter ? `, im.n::text AS installed_meters, ${meterInfoColumns('im')}` : ''}
+      ${account('id')}::text AS a_id, ${account('status')} AS a_status${withNumber ? `, ${account('account_no')} AS a_account_no` : ''},
+      ${meterColumns('m')},
+      (${account('premise_id')} IS NOT DISTINCT FROM ${withoutMeter ? 'coalesce(m.premise_id, im.premise_id)' : 'm.premise_id'})::text AS same_premise
+      ${withoutMeter ? `, im.n::text AS installed_meters, ${meterColumns('im')}` : ''}
     FROM ${from}
     LEFT JOIN accounts a ON ${on('a', accountsById, accountsByNo, 'account_id', 'account_no', 'account_no')}
     LEFT JOIN meters m ON ${on('m', metersById, metersBySerial, 'meter_id', 'serial', 'serial_no')}
@@ -509,7 +516,14 @@ async function resolveRows(sql: Sql, db: Database | undefined, inputs: readonly 
   }
   for (const answer of answers) {
     for (const fields of answer) {
-      found[Number(fields[0])] = { account: accountAt(fields, 1), meter: meterAt(fields, 5), installedMeters: withoutMeter ? Number(fields[12] ?? 0) : 0, installedMeter: withoutMeter ? meterAt(fields, 13) : null };
+      const index = Number(fields[0]);
+      found[index] = {
+        account: fields[1] === null || fields[1] === undefined ? null : { id: fields[1], status: fields[2] as string, accountNo: withNumber ? (fields[3] as string) : ((inputs[index] as ReadingInput).accountNo as string) },
+        meter: meterAt(fields, meterAt0),
+        samePremise: fields[meterAt0 + 4] === 'true',
+        installedMeters: withoutMeter ? Number(fields[meterAt0 + 5] ?? 0) : 0,
+        installedMeter: withoutMeter ? meterAt(fields, meterAt0 + 6) : null,
+      };
     }
   }
   return found;
@@ -527,14 +541,14 @@ const EXTERNAL_KEY_COLUMNS: BulkColumn[] = [
 ];
 
 /** Which rows (true at their index) have the meter, date and register of a stored reading. */
-async function existingReadings(sql: Sql, db: Database | undefined, entries: readonly { index: number; input: ReadingInput; meter: MeterInfo }[]): Promise<boolean[]> {
+async function existingReadings(sql: Sql, db: Database | undefined, entries: readonly { index: number; input: ReadingInput; meter: MeterFacts }[]): Promise<boolean[]> {
   const result: boolean[] = [];
   if (entries.length === 0) return result;
   let from = '9999-12-31';
   let to = '0001-01-01';
   const keys: (string | number)[][] = new Array<(string | number)[]>(entries.length);
   for (let at = 0; at < entries.length; at += 1) {
-    const entry = entries[at] as { index: number; input: ReadingInput; meter: MeterInfo };
+    const entry = entries[at] as { index: number; input: ReadingInput; meter: MeterFacts };
     const { readOn, registerLitres } = entry.input;
     if (readOn < from) from = readOn;
     if (readOn > to) to = readOn;
