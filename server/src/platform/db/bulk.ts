@@ -151,8 +151,9 @@ export async function copyRows(db: Database, sql: Sql, table: string, columns: r
 /**
  * copyRows for rows made batch by batch as the COPY asks for them (a generator): PostgreSQL stores each batch
  * while Node makes the next, instead of waiting for all of them. Always in the binary format, so every value
- * must have an exact binary form (copy-binary.ts); one that has none cancels the COPY with NotBinaryError,
- * and the transaction with it. For large batches on a server; elsewhere the rows are gathered and copied.
+ * must have an exact binary form (copy-binary.ts); one that has none cancels the COPY, PostgreSQL being told
+ * why (the error's message says it), and the transaction with it. For large batches on a server; elsewhere
+ * the rows are gathered and copied.
  */
 export async function copyRowsStreamed(db: Database, sql: Sql, table: string, columns: readonly BulkColumn[], batches: Iterable<readonly (readonly unknown[])[]>): Promise<void> {
   if (db.kind !== 'server') {
