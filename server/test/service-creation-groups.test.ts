@@ -38,12 +38,19 @@ afterAll(() => environment.close());
  * Runs `first`, then `rest` together, so that `rest` is written in groups: the first creation is written
  * alone and slowly (a trigger of the test's own sleeps while it is written), and the others arrive meanwhile.
  * While it is written, a second writer takes a group of those waiting, and the rest wait for a free writer.
+ * Every transaction also sleeps a little at its first row, so that the second writer's group is still being
+ * written when the last creations arrive: on a loaded machine they came in spread out, and the second writer
+ * had finished its group and taken another before they were all there (4 transactions in a full run).
  */
 async function inGroups<T>(first: (description: string) => Promise<T>, rest: (() => Promise<T>)[]): Promise<T[]> {
   await environment.db.execAsOwner(`
     CREATE FUNCTION slow_test_request() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       IF NEW.description = '慢慢写入' THEN PERFORM pg_sleep(0.5); END IF;
+      IF current_setting('test.slept', true) IS DISTINCT FROM 'yes' THEN
+        PERFORM set_config('test.slept', 'yes', true);
+        PERFORM pg_sleep(0.3);
+      END IF;
       RETURN NEW;
     END $$;
     CREATE TRIGGER slow_test_request BEFORE INSERT ON service_requests FOR EACH ROW EXECUTE FUNCTION slow_test_request();`);
