@@ -130,7 +130,7 @@ export async function loadMeterStatesAt(sql: Sql, wanted: readonly MeterToLoad[]
   // over them was estimated at 200 rows, and a 250,000-meter import probed every monthly partition's index per
   // meter: 7 s instead of a hash join's fraction of a second).
   const staged = shouldStageKeys(db, count);
-  if (staged) await stageKeys(db, sql, 'history_meters', HISTORY_METER_COLUMNS, wanted.map((entry, slot) => [entry.meter.id, slot]));
+  if (staged) await stageKeys(db, sql, 'history_meter_slots', HISTORY_METER_COLUMNS, wanted.map((entry, slot) => [entry.meter.id, slot]));
 
   // A large set (on a server) stages the accounts too before anything is asked, so that the averages can be
   // sent right behind the recent readings on the same connection: PostgreSQL computes them (2.7 s for a
@@ -144,7 +144,7 @@ export async function loadMeterStatesAt(sql: Sql, wanted: readonly MeterToLoad[]
   const recentQuery = selectText(
     sql,
     db,
-    `WITH wanted AS (${staged ? 'SELECT meter_id, slot FROM history_meters' : 'SELECT * FROM unnest($1::uuid[], $5::int4[]) AS w(meter_id, slot)'}),
+    `WITH wanted AS (${staged ? 'SELECT meter_id, slot FROM history_meter_slots' : 'SELECT * FROM unnest($1::uuid[], $5::int4[]) AS w(meter_id, slot)'}),
      h AS (
        SELECT wanted.slot, r.meter_id, r.read_on, r.created_at, r.id, r.register_litres, r.consumption_litres, r.status,
          max(r.read_on) FILTER (WHERE r.status = 'accepted') OVER (PARTITION BY r.meter_id) AS last_accepted_on,
@@ -209,6 +209,8 @@ export async function loadMeterStatesAt(sql: Sql, wanted: readonly MeterToLoad[]
   return states;
 }
 
+// Staged in history_meter_slots and history_account_slots: new names for new column lists, since a connection
+// keeps its temporary tables (stageKeys) and one kept from before would not take the slots.
 const HISTORY_METER_COLUMNS: BulkColumn[] = [
   { name: 'meter_id', type: 'uuid' },
   { name: 'slot', type: 'int4' },
@@ -266,13 +268,13 @@ async function prepareAverages(
   };
   if (accounts.length === 0) return { send: () => Promise.resolve(answer) };
   const staged = shouldStageKeys(db, accounts.length);
-  if (staged) await stageKeys(db, sql, 'history_accounts', HISTORY_ACCOUNT_COLUMNS, accounts);
+  if (staged) await stageKeys(db, sql, 'history_account_slots', HISTORY_ACCOUNT_COLUMNS, accounts);
   return {
     send: async () => {
       const rows = await selectText(
         sql,
         db,
-        `WITH wanted AS (${staged ? 'SELECT account_id, as_of, slot FROM history_accounts' : 'SELECT * FROM unnest($1::uuid[], $2::date[], $5::int4[]) AS w(account_id, as_of, slot)'}),
+        `WITH wanted AS (${staged ? 'SELECT account_id, as_of, slot FROM history_account_slots' : 'SELECT * FROM unnest($1::uuid[], $2::date[], $5::int4[]) AS w(account_id, as_of, slot)'}),
          h AS (
            SELECT wanted.slot, r.read_on, r.consumption_litres, wanted.as_of,
              lag(r.read_on) OVER (PARTITION BY r.meter_id ORDER BY r.read_on, r.created_at, r.id) AS previous_on

@@ -343,7 +343,7 @@ export async function ingestReadings(sql: Sql, tenantId: string, inputs: readonl
     })());
     phase('validate + insert');
   } else {
-    const rows = [...validated(Math.max(1, valid.length))].flat();
+    const rows = [...validated(valid.length)].flat();
     phase('validate');
     await insertReadings(sql, tenantId, rows, options.db);
     phase('insert');
