@@ -87,6 +87,21 @@ function describeChecks(engine: string, open: () => Promise<Fixture>) {
     const asApp = (text: string, params: unknown[] = [], tenant?: string) => outcome(f.db.withTenant(tenant ?? f.tenantId, (sql) => sql.query(text, params)));
     const asOwner = (text: string, params: unknown[] = []) => outcome(f.db.asOwner((sql) => sql.query(text, params)));
 
+    // A function that turns a plan method off costs the plans still needing it above 10^10, far past
+    // jit_above_cost: without jit = off, each small insert compiled its probes (80–130 ms a check, 0054).
+    it('never JIT-compiles a function that turns plan methods off, such as the reference checks', async () => {
+      const rows = await f.db.asOwner((sql) =>
+        sql.query<{ name: string; jit: boolean }>(
+          `SELECT p.proname AS name, 'jit=off' = ANY (p.proconfig) AS jit
+           FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+           WHERE n.nspname = 'public' AND EXISTS (SELECT FROM unnest(p.proconfig) AS c WHERE c LIKE 'enable\\_%=off')
+           ORDER BY 1`,
+        ),
+      );
+      expect(rows).toContainEqual({ name: 'check_parent_rows', jit: true });
+      expect(rows.filter((row) => !row.jit)).toEqual([]);
+    });
+
     it('refuses a bill whose account, run or adjusted bill is missing (23503, named constraint)', async () => {
       const noAccount = billInsert(MISSING, f.bill.runId);
       expect(await asApp(noAccount.text, noAccount.params)).toBe('23503 bills_tenant_id_account_id_fkey');
