@@ -36,6 +36,13 @@ describe('a transaction in few round trips', () => {
     expect(first).toEqual({ role: 'shuiwu_app', tenant: utility.tenant.id });
   });
 
+  it('compiles nothing (JIT off) in a transaction of the application, with or without a tenant, unless the transaction asks', async () => {
+    const jit = "SELECT current_setting('jit') AS jit";
+    expect(await environment.db.withTenant(utility.tenant.id, (sql) => sql.query<{ jit: string }>(jit))).toEqual([{ jit: 'off' }]);
+    expect(await environment.db.withoutTenant((sql) => sql.query<{ jit: string }>(jit))).toEqual([{ jit: 'off' }]);
+    expect(await environment.db.withoutTenant((sql) => sql.query<{ jit: string }>(jit), { jit: 'on' })).toEqual([{ jit: 'on' }]);
+  });
+
   it('keeps a first statement marked prepared prepared on its connection, under the same role and tenant', async () => {
     // No quoted text of its own, so it could go inlined with the BEGIN.
     const text = 'SELECT current_user AS role, current_setting($2) AS tenant, $1::text AS echo, (SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE $3)::int AS prepared';
