@@ -193,10 +193,10 @@ describe('a large batch of readings', () => {
   }, 120_000);
 
   it('validates a mixed file on the staged path exactly as on the ordinary one: repeats, refusals, and meters read twice or out of order', async () => {
-    // After the tests above every home has readings up to 2026-03-20 (the head-end's). A meter's state is
-    // filed under its first row that is kept, its account is that of its last row in date order, and its
-    // average is as of its earliest kept date: rows dropped before the history (repeats of stored readings
-    // or of earlier rows, refusals) must not count, on either path.
+    // After the tests above every home has readings up to 2026-03-20 (the head-end's). A meter's history is
+    // loaded for the rows kept: its account is that of its last kept row in date order, and its average is as
+    // of its earliest kept date. Rows dropped before the history (repeats of stored readings or of earlier
+    // rows, refusals) must not count, on either path.
     const month3 = monthOf(3, '2026-03-05');
     const inputs: ReadingInput[] = [];
     const add = (input: Omit<ReadingInput, 'row' | 'source'>) => inputs.push({ ...input, row: inputs.length + 2, source: 'import' });
